@@ -1,0 +1,1 @@
+"""Throughline server: settings, database, domain computations and the ASGI app."""

@@ -1,0 +1,115 @@
+"""Closed vocabularies of the domain, shared by the models, the API and the fixtures."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    VIEWER = "VIEWER"
+    EDITOR = "EDITOR"
+    ADMIN = "ADMIN"
+
+
+class GoalCategory(StrEnum):
+    REVENUE = "REVENUE"
+    BRAND_AWARENESS = "BRAND_AWARENESS"
+    LEAD_GENERATION = "LEAD_GENERATION"
+    CUSTOMER_RETENTION = "CUSTOMER_RETENTION"
+    MARKET_SHARE = "MARKET_SHARE"
+    PRODUCT_ADOPTION = "PRODUCT_ADOPTION"
+    OTHER = "OTHER"
+
+
+class MeasureUnit(StrEnum):
+    NUMBER = "NUMBER"
+    PERCENT = "PERCENT"
+    CURRENCY = "CURRENCY"
+
+
+class CampaignStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PLANNED = "PLANNED"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class Channel(StrEnum):
+    EMAIL = "EMAIL"
+    PAID_SEARCH = "PAID_SEARCH"
+    PAID_SOCIAL = "PAID_SOCIAL"
+    ORGANIC_SOCIAL = "ORGANIC_SOCIAL"
+    CONTENT = "CONTENT"
+    SEO = "SEO"
+    DISPLAY = "DISPLAY"
+    VIDEO = "VIDEO"
+    EVENTS = "EVENTS"
+    WEBINAR = "WEBINAR"
+    PR = "PR"
+    PARTNER = "PARTNER"
+    AFFILIATE = "AFFILIATE"
+    DIRECT_MAIL = "DIRECT_MAIL"
+    OUTBOUND = "OUTBOUND"
+    IN_PRODUCT = "IN_PRODUCT"
+    OTHER = "OTHER"
+
+
+class ResultMetric(StrEnum):
+    LEADS = "LEADS"
+    MQL = "MQL"
+    SQL = "SQL"
+    OPPORTUNITIES = "OPPORTUNITIES"
+    REVENUE = "REVENUE"
+    SIGNUPS = "SIGNUPS"
+    IMPRESSIONS = "IMPRESSIONS"
+    CLICKS = "CLICKS"
+
+
+class TaskStatus(StrEnum):
+    TODO = "TODO"
+    IN_PROGRESS = "IN_PROGRESS"
+    BLOCKED = "BLOCKED"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+
+
+class MilestoneKind(StrEnum):
+    LAUNCH = "LAUNCH"
+    RELEASE = "RELEASE"
+    EVENT = "EVENT"
+    WEBINAR = "WEBINAR"
+    SALES_KICKOFF = "SALES_KICKOFF"
+    DEADLINE = "DEADLINE"
+    OTHER = "OTHER"
+
+
+CURRENCIES = frozenset(
+    {
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CHF",
+        "CAD",
+        "AUD",
+        "NZD",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "INR",
+        "CNY",
+        "SGD",
+        "HKD",
+        "BRL",
+        "MXN",
+        "ZAR",
+        "KRW",
+        "ILS",
+        "AED",
+    }
+)

@@ -1,0 +1,298 @@
+"""The graph's tables (Tortoise ORM).
+
+Every mutable entity carries `version` (optimistic concurrency), `created_at`,
+`updated_at` and `archived_at` (entities are archived, never deleted). Money and
+measures are Decimal columns; campaign channels are kept in their own table so that
+filtering by channel is a plain join on every database engine.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from server.enums import (
+    CampaignStatus,
+    Channel,
+    GoalCategory,
+    MeasureUnit,
+    MilestoneKind,
+    ResultMetric,
+    Role,
+    TaskStatus,
+)
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+MEASURE = {"max_digits": 20, "decimal_places": 4}
+
+
+class Entity(Model):
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    archived_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Team(Entity):
+    name = fields.CharField(max_length=120, unique=True)
+    description = fields.TextField(default="")
+    color = fields.CharField(max_length=7, default="#4f6bed")
+
+    class Meta:
+        table = "team"
+        ordering = ["name"]
+
+
+class User(Entity):
+    email = fields.CharField(max_length=254)
+    email_key = fields.CharField(max_length=254, unique=True, description="email, lower-cased")
+    name = fields.CharField(max_length=120)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.VIEWER)
+    weekly_capacity_hours = fields.DecimalField(max_digits=6, decimal_places=2, default=40)
+
+    class Meta:
+        table = "app_user"
+        ordering = ["name"]
+
+    async def save(self, *args, **kwargs) -> None:
+        self.email_key = self.email.strip().lower()
+        await super().save(*args, **kwargs)
+
+
+class Membership(Model):
+    """A user's membership of a team (many-to-many, loaded in batches like any edge)."""
+
+    id = fields.IntField(primary_key=True)
+    team = fields.ForeignKeyField("models.Team", related_name="memberships", db_index=True)
+    user = fields.ForeignKeyField("models.User", related_name="memberships", db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "membership"
+        unique_together = (("team", "user"),)
+
+
+class Goal(Entity):
+    title = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    category = fields.CharEnumField(GoalCategory, max_length=32, default=GoalCategory.OTHER)
+    parent = fields.ForeignKeyField(
+        "models.Goal", related_name="children", null=True, on_delete=fields.RESTRICT, db_index=True
+    )
+    owner_team = fields.ForeignKeyField(
+        "models.Team", related_name="goals", on_delete=fields.RESTRICT, db_index=True
+    )
+    owner = fields.ForeignKeyField(
+        "models.User",
+        related_name="owned_goals",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    weight = fields.DecimalField(max_digits=8, decimal_places=3, default=1)
+
+    class Meta:
+        table = "goal"
+        ordering = ["id"]
+
+
+class KeyResult(Entity):
+    goal = fields.ForeignKeyField("models.Goal", related_name="key_results", db_index=True)
+    title = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    unit = fields.CharEnumField(MeasureUnit, max_length=16, default=MeasureUnit.NUMBER)
+    currency = fields.CharField(max_length=3, null=True)
+    start_value = fields.DecimalField(**MEASURE)
+    target_value = fields.DecimalField(**MEASURE)
+    current_value = fields.DecimalField(**MEASURE)
+    due_date = fields.DateField()
+    weight = fields.DecimalField(max_digits=8, decimal_places=3, default=1)
+    owner = fields.ForeignKeyField(
+        "models.User",
+        related_name="owned_key_results",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+
+    class Meta:
+        table = "key_result"
+        ordering = ["id"]
+
+
+class CheckIn(Entity):
+    key_result = fields.ForeignKeyField("models.KeyResult", related_name="check_ins", db_index=True)
+    value = fields.DecimalField(**MEASURE)
+    note = fields.TextField(default="")
+    author = fields.ForeignKeyField(
+        "models.User", related_name="check_ins", null=True, on_delete=fields.SET_NULL, db_index=True
+    )
+    checked_in_at = fields.DatetimeField()
+
+    class Meta:
+        table = "check_in"
+        ordering = ["checked_in_at", "id"]
+
+
+class Campaign(Entity):
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    owner_team = fields.ForeignKeyField(
+        "models.Team", related_name="campaigns", on_delete=fields.RESTRICT, db_index=True
+    )
+    owner = fields.ForeignKeyField(
+        "models.User",
+        related_name="owned_campaigns",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    audience = fields.CharField(max_length=200, default="")
+    start_date = fields.DateField()
+    end_date = fields.DateField()
+    status = fields.CharEnumField(CampaignStatus, max_length=16, default=CampaignStatus.DRAFT)
+    budget = fields.DecimalField(**MONEY)
+    currency = fields.CharField(max_length=3, default="USD")
+
+    class Meta:
+        table = "campaign"
+        ordering = ["start_date", "id"]
+
+
+class CampaignChannel(Model):
+    """One channel a campaign runs on."""
+
+    id = fields.IntField(primary_key=True)
+    campaign = fields.ForeignKeyField("models.Campaign", related_name="channel_rows", db_index=True)
+    channel = fields.CharEnumField(Channel, max_length=24)
+
+    class Meta:
+        table = "campaign_channel"
+        unique_together = (("campaign", "channel"),)
+
+
+class Alignment(Entity):
+    """A campaign supports a key result with a share of its money and results."""
+
+    campaign = fields.ForeignKeyField("models.Campaign", related_name="alignments", db_index=True)
+    key_result = fields.ForeignKeyField(
+        "models.KeyResult", related_name="alignments", db_index=True
+    )
+    share = fields.DecimalField(max_digits=6, decimal_places=4)
+
+    class Meta:
+        table = "alignment"
+        unique_together = (("campaign", "key_result"),)
+        ordering = ["id"]
+
+
+class SpendEntry(Entity):
+    campaign = fields.ForeignKeyField(
+        "models.Campaign", related_name="spend_entries", db_index=True
+    )
+    date = fields.DateField()
+    channel = fields.CharEnumField(Channel, max_length=24, null=True)
+    amount = fields.DecimalField(**MONEY)
+    currency = fields.CharField(max_length=3, default="USD")
+    note = fields.TextField(default="")
+
+    class Meta:
+        table = "spend_entry"
+        ordering = ["date", "id"]
+
+
+class ResultEntry(Entity):
+    campaign = fields.ForeignKeyField(
+        "models.Campaign", related_name="result_entries", db_index=True
+    )
+    date = fields.DateField()
+    channel = fields.CharEnumField(Channel, max_length=24, null=True)
+    metric = fields.CharEnumField(ResultMetric, max_length=16)
+    value = fields.DecimalField(**MEASURE)
+    note = fields.TextField(default="")
+
+    class Meta:
+        table = "result_entry"
+        ordering = ["date", "id"]
+
+
+class Task(Entity):
+    title = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    campaign = fields.ForeignKeyField(
+        "models.Campaign", related_name="tasks", null=True, on_delete=fields.SET_NULL, db_index=True
+    )
+    key_result = fields.ForeignKeyField(
+        "models.KeyResult",
+        related_name="tasks",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    assignee = fields.ForeignKeyField(
+        "models.User",
+        related_name="assigned_tasks",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    team = fields.ForeignKeyField(
+        "models.Team", related_name="tasks", null=True, on_delete=fields.SET_NULL, db_index=True
+    )
+    status = fields.CharEnumField(TaskStatus, max_length=16, default=TaskStatus.TODO)
+    start_date = fields.DateField(null=True)
+    due_date = fields.DateField(null=True, db_index=True)
+    estimate_hours = fields.DecimalField(max_digits=8, decimal_places=2, null=True)
+
+    class Meta:
+        table = "task"
+        ordering = ["id"]
+
+
+class Milestone(Entity):
+    title = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    team = fields.ForeignKeyField("models.Team", related_name="milestones", db_index=True)
+    kind = fields.CharEnumField(MilestoneKind, max_length=16, default=MilestoneKind.OTHER)
+    start_date = fields.DateField()
+    end_date = fields.DateField(null=True)
+    campaign = fields.ForeignKeyField(
+        "models.Campaign",
+        related_name="milestones",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    key_result = fields.ForeignKeyField(
+        "models.KeyResult",
+        related_name="milestones",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+
+    class Meta:
+        table = "milestone"
+        ordering = ["start_date", "id"]
+
+
+class FixtureLoad(Model):
+    """A data set that has been loaded, so loading it again is a no-op."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=120, unique=True)
+    loaded_at = fields.DatetimeField(auto_now_add=True)
+    rows = fields.IntField(default=0)
+
+    class Meta:
+        table = "fixture_load"
