@@ -38,8 +38,10 @@ async def open_database(settings: Settings, *, global_fallback: bool = True) -> 
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     config = tortoise_config(settings.database_url)
-    await Tortoise.init(config=config, _enable_global_fallback=global_fallback)
+    # Migrating initialises Tortoise on its own, so the serving initialisation comes
+    # second; the global fallback lets request tasks see the lifespan's connections.
     await apply_migrations(config=config)
+    await Tortoise.init(config=config, _enable_global_fallback=global_fallback)
 
 
 async def close_database() -> None:

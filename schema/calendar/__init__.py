@@ -1,0 +1,1 @@
+"""GraphQL: milestones on the shared calendar."""

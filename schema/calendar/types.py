@@ -1,0 +1,45 @@
+"""GraphQL type for milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.calendar.loaders import MilestoneByIdLoader
+from schema.campaigns.loaders import CampaignByIdLoader
+from schema.core.edges import to_one
+from schema.core.enums import MilestoneKind
+from schema.core.node import Node, Versioned, presents
+from schema.goals.loaders import KeyResultByIdLoader
+from schema.org.loaders import TeamByIdLoader
+from server import models
+
+if TYPE_CHECKING:
+    from schema.campaigns.types import Campaign
+    from schema.goals.types import KeyResult
+    from schema.org.types import Team
+
+CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
+TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
+
+
+@strawberry.type(
+    description="A dated moment on the shared calendar: a launch, a release, "
+    "a webinar, a sales kickoff..."
+)
+@presents(models.Milestone, MilestoneByIdLoader)
+class Milestone(Node, Versioned):
+    title: str
+    description: str
+    kind: MilestoneKind
+    start_date: dt.date
+    end_date: dt.date | None = strawberry.field(description="Null for a one-day milestone.")
+
+    team = to_one(TeamByIdLoader, "team_id", TeamRef, "Team it belongs to.")
+    campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef | None, "Its campaign.")
+    key_result = to_one(
+        KeyResultByIdLoader, "key_result_id", KeyResultRef | None, "Key result it serves."
+    )

@@ -1,0 +1,1 @@
+"""GraphQL: campaigns, their alignments to key results, spend and results."""

@@ -1,0 +1,205 @@
+"""GraphQL types for campaigns, alignments, spend and results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.calendar.loaders import MilestonesByCampaignIdLoader
+from schema.campaigns.loaders import (
+    AlignmentByIdLoader,
+    AlignmentsByCampaignIdLoader,
+    AlignmentsByKeyResultIdLoader,
+    CampaignByIdLoader,
+    ChannelsByCampaignIdLoader,
+    ResultEntriesByCampaignIdLoader,
+    ResultEntryByIdLoader,
+    SpendEntriesByCampaignIdLoader,
+    SpendEntryByIdLoader,
+)
+from schema.core.connection import PageInfo
+from schema.core.context import Info
+from schema.core.edges import paged, to_many, to_one
+from schema.core.enums import CampaignStatus, Channel, ResultMetric
+from schema.core.money import Money
+from schema.core.node import Node, Versioned, presents
+from schema.goals.loaders import KeyResultByIdLoader
+from schema.org.loaders import TeamByIdLoader, UserByIdLoader
+from schema.tasks.loaders import TasksByCampaignIdLoader
+from server import models
+
+if TYPE_CHECKING:
+    from schema.calendar.types import Milestone
+    from schema.goals.types import KeyResult
+    from schema.org.types import Team, User
+    from schema.tasks.types import Task
+
+KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
+CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
+UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
+TaskRef = Annotated["Task", strawberry.lazy("schema.tasks.types")]
+MilestoneRef = Annotated["Milestone", strawberry.lazy("schema.calendar.types")]
+SpendEntryRef = Annotated["SpendEntry", strawberry.lazy("schema.campaigns.types")]
+ResultEntryRef = Annotated["ResultEntry", strawberry.lazy("schema.campaigns.types")]
+
+
+@strawberry.type(
+    description="A campaign supports a key result with a share of its money "
+    "and results; the shares of one campaign add up to 1."
+)
+@presents(models.Alignment, AlignmentByIdLoader)
+class Alignment(Node, Versioned):
+    share: Decimal = strawberry.field(description="In (0, 1].")
+
+    campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef, "The supporting campaign.")
+    key_result = to_one(KeyResultByIdLoader, "key_result_id", KeyResultRef, "The key result.")
+
+
+@strawberry.type(description="A key result a campaign supports, with the share allocated.")
+class AlignedKeyResultEdge:
+    node: KeyResultRef
+    cursor: str
+    share: Decimal
+    alignment: Alignment
+
+
+@strawberry.type(description="Key results a campaign supports.")
+class AlignedKeyResultConnection:
+    total_count: int
+    page_info: PageInfo
+    edges: list[AlignedKeyResultEdge]
+    nodes: list[KeyResultRef]
+
+
+@strawberry.type(description="A campaign supporting a key result, with the share allocated.")
+class AlignedCampaignEdge:
+    node: CampaignRef
+    cursor: str
+    share: Decimal
+    alignment: Alignment
+
+
+@strawberry.type(description="Campaigns supporting a key result.")
+class AlignedCampaignConnection:
+    total_count: int
+    page_info: PageInfo
+    edges: list[AlignedCampaignEdge]
+    nodes: list[CampaignRef]
+
+
+async def _aligned(info: Info, loader, target_loader, target_key, key, page, edge_cls, conn_cls):
+    alignments = await paged(info, loader, key, *page)
+    keys = [getattr(a, target_key) for a in alignments.nodes]
+    targets = await info.context.loader(target_loader).load_many(keys)
+    edges = [
+        edge_cls(node=target, cursor=edge.cursor, share=edge.node.share, alignment=edge.node)
+        for edge, target in zip(alignments.edges, targets, strict=True)
+    ]
+    return conn_cls(
+        total_count=alignments.total_count,
+        page_info=alignments.page_info,
+        edges=edges,
+        nodes=targets,
+    )
+
+
+async def aligned_campaigns(info: Info, key_result_id: int, *page) -> AlignedCampaignConnection:
+    return await _aligned(
+        info,
+        AlignmentsByKeyResultIdLoader,
+        CampaignByIdLoader,
+        "campaign_id",
+        key_result_id,
+        page,
+        AlignedCampaignEdge,
+        AlignedCampaignConnection,
+    )
+
+
+@strawberry.type(description="A marketing campaign: budget, channels, audience and dates.")
+@presents(models.Campaign, CampaignByIdLoader)
+class Campaign(Node, Versioned):
+    name: str
+    description: str
+    audience: str
+    start_date: dt.date
+    end_date: dt.date
+    status: CampaignStatus
+
+    @strawberry.field(description="Planned budget for the whole campaign.")
+    def budget(root: strawberry.Parent[models.Campaign]) -> Money:
+        return Money(amount=root.budget, currency=root.currency)
+
+    @strawberry.field(description="Channels it runs on, alphabetically.")
+    async def channels(root: strawberry.Parent[models.Campaign], info: Info) -> list[Channel]:
+        rows = await info.context.loader(ChannelsByCampaignIdLoader).load(root.pk)
+        return [row.channel for row in rows]
+
+    @strawberry.field(description="True when it supports at least one live key result.")
+    async def is_aligned(root: strawberry.Parent[models.Campaign], info: Info) -> bool:
+        return bool(await info.context.loader(AlignmentsByCampaignIdLoader).load(root.pk))
+
+    owner_team = to_one(TeamByIdLoader, "owner_team_id", TeamRef, "Team running it.")
+    owner = to_one(UserByIdLoader, "owner_id", UserRef | None, "Person accountable for it.")
+
+    @strawberry.field(description="Its alignments to key results (shares add up to 1).")
+    async def alignments(root: strawberry.Parent[models.Campaign], info: Info) -> list[Alignment]:
+        return await info.context.loader(AlignmentsByCampaignIdLoader).load(root.pk)
+
+    @strawberry.field(
+        description="Key results it supports; each edge carries the share "
+        "allocated. Cursor pagination."
+    )
+    async def key_results(
+        root: strawberry.Parent[models.Campaign],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> AlignedKeyResultConnection:
+        return await _aligned(
+            info,
+            AlignmentsByCampaignIdLoader,
+            KeyResultByIdLoader,
+            "key_result_id",
+            root.pk,
+            (first, after, last, before),
+            AlignedKeyResultEdge,
+            AlignedKeyResultConnection,
+        )
+
+    tasks = to_many(TasksByCampaignIdLoader, TaskRef, "Tasks of this campaign.")
+    milestones = to_many(MilestonesByCampaignIdLoader, MilestoneRef, "Its milestones, by date.")
+    spend = to_many(SpendEntriesByCampaignIdLoader, SpendEntryRef, "Money spent, by date.")
+    results = to_many(ResultEntriesByCampaignIdLoader, ResultEntryRef, "Results, by date.")
+
+
+@strawberry.type(description="Money actually spent on a campaign.")
+@presents(models.SpendEntry, SpendEntryByIdLoader)
+class SpendEntry(Node, Versioned):
+    date: dt.date
+    channel: Channel | None
+    note: str
+
+    @strawberry.field
+    def amount(root: strawberry.Parent[models.SpendEntry]) -> Money:
+        return Money(amount=root.amount, currency=root.currency)
+
+    campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef, "Campaign it was spent on.")
+
+
+@strawberry.type(description="A result a campaign produced (leads, revenue, sign-ups...).")
+@presents(models.ResultEntry, ResultEntryByIdLoader)
+class ResultEntry(Node, Versioned):
+    date: dt.date
+    channel: Channel | None
+    metric: ResultMetric
+    value: Decimal
+    note: str
+
+    campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef, "Campaign that produced it.")

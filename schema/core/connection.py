@@ -1,0 +1,149 @@
+"""Relay cursor connections with offset cursors, shared by root lists and edges.
+
+A root list pages in SQL (one COUNT and one SELECT); an edge pages in memory over
+the rows its loader fetched for all parents at once, so the statement count never
+depends on the amount of data.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from tortoise.queryset import QuerySet
+
+from schema.core.errors import BadUserInput
+
+MAX_PAGE_SIZE = 100
+CURSOR_PREFIX = "offset:"
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    total_count: int = strawberry.field(description="Items in the whole list, not this page.")
+    page_info: PageInfo
+    edges: list[Edge[T]]
+    nodes: list[T]
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, argument: str) -> int:
+    text = str(cursor)
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = ""
+    digits = raw.removeprefix(CURSOR_PREFIX)
+    if not raw.startswith(CURSOR_PREFIX) or not digits.isdigit() or len(digits) > 12:
+        raise BadUserInput(f"`{argument}` is not a valid cursor.", argument=argument)
+    return int(digits)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Validated `first/after/last/before` arguments."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("first", "last"):
+            size = getattr(self, name)
+            if size is None:
+                continue
+            if size < 0:
+                raise BadUserInput(f"`{name}` must not be negative.", argument=name)
+            if size > MAX_PAGE_SIZE:
+                raise BadUserInput(
+                    f"`{name}` must be at most {MAX_PAGE_SIZE}, got {size}.",
+                    argument=name,
+                    maxPageSize=MAX_PAGE_SIZE,
+                )
+        for name in ("after", "before"):
+            if getattr(self, name) is not None:
+                decode_cursor(getattr(self, name), name)
+
+    def window(self, total: int) -> tuple[int, int]:
+        """Offsets [start, end) of the page within a list of `total` items."""
+        start, end = 0, total
+        if self.after is not None:
+            start = min(max(start, decode_cursor(self.after, "after") + 1), total)
+        if self.before is not None:
+            end = max(min(end, decode_cursor(self.before, "before")), start)
+        if self.first is not None:
+            end = min(end, start + self.first)
+        if self.last is not None:
+            start = max(start, end - self.last)
+        if self.first is None and self.last is None:
+            end = min(end, start + MAX_PAGE_SIZE)
+        return start, end
+
+
+def page_args(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageRequest:
+    return PageRequest(first=first, after=after, last=last, before=before)
+
+
+def build_connection(
+    items: Sequence[Any], start: int, total: int, edge_factory: Callable[..., Any] = Edge
+) -> Connection[Any]:
+    edges = [
+        edge_factory(node=item, cursor=encode_cursor(start + i)) for i, item in enumerate(items)
+    ]
+    end = start + len(items)
+    return Connection(
+        total_count=total,
+        page_info=PageInfo(
+            has_next_page=end < total,
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+        nodes=list(items),
+    )
+
+
+def connection_from_list(items: Sequence[Any], page: PageRequest) -> Connection[Any]:
+    start, end = page.window(len(items))
+    return build_connection(items[start:end], start, len(items))
+
+
+async def connection_from_queryset(queryset: QuerySet, page: PageRequest) -> Connection[Any]:
+    """Page a filtered, ordered query in SQL: a COUNT, then a SELECT unless the page is empty."""
+    total = await queryset.count()
+    start, end = page.window(total)
+    rows = await queryset.offset(start).limit(end - start) if end > start else []
+    return build_connection(rows, start, total)
+
+
+async def root_connection(
+    queryset: QuerySet, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Connection[Any]:
+    return await connection_from_queryset(queryset, page_args(first, after, last, before))

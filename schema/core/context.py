@@ -1,0 +1,28 @@
+"""The typed per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.dataloader import DataLoader
+
+from schema.core.loaders import LoaderRegistry
+
+L = TypeVar("L", bound=DataLoader)
+
+
+@dataclass
+class Context:
+    request: Request | None = None
+    response: Response | None = None
+    loaders: LoaderRegistry = field(default_factory=LoaderRegistry)
+
+    def loader(self, loader_class: type[L]) -> L:
+        return self.loaders.get(loader_class)
+
+
+Info = strawberry.Info[Context, None]

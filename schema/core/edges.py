@@ -1,0 +1,82 @@
+"""Field factories for the graph's edges, so every edge pages and batches the same way.
+
+This module deliberately avoids `from __future__ import annotations`: the resolvers
+built here carry real annotations that Strawberry reads at schema build time.
+"""
+
+from typing import Any
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from schema.core.connection import Connection, connection_from_list, page_args
+from schema.core.context import Info
+
+PAGE_ARGS_HELP = "Cursor pagination: `first`/`after` forwards, `last`/`before` backwards."
+
+
+def to_one(loader: type[DataLoader], key: str, node_type: Any, description: str) -> Any:
+    """An edge to at most one node, through the foreign key attribute `key`."""
+
+    async def resolve(root: strawberry.Parent[Any], info: Info):
+        fk = getattr(root, key)
+        return None if fk is None else await info.context.loader(loader).load(fk)
+
+    resolve.__annotations__["return"] = node_type
+    return strawberry.field(resolver=resolve, description=description)
+
+
+async def paged(info: Info, loader: type[DataLoader], key: Any, first, after, last, before):
+    """Validate paging arguments, then page the rows the loader fetched for `key`."""
+    page = page_args(first, after, last, before)
+    rows = await info.context.loader(loader).load(key)
+    return connection_from_list(rows, page)
+
+
+def to_many(loader: type[DataLoader], node_type: Any, description: str) -> Any:
+    """A paged edge to the rows `loader` groups under this node's primary key."""
+
+    async def resolve(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ):
+        return await paged(info, loader, root.pk, first, after, last, before)
+
+    resolve.__annotations__["return"] = Connection[node_type]
+    return strawberry.field(resolver=resolve, description=f"{description} {PAGE_ARGS_HELP}")
+
+
+def to_many_through(
+    loader: type[DataLoader],
+    target_loader: type[DataLoader],
+    target_key: str | None,
+    node_type: Any,
+    description: str,
+) -> Any:
+    """A paged edge over link rows (memberships, or bare IDs when `target_key` is None)
+    where only the targets of the requested page are fetched, in one batch."""
+
+    async def resolve(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ):
+        connection = await paged(info, loader, root.pk, first, after, last, before)
+        keys = [
+            link if target_key is None else getattr(link, target_key) for link in connection.nodes
+        ]
+        targets = await info.context.loader(target_loader).load_many(keys)
+        for edge, target in zip(connection.edges, targets, strict=True):
+            edge.node = target
+        connection.nodes = targets
+        return connection
+
+    resolve.__annotations__["return"] = Connection[node_type]
+    return strawberry.field(resolver=resolve, description=f"{description} {PAGE_ARGS_HELP}")

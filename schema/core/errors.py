@@ -1,0 +1,77 @@
+"""Errors a client may see, each with a stable `extensions.code`.
+
+Deliberate errors subclass `ApiError`; everything else is masked as
+INTERNAL_SERVER_ERROR by `ErrorCodes` so no internal detail reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+log = logging.getLogger("throughline.errors")
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+
+
+class ApiError(Exception):
+    """An error meant for the client: its message is shown as is."""
+
+    code = BAD_USER_INPUT
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.extensions = {"code": self.code, **details}
+
+
+class BadUserInput(ApiError):
+    code = BAD_USER_INPUT
+
+
+class NotFound(ApiError):
+    code = NOT_FOUND
+
+
+def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+    return GraphQLError(
+        message if message is not None else error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code},
+    )
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    """Give every error a code; hide the text of unexpected ones."""
+    original = error.original_error
+    if isinstance(original, ApiError):
+        return _with_code(error, original.code)
+    if (error.extensions or {}).get("code"):
+        return error
+    if original is None:
+        # Parse and validation errors: the request itself is wrong.
+        return _with_code(error, BAD_USER_INPUT)
+    if isinstance(original, GraphQLError) and original.original_error is None:
+        # Raised by graphql-core while coercing arguments and variables.
+        return _with_code(error, BAD_USER_INPUT)
+    log.error("unexpected error at %s", error.path, exc_info=original)
+    return _with_code(error, INTERNAL_SERVER_ERROR, "Internal server error.")
+
+
+class ErrorCodes(SchemaExtension):
+    """Post-process every result so each error carries `extensions.code`."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [classify(e) for e in result.errors]

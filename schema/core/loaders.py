@@ -1,0 +1,66 @@
+"""DataLoader bases: one SELECT per batch of keys, whatever the number of keys.
+
+Loaders are created per request by `LoaderRegistry`, never shared between requests,
+so no cached row can leak from one user's request into another's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+L = TypeVar("L", bound=DataLoader)
+
+
+class ByIdLoader(DataLoader[int, Any]):
+    """Rows by primary key (archived rows included: they still exist)."""
+
+    model: ClassVar[type[Model]]
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self.batch_load)
+
+    async def batch_load(self, keys: Sequence[int]) -> list[Any]:
+        rows = await self.model.filter(id__in=list(set(keys)))
+        by_id = {row.pk: row for row in rows}
+        return [by_id.get(key) for key in keys]
+
+
+class RowsByKeyLoader(DataLoader[int, list[Any]]):
+    """Live (unarchived) rows grouped by a foreign key, in the model's default order."""
+
+    model: ClassVar[type[Model]]
+    key_field: ClassVar[str]
+    archivable: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self.batch_load)
+
+    def query(self, keys: Iterable[int]):
+        queryset = self.model.filter(**{f"{self.key_field}__in": list(set(keys))})
+        if self.archivable:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    async def batch_load(self, keys: Sequence[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in await self.query(keys):
+            grouped[getattr(row, self.key_field)].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+class LoaderRegistry:
+    """Creates each loader class at most once per request, on first use."""
+
+    def __init__(self) -> None:
+        self._loaders: dict[type[DataLoader], DataLoader] = {}
+
+    def get(self, loader_class: type[L]) -> L:
+        loader = self._loaders.get(loader_class)
+        if loader is None:
+            loader = self._loaders[loader_class] = loader_class()
+        return loader  # type: ignore[return-value]

@@ -1,0 +1,99 @@
+"""Relay object identification: the `Node` interface and `node` / `nodes` lookups.
+
+Each GraphQL type registers the model it presents and the loader that fetches it by
+primary key; resolvers return model rows and `is_type_of` picks the GraphQL type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from schema.core.context import Info
+from schema.core.errors import BadUserInput
+from schema.core.ids import decode_global_id, encode_global_id
+
+MAX_NODES = 100
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    model: type[Model]
+    loader: type[DataLoader]
+
+
+NODE_TYPES: dict[str, NodeSpec] = {}
+TYPE_NAME_OF_MODEL: dict[type[Model], str] = {}
+
+
+def global_id_of(row: Model) -> str:
+    return encode_global_id(TYPE_NAME_OF_MODEL[type(row)], row.pk)
+
+
+def presents(model: type[Model], loader: type[DataLoader]) -> Callable[[type], type]:
+    """Register a GraphQL type as the presentation of `model` (apply under @strawberry.type)."""
+
+    def register(cls: type) -> type:
+        cls.is_type_of = classmethod(lambda _cls, obj, _info: isinstance(obj, model))
+        NODE_TYPES[cls.__name__] = NodeSpec(model, loader)
+        TYPE_NAME_OF_MODEL[model] = cls.__name__
+        return cls
+
+    return register
+
+
+@strawberry.interface(description="An object with an opaque, globally unique ID.")
+class Node:
+    @strawberry.field(description="Opaque global ID; pass it to `node(id:)` to fetch again.")
+    def id(root: strawberry.Parent[Any]) -> strawberry.ID:
+        return strawberry.ID(global_id_of(root))
+
+
+async def load_node(info: Info, global_id: str) -> Any | None:
+    type_name, pk = decode_global_id(global_id)
+    spec = NODE_TYPES.get(type_name)
+    if spec is None:
+        raise BadUserInput(f"{global_id!r} is not a valid ID.")
+    return await info.context.loader(spec.loader).load(pk)
+
+
+async def load_typed_node(info: Info, global_id: str, *type_names: str) -> Any | None:
+    """Fetch a node that must be one of `type_names` (wrong type: BAD_USER_INPUT)."""
+    type_name, _ = decode_global_id(global_id)
+    if type_name not in type_names:
+        expected = " or ".join(type_names)
+        raise BadUserInput(f"{global_id!r} is a {type_name} ID, expected a {expected} ID.")
+    return await load_node(info, global_id)
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its global ID; null when it does not exist.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await load_node(info, id)
+
+    @strawberry.field(description=f"Several objects by global ID, in order (at most {MAX_NODES}).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise BadUserInput(f"`ids` may hold at most {MAX_NODES} IDs, got {len(ids)}.")
+        return list(await asyncio.gather(*(load_node(info, global_id) for global_id in ids)))
+
+
+@strawberry.interface(description="An editable object: versioned, timestamped, archivable.")
+class Versioned:
+    version: int = strawberry.field(
+        description="Increases with every change; send it back "
+        "with an update so a stale edit is refused."
+    )
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived; archived objects are left out of lists."
+    )

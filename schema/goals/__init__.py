@@ -1,0 +1,1 @@
+"""GraphQL: goals, key results and check-ins."""

@@ -1,0 +1,156 @@
+"""GraphQL types for goals, key results and check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.calendar.loaders import MilestoneByIdLoader, MilestonesByKeyResultIdLoader
+from schema.campaigns.loaders import (
+    AlignmentsByKeyResultIdLoader,
+    CampaignByIdLoader,
+)
+from schema.campaigns.types import AlignedCampaignConnection, aligned_campaigns
+from schema.core.context import Info
+from schema.core.edges import to_many, to_many_through, to_one
+from schema.core.enums import GoalCategory, MeasureUnit
+from schema.core.node import Node, Versioned, presents
+from schema.goals.loaders import (
+    CheckInByIdLoader,
+    CheckInsByKeyResultIdLoader,
+    GoalByIdLoader,
+    GoalChildrenByGoalIdLoader,
+    KeyResultByIdLoader,
+    KeyResultsByGoalIdLoader,
+    SupportingCampaignIdsByGoalIdLoader,
+    SupportingMilestoneIdsByGoalIdLoader,
+    SupportingTaskIdsByGoalIdLoader,
+)
+from schema.org.loaders import TeamByIdLoader, UserByIdLoader
+from schema.tasks.loaders import TaskByIdLoader, TasksByKeyResultIdLoader
+from server import models
+
+if TYPE_CHECKING:
+    from schema.calendar.types import Milestone
+    from schema.campaigns.types import Alignment, Campaign
+    from schema.org.types import Team, User
+    from schema.tasks.types import Task
+
+GoalRef = Annotated["Goal", strawberry.lazy("schema.goals.types")]
+KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
+CheckInRef = Annotated["CheckIn", strawberry.lazy("schema.goals.types")]
+TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
+UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
+CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+AlignmentRef = Annotated["Alignment", strawberry.lazy("schema.campaigns.types")]
+TaskRef = Annotated["Task", strawberry.lazy("schema.tasks.types")]
+MilestoneRef = Annotated["Milestone", strawberry.lazy("schema.calendar.types")]
+
+
+@strawberry.type(
+    description="Campaigns, tasks and milestones that reach a goal through its "
+    "subtree (its key results and those of every goal below it)."
+)
+class SupportingWork:
+    pk: strawberry.Private[int]
+
+    campaigns = to_many_through(
+        SupportingCampaignIdsByGoalIdLoader,
+        CampaignByIdLoader,
+        None,
+        CampaignRef,
+        "Campaigns aligned to a key result in the subtree, by start date.",
+    )
+    tasks = to_many_through(
+        SupportingTaskIdsByGoalIdLoader,
+        TaskByIdLoader,
+        None,
+        TaskRef,
+        "Tasks on such a campaign or directly on such a key result.",
+    )
+    milestones = to_many_through(
+        SupportingMilestoneIdsByGoalIdLoader,
+        MilestoneByIdLoader,
+        None,
+        MilestoneRef,
+        "Milestones of such a campaign or key result, by date.",
+    )
+
+
+@strawberry.type(description="An objective: a node of the goal tree.")
+@presents(models.Goal, GoalByIdLoader)
+class Goal(Node, Versioned):
+    title: str
+    description: str
+    category: GoalCategory
+    period_start: date
+    period_end: date
+    weight: Decimal = strawberry.field(description="Weight among its siblings in rollups.")
+
+    @strawberry.field(description="True for a top-level company objective.")
+    def is_root(root: strawberry.Parent[models.Goal]) -> bool:
+        return root.parent_id is None
+
+    parent = to_one(GoalByIdLoader, "parent_id", GoalRef | None, "The goal this one serves.")
+    owner_team = to_one(TeamByIdLoader, "owner_team_id", TeamRef, "Team accountable for it.")
+    owner = to_one(UserByIdLoader, "owner_id", UserRef | None, "Person accountable for it.")
+    children = to_many(GoalChildrenByGoalIdLoader, GoalRef, "Goals that serve this one.")
+    key_results = to_many(KeyResultsByGoalIdLoader, KeyResultRef, "How this goal is measured.")
+
+    @strawberry.field(description="All work reaching this goal through its subtree.")
+    def supporting_work(root: strawberry.Parent[models.Goal]) -> SupportingWork:
+        return SupportingWork(pk=root.pk)
+
+
+@strawberry.type(description="A measurable result of a goal: from a start value to a target.")
+@presents(models.KeyResult, KeyResultByIdLoader)
+class KeyResult(Node, Versioned):
+    title: str
+    description: str
+    unit: MeasureUnit
+    currency: str | None = strawberry.field(description="ISO 4217 code when unit is CURRENCY.")
+    start_value: Decimal
+    target_value: Decimal
+    current_value: Decimal = strawberry.field(description="Value at the latest check-in.")
+    due_date: date
+    weight: Decimal = strawberry.field(description="Weight among the goal's key results.")
+
+    goal = to_one(GoalByIdLoader, "goal_id", GoalRef, "The goal this key result measures.")
+    owner = to_one(UserByIdLoader, "owner_id", UserRef | None, "Person accountable for it.")
+    check_ins = to_many(CheckInsByKeyResultIdLoader, CheckInRef, "Recorded values, oldest first.")
+    alignments = to_many(
+        AlignmentsByKeyResultIdLoader, AlignmentRef, "Campaigns' alignments to this key result."
+    )
+
+    @strawberry.field(
+        description="Campaigns supporting this key result; each edge carries the "
+        "share of the campaign allocated to it. Cursor pagination."
+    )
+    async def campaigns(
+        root: strawberry.Parent[models.KeyResult],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> AlignedCampaignConnection:
+        return await aligned_campaigns(info, root.pk, first, after, last, before)
+
+    tasks = to_many(TasksByKeyResultIdLoader, TaskRef, "Tasks directly on this key result.")
+    milestones = to_many(
+        MilestonesByKeyResultIdLoader, MilestoneRef, "Milestones tied to this key result."
+    )
+
+
+@strawberry.type(description="A value of a key result recorded at a point in time.")
+@presents(models.CheckIn, CheckInByIdLoader)
+class CheckIn(Node, Versioned):
+    value: Decimal
+    note: str
+    checked_in_at: datetime
+
+    key_result = to_one(KeyResultByIdLoader, "key_result_id", KeyResultRef, "What was measured.")
+    author = to_one(UserByIdLoader, "author_id", UserRef | None, "Who recorded it.")

@@ -1,0 +1,1 @@
+"""GraphQL: teams and users."""

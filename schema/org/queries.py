@@ -1,0 +1,63 @@
+"""Root queries for teams and users."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.core.connection import Connection, root_connection
+from schema.core.enums import Role
+from schema.core.inputs import ids_of, search_text
+from schema.org.types import Team, User
+from server import listing
+
+
+@strawberry.input
+class TeamFilter:
+    search: str | None = None
+    include_archived: bool = False
+
+
+@strawberry.input
+class UserFilter:
+    roles: list[Role] | None = None
+    teams: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Members of at least one of these teams."
+    )
+    search: str | None = strawberry.field(default=None, description="In name or email.")
+    include_archived: bool = False
+
+
+@strawberry.type
+class OrgQueries:
+    @strawberry.field(description="Teams by name. Cursor pagination.")
+    async def teams(
+        self,
+        filter: TeamFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Team]:
+        f = filter or TeamFilter()
+        queryset = listing.teams(
+            search=search_text(f.search, "filter.search"), include_archived=f.include_archived
+        )
+        return await root_connection(queryset, first, after, last, before)
+
+    @strawberry.field(description="Users by name. Cursor pagination.")
+    async def users(
+        self,
+        filter: UserFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[User]:
+        f = filter or UserFilter()
+        queryset = listing.users(
+            roles=f.roles,
+            team_ids=ids_of(f.teams, "Team"),
+            search=search_text(f.search, "filter.search"),
+            include_archived=f.include_archived,
+        )
+        return await root_connection(queryset, first, after, last, before)

@@ -1,0 +1,84 @@
+"""GraphQL types for teams and users."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.calendar.loaders import MilestonesByTeamIdLoader
+from schema.campaigns.loaders import CampaignsByOwnerIdLoader, CampaignsByTeamIdLoader
+from schema.core.context import Info
+from schema.core.edges import to_many, to_many_through
+from schema.core.enums import Role
+from schema.core.node import Node, Versioned, presents
+from schema.goals.loaders import (
+    CheckInsByAuthorIdLoader,
+    GoalsByOwnerIdLoader,
+    GoalsByTeamIdLoader,
+    KeyResultsByOwnerIdLoader,
+)
+from schema.org.loaders import (
+    MembershipsByTeamIdLoader,
+    MembershipsByUserIdLoader,
+    TeamByIdLoader,
+    UserByIdLoader,
+)
+from schema.tasks.loaders import TasksByAssigneeIdLoader, TasksByTeamIdLoader
+from server import models
+
+if TYPE_CHECKING:
+    from schema.calendar.types import Milestone
+    from schema.campaigns.types import Campaign
+    from schema.goals.types import CheckIn, Goal, KeyResult
+    from schema.tasks.types import Task
+
+GoalRef = Annotated["Goal", strawberry.lazy("schema.goals.types")]
+KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
+CheckInRef = Annotated["CheckIn", strawberry.lazy("schema.goals.types")]
+CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+TaskRef = Annotated["Task", strawberry.lazy("schema.tasks.types")]
+MilestoneRef = Annotated["Milestone", strawberry.lazy("schema.calendar.types")]
+UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
+
+
+@strawberry.type(description="A team that owns goals, campaigns, tasks and milestones.")
+@presents(models.Team, TeamByIdLoader)
+class Team(Node, Versioned):
+    name: str
+    description: str
+    color: str = strawberry.field(description="Colour of the team on the calendar (#rrggbb).")
+
+    members = to_many_through(
+        MembershipsByTeamIdLoader, UserByIdLoader, "user_id", UserRef, "Members, by name."
+    )
+    goals = to_many(GoalsByTeamIdLoader, GoalRef, "Goals this team owns.")
+    campaigns = to_many(CampaignsByTeamIdLoader, CampaignRef, "Campaigns this team owns.")
+    tasks = to_many(TasksByTeamIdLoader, TaskRef, "Tasks of this team.")
+    milestones = to_many(MilestonesByTeamIdLoader, MilestoneRef, "Milestones of this team.")
+
+
+@strawberry.type(description="A person who owns, does or reads the work.")
+@presents(models.User, UserByIdLoader)
+class User(Node, Versioned):
+    name: str
+    email: str
+    role: Role
+    weekly_capacity_hours: Decimal
+
+    @strawberry.field(description="Teams this person belongs to, by name.")
+    async def teams(root: strawberry.Parent[models.User], info: Info) -> list[Team]:
+        memberships = await info.context.loader(MembershipsByUserIdLoader).load(root.pk)
+        teams = await info.context.loader(TeamByIdLoader).load_many(
+            [m.team_id for m in memberships]
+        )
+        return [team for team in teams if team is not None]
+
+    assigned_tasks = to_many(TasksByAssigneeIdLoader, TaskRef, "Tasks assigned to this person.")
+    owned_goals = to_many(GoalsByOwnerIdLoader, GoalRef, "Goals this person owns.")
+    owned_key_results = to_many(
+        KeyResultsByOwnerIdLoader, KeyResultRef, "Key results this person owns."
+    )
+    owned_campaigns = to_many(CampaignsByOwnerIdLoader, CampaignRef, "Campaigns this person owns.")
+    check_ins = to_many(CheckInsByAuthorIdLoader, CheckInRef, "Check-ins this person recorded.")

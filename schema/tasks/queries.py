@@ -1,0 +1,72 @@
+"""Root query for tasks."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from schema.core.connection import Connection, root_connection
+from schema.core.enums import OrderDirection, TaskStatus
+from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.tasks.types import Task
+from server import listing
+
+
+@strawberry.input(description="Which tasks to list; every condition given must hold.")
+class TaskFilter:
+    assignees: list[strawberry.ID] | None = None
+    teams: list[strawberry.ID] | None = None
+    statuses: list[TaskStatus] | None = None
+    campaigns: list[strawberry.ID] | None = None
+    key_results: list[strawberry.ID] | None = None
+    due: DateRange | None = strawberry.field(default=None, description="Due date in this range.")
+    aligned: bool | None = strawberry.field(
+        default=None, description="True: reaching a goal; false: unaligned work."
+    )
+    search: str | None = None
+    include_archived: bool = False
+
+
+@strawberry.enum
+class TaskOrderField(Enum):
+    CREATED = "id"
+    TITLE = "title"
+    DUE_DATE = "due_date"
+    START_DATE = "start_date"
+    STATUS = "status"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input
+class TaskOrder:
+    field: TaskOrderField = TaskOrderField.CREATED
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.type
+class TaskQueries:
+    @strawberry.field(description="Tasks, filtered and ordered. Cursor pagination.")
+    async def tasks(
+        self,
+        filter: TaskFilter | None = None,
+        order_by: TaskOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Task]:
+        f = filter or TaskFilter()
+        queryset = listing.tasks(
+            assignee_ids=ids_of(f.assignees, "User"),
+            team_ids=ids_of(f.teams, "Team"),
+            statuses=f.statuses,
+            campaign_ids=ids_of(f.campaigns, "Campaign"),
+            key_result_ids=ids_of(f.key_results, "KeyResult"),
+            due=span(f.due, "filter.due"),
+            aligned=f.aligned,
+            search=search_text(f.search, "filter.search"),
+            include_archived=f.include_archived,
+            order=order_of(order_by, TaskOrderField.CREATED),
+        )
+        return await root_connection(queryset, first, after, last, before)

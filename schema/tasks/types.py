@@ -1,0 +1,46 @@
+"""GraphQL type for tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.campaigns.loaders import CampaignByIdLoader
+from schema.core.edges import to_one
+from schema.core.enums import TaskStatus
+from schema.core.node import Node, Versioned, presents
+from schema.goals.loaders import KeyResultByIdLoader
+from schema.org.loaders import TeamByIdLoader, UserByIdLoader
+from schema.tasks.loaders import TaskByIdLoader
+from server import models
+
+if TYPE_CHECKING:
+    from schema.campaigns.types import Campaign
+    from schema.goals.types import KeyResult
+    from schema.org.types import Team, User
+
+CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
+KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
+TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
+UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
+
+
+@strawberry.type(description="A piece of work on a campaign and/or directly on a key result.")
+@presents(models.Task, TaskByIdLoader)
+class Task(Node, Versioned):
+    title: str
+    description: str
+    status: TaskStatus
+    start_date: dt.date | None
+    due_date: dt.date | None
+    estimate_hours: Decimal | None
+
+    campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef | None, "Its campaign.")
+    key_result = to_one(
+        KeyResultByIdLoader, "key_result_id", KeyResultRef | None, "Key result it serves directly."
+    )
+    assignee = to_one(UserByIdLoader, "assignee_id", UserRef | None, "Who does it.")
+    team = to_one(TeamByIdLoader, "team_id", TeamRef | None, "Team it belongs to.")

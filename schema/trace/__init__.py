@@ -1,0 +1,1 @@
+"""GraphQL: tracing work up to objectives."""

@@ -1,0 +1,54 @@
+"""The ASGI application: GraphQL, the health check and the static web client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from schema import schema
+from server.database import close_database, database_reachable, open_database
+from server.graphql_app import GraphQLApp
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    if await database_reachable():
+        return JSONResponse({"status": "ok", "database": "reachable"})
+    return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+
+
+def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
+    """Build the app; `manage_database=False` leaves opening the database to the caller."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        await open_database(settings)
+        try:
+            log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
+            yield
+        finally:
+            await close_database()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", GraphQLApp(schema), methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,128 @@
+"""Fresh databases per test, on SQLite always and on PostgreSQL when configured.
+
+The schema is migrated once per session into a template (a SQLite file that each test
+copies, or a PostgreSQL database that each test truncates), so tests stay fast while
+every test starts from an empty, fully migrated database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate
+
+from server.app import create_app
+from server.database import tortoise_config
+from server.settings import load_settings, normalise_database_url
+from tests.graphql import GraphQLClient
+
+POSTGRES_ENV = "THROUGHLINE_TEST_POSTGRES_URL"
+POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)"
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def run_in_thread(coroutine_function, *args):
+    """Run a coroutine to completion on its own loop, even from inside a running loop
+    (session fixtures are first requested from within async tests)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function(*args)).result()
+
+
+async def _migrate(url: str) -> None:
+    await migrate(config=tortoise_config(url))
+    await Tortoise.close_connections()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    run_in_thread(_migrate, f"sqlite://{path}")
+    return path
+
+
+def _dsn(url: str) -> str:
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test session's own, created and finally dropped."""
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(POSTGRES_SKIP)
+    admin_url = normalise_database_url(admin_url)
+    name = f"throughline_test_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(_dsn(admin_url))
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    run_in_thread(admin, f'CREATE DATABASE "{name}"')
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    try:
+        run_in_thread(_migrate, url)
+        yield url
+    finally:
+        run_in_thread(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _truncate_all() -> None:
+    connection = connections.get("default")
+    rows = await connection.execute_query_dict(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename <> 'tortoise_migrations'"
+    )
+    tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
+    await connection.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty, migrated database, open through Tortoise for the test's duration."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite://{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    if request.param == "postgres":
+        await _truncate_all()
+    try:
+        yield url
+    finally:
+        await Tortoise.close_connections()
+
+
+@pytest.fixture
+async def db(database_url: str) -> str:
+    return database_url
+
+
+@pytest.fixture
+async def http(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking to the ASGI app (database opened by the fixture above)."""
+    settings = load_settings(env={}, overrides={"database_url": database_url,
+                                               "data_dir": str(tmp_path)})
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
