@@ -114,12 +114,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
     import uvicorn
 
     from server.app import create_app
     from server.data_sets import prepare_database
 
-    settings = _settings(args)
     configure_logging(settings)
     asyncio.run(prepare_database(settings, load_demo=not args.no_demo))
     app = create_app(settings)
@@ -134,9 +135,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _load_fixtures(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
     from server.data_sets import load_fixtures
 
-    settings = _settings(args)
     configure_logging(settings)
     message = asyncio.run(load_fixtures(settings, args.synthetic, args.nodes, args.seed))
     print(message)
