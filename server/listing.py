@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from server import models
@@ -24,6 +24,18 @@ class Order:
     def apply(self, queryset: QuerySet) -> QuerySet:
         sign = "-" if self.descending else ""
         keys = [f"{sign}{self.column}"] + ([] if self.column == "id" else [f"{sign}id"])
+        field = queryset.model._meta.fields_map.get(self.column)
+        if field is not None and field.null:
+            # Empty values sort as if after every value, on every engine (SQLite alone
+            # would put NULL first in ascending order).
+            table = queryset.model._meta.db_table
+            queryset = queryset.annotate(
+                _is_null=RawSQL(
+                    f'CASE WHEN "{table}"."{field.source_field or self.column}" '
+                    "IS NULL THEN 1 ELSE 0 END"
+                )
+            )
+            keys.insert(0, f"{sign}_is_null")
         return queryset.order_by(*keys)
 
 
@@ -70,9 +82,17 @@ def _any_of(queryset: QuerySet, column: str, values: Iterable | None) -> QuerySe
 
 
 def _aligned_campaign_ids() -> Subquery:
-    """Campaigns that support at least one live key result."""
-    live = models.Alignment.filter(archived_at__isnull=True, key_result__archived_at__isnull=True)
+    """Live campaigns that support at least one live key result."""
+    live = models.Alignment.filter(
+        archived_at__isnull=True,
+        key_result__archived_at__isnull=True,
+        campaign__archived_at__isnull=True,
+    )
     return Subquery(live.values("campaign_id"))
+
+
+def _live_key_result_ids() -> Subquery:
+    return Subquery(models.KeyResult.filter(archived_at__isnull=True).values("id"))
 
 
 def teams(*, search: str | None = None, include_archived: bool = False) -> QuerySet:
@@ -174,15 +194,16 @@ def tasks(
     queryset = _any_of(queryset, "campaign_id", campaign_ids)
     queryset = _any_of(queryset, "key_result_id", key_result_ids)
     queryset = _within(queryset, "due_date", due)
+    # A task reaches a goal through a live key result or a live, aligned campaign.
     if aligned is True:
         queryset = queryset.filter(
-            Q(key_result_id__isnull=False) | Q(campaign_id__in=_aligned_campaign_ids())
+            Q(key_result_id__in=_live_key_result_ids()) | Q(campaign_id__in=_aligned_campaign_ids())
         )
     elif aligned is False:
         # Spelled out rather than negated: NOT (x IN ...) is NULL when x is NULL.
-        queryset = queryset.filter(key_result_id__isnull=True).filter(
-            Q(campaign_id__isnull=True) | ~Q(campaign_id__in=_aligned_campaign_ids())
-        )
+        queryset = queryset.filter(
+            Q(key_result_id__isnull=True) | ~Q(key_result_id__in=_live_key_result_ids())
+        ).filter(Q(campaign_id__isnull=True) | ~Q(campaign_id__in=_aligned_campaign_ids()))
     queryset = _matching(queryset, search, "title", "description")
     return order.apply(queryset)
 

@@ -11,14 +11,15 @@ import asyncio
 import os
 import shutil
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 
 from server.app import create_app
@@ -27,7 +28,9 @@ from server.settings import load_settings, normalise_database_url
 from tests.graphql import GraphQLClient
 
 POSTGRES_ENV = "THROUGHLINE_TEST_POSTGRES_URL"
-POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)"
+POSTGRES_SKIP = (
+    f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)"
+)
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -98,6 +101,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         url = f"sqlite://{path}"
     else:
         url = request.getfixturevalue("postgres_url")
+    # Tortoise caches compiled statements per connection name ("default" on both
+    # engines): a SQLite statement must not be reused on PostgreSQL.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if request.param == "postgres":
         await _truncate_all()
@@ -115,8 +121,9 @@ async def db(database_url: str) -> str:
 @pytest.fixture
 async def http(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client speaking to the ASGI app (database opened by the fixture above)."""
-    settings = load_settings(env={}, overrides={"database_url": database_url,
-                                               "data_dir": str(tmp_path)})
+    settings = load_settings(
+        env={}, overrides={"database_url": database_url, "data_dir": str(tmp_path)}
+    )
     app = create_app(settings, manage_database=False)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
