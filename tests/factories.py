@@ -96,3 +96,13 @@ async def milestone(team: models.Team, **fields) -> models.Milestone:
     fields.setdefault("title", f"Milestone {_n()}")
     fields.setdefault("start_date", date(2026, 4, 1))
     return await models.Milestone.create(team=team, **fields)
+
+
+ARCHIVED_AT = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+async def archive(row, at: datetime = ARCHIVED_AT):
+    """Archive any entity row (archived rows are left out of edges and lists)."""
+    row.archived_at = at
+    await row.save(update_fields=["archived_at"])
+    return row

@@ -57,7 +57,8 @@ def decode_cursor(cursor: str, argument: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     digits = raw.removeprefix(CURSOR_PREFIX)
-    if not raw.startswith(CURSOR_PREFIX) or not digits.isdigit() or len(digits) > 12:
+    valid = raw.startswith(CURSOR_PREFIX) and digits.isascii() and digits.isdigit()
+    if not valid or len(digits) > 12 or encode_cursor(int(digits)) != text:
         raise BadUserInput(f"`{argument}` is not a valid cursor.", argument=argument)
     return int(digits)
 

@@ -7,28 +7,37 @@ import binascii
 
 from schema.core.errors import BadUserInput
 
+# Keys are 32-bit integers on every engine; a larger number can name nothing.
+MAX_DATABASE_ID = 2**31 - 1
+
 
 def encode_global_id(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 
 
 def decode_global_id(global_id: str) -> tuple[str, int]:
-    """Return (type name, database id) or raise BAD_USER_INPUT for anything malformed."""
-    text = str(global_id).strip()
+    """Return (type name, database id) or raise BAD_USER_INPUT for anything malformed.
+
+    Only the canonical spelling (base64 padding optional) is accepted, so one object
+    has one ID."""
+    text = str(global_id)
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+        type_name, sep, pk = raw.decode("ascii").partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadUserInput(f"{global_id!r} is not a valid ID.") from None
-    type_name, sep, pk = raw.partition(":")
-    if not sep or not type_name.isidentifier() or not pk.isdigit() or len(pk) > 18:
+    valid = sep and type_name.isidentifier() and pk.isascii() and pk.isdigit() and len(pk) < 19
+    if not valid or encode_global_id(type_name, int(pk)) != text.rstrip("="):
         raise BadUserInput(f"{global_id!r} is not a valid ID.")
     return type_name, int(pk)
 
 
 def decode_id_of(global_id: str, *type_names: str) -> int:
-    """Decode an ID that must name one of `type_names` (e.g. a Team for a team filter)."""
+    """Decode an ID that must name one of `type_names` (e.g. a Team for a team filter).
+
+    An ID beyond the key range decodes to 0, which no row has, so it matches nothing."""
     type_name, pk = decode_global_id(global_id)
     if type_name not in type_names:
         expected = " or ".join(type_names)
         raise BadUserInput(f"{global_id!r} is a {type_name} ID, expected a {expected} ID.")
-    return pk
+    return pk if pk <= MAX_DATABASE_ID else 0

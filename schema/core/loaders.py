@@ -13,6 +13,8 @@ from typing import Any, ClassVar, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from schema.core.ids import MAX_DATABASE_ID
+
 L = TypeVar("L", bound=DataLoader)
 
 
@@ -25,7 +27,8 @@ class ByIdLoader(DataLoader[int, Any]):
         super().__init__(load_fn=self.batch_load)
 
     async def batch_load(self, keys: Sequence[int]) -> list[Any]:
-        rows = await self.model.filter(id__in=list(set(keys)))
+        possible = [key for key in set(keys) if 0 < key <= MAX_DATABASE_ID]
+        rows = await self.model.filter(id__in=possible) if possible else []
         by_id = {row.pk: row for row in rows}
         return [by_id.get(key) for key in keys]
 
