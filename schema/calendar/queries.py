@@ -8,6 +8,7 @@ import strawberry
 
 from schema.calendar.types import Milestone
 from schema.core.connection import Connection, root_connection
+from schema.core.context import Info
 from schema.core.enums import MilestoneKind, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
 from server import listing
@@ -43,6 +44,7 @@ class CalendarQueries:
     @strawberry.field(description="Milestones, filtered and ordered. Cursor pagination.")
     async def milestones(
         self,
+        info: Info,
         filter: MilestoneFilter | None = None,
         order_by: MilestoneOrder | None = None,
         first: int | None = None,
@@ -60,4 +62,4 @@ class CalendarQueries:
             include_archived=f.include_archived,
             order=order_of(order_by, MilestoneOrderField.START_DATE),
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)

@@ -8,6 +8,7 @@ import strawberry
 
 from schema.campaigns.types import Campaign
 from schema.core.connection import Connection, root_connection
+from schema.core.context import Info
 from schema.core.enums import CampaignStatus, Channel, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
 from server import listing
@@ -51,6 +52,7 @@ class CampaignQueries:
     @strawberry.field(description="Campaigns, filtered and ordered. Cursor pagination.")
     async def campaigns(
         self,
+        info: Info,
         filter: CampaignFilter | None = None,
         order_by: CampaignOrder | None = None,
         first: int | None = None,
@@ -69,4 +71,4 @@ class CampaignQueries:
             include_archived=f.include_archived,
             order=order_of(order_by, CampaignOrderField.START_DATE),
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from tortoise.queryset import QuerySet
 
+from schema.core.context import Info
 from schema.core.errors import BadUserInput
 
 MAX_PAGE_SIZE = 100
@@ -145,6 +146,14 @@ async def connection_from_queryset(queryset: QuerySet, page: PageRequest) -> Con
 
 
 async def root_connection(
-    queryset: QuerySet, first: int | None, after: str | None, last: int | None, before: str | None
+    info: Info,
+    queryset: QuerySet,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> Connection[Any]:
-    return await connection_from_queryset(queryset, page_args(first, after, last, before))
+    """A root list, paged in SQL while the request's loader rounds wait for it."""
+    page = page_args(first, after, last, before)
+    with info.context.loaders.scheduler.busy():
+        return await connection_from_queryset(queryset, page)

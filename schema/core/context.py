@@ -8,11 +8,11 @@ from typing import TypeVar
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.dataloader import DataLoader
 
+from schema.core.batching import BatchLoader
 from schema.core.loaders import LoaderRegistry
 
-L = TypeVar("L", bound=DataLoader)
+L = TypeVar("L", bound=BatchLoader)
 
 
 @dataclass

@@ -7,15 +7,15 @@ built here carry real annotations that Strawberry reads at schema build time.
 from typing import Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
+from schema.core.batching import BatchLoader
 from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
 
 PAGE_ARGS_HELP = "Cursor pagination: `first`/`after` forwards, `last`/`before` backwards."
 
 
-def to_one(loader: type[DataLoader], key: str, node_type: Any, description: str) -> Any:
+def to_one(loader: type[BatchLoader], key: str, node_type: Any, description: str) -> Any:
     """An edge to at most one node, through the foreign key attribute `key`."""
 
     async def resolve(root: strawberry.Parent[Any], info: Info):
@@ -26,14 +26,14 @@ def to_one(loader: type[DataLoader], key: str, node_type: Any, description: str)
     return strawberry.field(resolver=resolve, description=description)
 
 
-async def paged(info: Info, loader: type[DataLoader], key: Any, first, after, last, before):
+async def paged(info: Info, loader: type[BatchLoader], key: Any, first, after, last, before):
     """Validate paging arguments, then page the rows the loader fetched for `key`."""
     page = page_args(first, after, last, before)
     rows = await info.context.loader(loader).load(key)
     return connection_from_list(rows, page)
 
 
-def to_many(loader: type[DataLoader], node_type: Any, description: str) -> Any:
+def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
     """A paged edge to the rows `loader` groups under this node's primary key."""
 
     async def resolve(
@@ -51,8 +51,8 @@ def to_many(loader: type[DataLoader], node_type: Any, description: str) -> Any:
 
 
 def to_many_through(
-    loader: type[DataLoader],
-    target_loader: type[DataLoader],
+    loader: type[BatchLoader],
+    target_loader: type[BatchLoader],
     target_key: str | None,
     node_type: Any,
     description: str,

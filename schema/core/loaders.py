@@ -1,4 +1,4 @@
-"""DataLoader bases: one SELECT per batch of keys, whatever the number of keys.
+"""Loader bases: one SELECT per batch of keys, whatever the number of keys.
 
 Loaders are created per request by `LoaderRegistry`, never shared between requests,
 so no cached row can leak from one user's request into another's.
@@ -10,21 +10,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from schema.core.batching import BatchLoader, BatchScheduler
 from schema.core.ids import MAX_DATABASE_ID
 
-L = TypeVar("L", bound=DataLoader)
+L = TypeVar("L", bound=BatchLoader)
 
 
-class ByIdLoader(DataLoader[int, Any]):
+class ByIdLoader(BatchLoader):
     """Rows by primary key (archived rows included: they still exist)."""
 
     model: ClassVar[type[Model]]
-
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.batch_load)
 
     async def batch_load(self, keys: Sequence[int]) -> list[Any]:
         possible = [key for key in set(keys) if 0 < key <= MAX_DATABASE_ID]
@@ -33,15 +30,12 @@ class ByIdLoader(DataLoader[int, Any]):
         return [by_id.get(key) for key in keys]
 
 
-class RowsByKeyLoader(DataLoader[int, list[Any]]):
+class RowsByKeyLoader(BatchLoader):
     """Live (unarchived) rows grouped by a foreign key, in the model's default order."""
 
     model: ClassVar[type[Model]]
     key_field: ClassVar[str]
     archivable: ClassVar[bool] = True
-
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.batch_load)
 
     def query(self, keys: Iterable[int]):
         queryset = self.model.filter(**{f"{self.key_field}__in": list(set(keys))})
@@ -57,13 +51,15 @@ class RowsByKeyLoader(DataLoader[int, list[Any]]):
 
 
 class LoaderRegistry:
-    """Creates each loader class at most once per request, on first use."""
+    """Creates each loader class at most once per request, on first use; all of them
+    share the request's batch scheduler."""
 
     def __init__(self) -> None:
-        self._loaders: dict[type[DataLoader], DataLoader] = {}
+        self.scheduler = BatchScheduler()
+        self._loaders: dict[type[BatchLoader], BatchLoader] = {}
 
     def get(self, loader_class: type[L]) -> L:
         loader = self._loaders.get(loader_class)
         if loader is None:
-            loader = self._loaders[loader_class] = loader_class()
+            loader = self._loaders[loader_class] = loader_class(self.scheduler)
         return loader  # type: ignore[return-value]

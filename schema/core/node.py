@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from schema.core.batching import BatchLoader
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_global_id, encode_global_id
@@ -26,7 +26,7 @@ MAX_NODES = 100
 @dataclass(frozen=True)
 class NodeSpec:
     model: type[Model]
-    loader: type[DataLoader]
+    loader: type[BatchLoader]
 
 
 NODE_TYPES: dict[str, NodeSpec] = {}
@@ -37,7 +37,7 @@ def global_id_of(row: Model) -> str:
     return encode_global_id(TYPE_NAME_OF_MODEL[type(row)], row.pk)
 
 
-def presents(model: type[Model], loader: type[DataLoader]) -> Callable[[type], type]:
+def presents(model: type[Model], loader: type[BatchLoader]) -> Callable[[type], type]:
     """Register a GraphQL type as the presentation of `model` (apply under @strawberry.type)."""
 
     def register(cls: type) -> type:

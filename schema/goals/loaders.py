@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schema.core.batching import BatchLoader
 from schema.core.loaders import ByIdLoader, RowsByKeyLoader
 from server import models
 from server.trace import supporting_ids
@@ -54,7 +55,9 @@ class CheckInsByAuthorIdLoader(RowsByKeyLoader):
     key_field = "author_id"
 
 
-class _SupportingIdsByGoalIdLoader(ByIdLoader):
+class _SupportingIdsByGoalIdLoader(BatchLoader):
+    """IDs of the work reaching each goal through its subtree, one statement per batch."""
+
     kind: str
 
     async def batch_load(self, keys):

@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from schema.core.connection import Connection, root_connection
+from schema.core.context import Info
 from schema.core.enums import GoalCategory, MeasureUnit, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
 from schema.goals.types import Goal, KeyResult
@@ -75,6 +76,7 @@ class GoalQueries:
     @strawberry.field(description="Goals, filtered and ordered. Cursor pagination.")
     async def goals(
         self,
+        info: Info,
         filter: GoalFilter | None = None,
         order_by: GoalOrder | None = None,
         first: int | None = None,
@@ -93,11 +95,12 @@ class GoalQueries:
             include_archived=f.include_archived,
             order=order_of(order_by, GoalOrderField.CREATED),
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)
 
     @strawberry.field(description="Key results, filtered and ordered. Cursor pagination.")
     async def key_results(
         self,
+        info: Info,
         filter: KeyResultFilter | None = None,
         order_by: KeyResultOrder | None = None,
         first: int | None = None,
@@ -115,4 +118,4 @@ class GoalQueries:
             include_archived=f.include_archived,
             order=order_of(order_by, KeyResultOrderField.CREATED),
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.core.connection import Connection, root_connection
+from schema.core.context import Info
 from schema.core.enums import Role
 from schema.core.inputs import ids_of, search_text
 from schema.org.types import Team, User
@@ -32,6 +33,7 @@ class OrgQueries:
     @strawberry.field(description="Teams by name. Cursor pagination.")
     async def teams(
         self,
+        info: Info,
         filter: TeamFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -42,11 +44,12 @@ class OrgQueries:
         queryset = listing.teams(
             search=search_text(f.search, "filter.search"), include_archived=f.include_archived
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)
 
     @strawberry.field(description="Users by name. Cursor pagination.")
     async def users(
         self,
+        info: Info,
         filter: UserFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -60,4 +63,4 @@ class OrgQueries:
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)

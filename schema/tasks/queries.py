@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from schema.core.connection import Connection, root_connection
+from schema.core.context import Info
 from schema.core.enums import OrderDirection, TaskStatus
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
 from schema.tasks.types import Task
@@ -49,6 +50,7 @@ class TaskQueries:
     @strawberry.field(description="Tasks, filtered and ordered. Cursor pagination.")
     async def tasks(
         self,
+        info: Info,
         filter: TaskFilter | None = None,
         order_by: TaskOrder | None = None,
         first: int | None = None,
@@ -69,4 +71,4 @@ class TaskQueries:
             include_archived=f.include_archived,
             order=order_of(order_by, TaskOrderField.CREATED),
         )
-        return await root_connection(queryset, first, after, last, before)
+        return await root_connection(info, queryset, first, after, last, before)

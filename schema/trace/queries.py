@@ -27,4 +27,5 @@ class TraceQueries:
                 f"A {type(row).__name__} is not work or an objective and cannot be traced.",
                 argument="id",
             )
-        return Trace(result=await tracing.trace(row))
+        with info.context.loaders.scheduler.busy():
+            return Trace(result=await tracing.trace(row))
