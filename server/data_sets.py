@@ -35,8 +35,23 @@ async def prepare_database(settings: Settings, *, load_demo: bool) -> None:
         await close_database()
 
 
-def _print_progress(done: int, total: int) -> None:
-    print(f"\r  loaded {done}/{total} rows", end="" if done < total else "\n", file=sys.stderr)
+class ProgressPrinter:
+    """Reports a long load on stderr: a live line on a terminal, else every tenth."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.next_tenth = 1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if self.live:
+            end = "\n" if done >= total else ""
+            print(f"\r  {percent:3d}%  {done}/{total} rows", end=end, file=self.stream)
+            return
+        if self.next_tenth <= 10 and done * 10 >= self.next_tenth * total:
+            print(f"  {percent:3d}%  {done}/{total} rows", file=self.stream)
+            self.next_tenth = done * 10 // max(total, 1) + 1
 
 
 async def load_fixtures(settings: Settings, synthetic: bool, nodes: int, seed: int) -> str:
@@ -48,7 +63,7 @@ async def load_fixtures(settings: Settings, synthetic: bool, nodes: int, seed: i
         name, document = DEMO_NAME, demo_document(today)
     await open_database(settings)
     try:
-        report = await load_document(document, name=name, progress=_print_progress)
+        report = await load_document(document, name=name, progress=ProgressPrinter())
     finally:
         await close_database()
     return str(report)

@@ -111,3 +111,6 @@ def configure_logging(settings: Settings) -> None:
         level=getattr(logging, settings.log_level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if settings.log_level != "DEBUG":
+        # Tortoise announces every start and shutdown at INFO; keep it for debugging.
+        logging.getLogger("tortoise").setLevel(logging.WARNING)

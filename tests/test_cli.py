@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from schema import schema
+from server.data_sets import ProgressPrinter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,3 +99,76 @@ def test_export_schema_check_fails_on_a_stale_file(tmp_path):
     assert done.returncode == 1
     assert "out of date" in done.stderr
     assert stale.read_text(encoding="utf-8") == "type Query { old: Int }\n"
+
+
+def table_counts(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        return {
+            table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            for table in (
+                "team",
+                "app_user",
+                "goal",
+                "key_result",
+                "campaign",
+                "task",
+                "milestone",
+                "fixture_load",
+            )
+        }
+
+
+def test_load_fixtures_loads_the_demo_once(tmp_path):
+    # when
+    first = throughline("load-fixtures", "--data-dir", str(tmp_path))
+    after_first = table_counts(tmp_path / "throughline.sqlite3")
+    second = throughline("load-fixtures", "--data-dir", str(tmp_path))
+
+    # then
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("demo: loaded ")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "demo: already loaded, nothing to do"
+    assert table_counts(tmp_path / "throughline.sqlite3") == after_first
+    assert after_first["fixture_load"] == 1
+    assert after_first["goal"] >= 10
+    assert after_first["key_result"] >= 25
+    assert after_first["campaign"] >= 20
+    assert after_first["task"] >= 150
+
+
+def test_load_fixtures_synthetic_reports_progress(tmp_path):
+    # when
+    done = throughline(
+        "load-fixtures",
+        "--synthetic",
+        "--nodes",
+        "3000",
+        "--seed",
+        "5",
+        "--database-url",
+        f"sqlite://{tmp_path / 'synthetic.sqlite3'}",
+    )
+
+    # then
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("synthetic-n3000-s5: loaded ")
+    progress = [line for line in done.stderr.splitlines() if line.strip().endswith(" rows")]
+    percents = [int(line.split()[0].rstrip("%")) for line in progress]
+    assert len(percents) >= 3
+    assert percents == sorted(set(percents))
+    assert percents[-1] == 100
+    assert table_counts(tmp_path / "synthetic.sqlite3")["goal"] == 90
+
+
+def test_progress_printer_reports_each_tenth_once():
+    # given
+    stream = io.StringIO()
+    printer = ProgressPrinter(stream)
+
+    # when
+    for done in (5, 50, 55, 100):
+        printer(done, 100)
+
+    # then
+    assert stream.getvalue().splitlines() == ["   50%  50/100 rows", "  100%  100/100 rows"]
