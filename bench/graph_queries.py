@@ -20,13 +20,11 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from tortoise import Tortoise
-from tortoise.migrations.api import migrate
 
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from server.app import create_app
-from server.database import tortoise_config
+from server.database import close_database, open_database
 from server.settings import load_settings, normalise_database_url
 from server.statements import count_statements
 
@@ -67,29 +65,32 @@ async def measure(client: httpx.AsyncClient, query: str, repeat: int) -> tuple[f
 
 
 async def bench_database(url: str, label: str, sizes: list[int], repeat: int) -> None:
-    await migrate(config=tortoise_config(url))
-    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    app = create_app(load_settings(env={}, overrides={"database_url": url}),
-                     manage_database=False)
+    settings = load_settings(env={}, overrides={"database_url": url})
+    await open_database(settings)
+    app = create_app(settings, manage_database=False)
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             loaded = 0
             for size in sizes:
                 started = time.perf_counter()
-                await load_document(generate_document(size - loaded, size, TODAY),
-                                    name=synthetic_name(size - loaded, size))
+                await load_document(
+                    generate_document(size - loaded, size, TODAY),
+                    name=synthetic_name(size - loaded, size),
+                )
                 loaded = size
                 load_seconds = time.perf_counter() - started
                 floor, _ = await measure(client, FLOOR, repeat)
-                print(f"\n{label}, ~{size} nodes (loaded in {load_seconds:.1f}s); "
-                      f"floor {floor * 1000:.2f} ms")
+                print(
+                    f"\n{label}, ~{size} nodes (loaded in {load_seconds:.1f}s); "
+                    f"floor {floor * 1000:.2f} ms"
+                )
                 print(f"  {'query':<16} {'x floor':>9} {'statements':>11}")
                 for name, query in QUERIES.items():
                     seconds, statements = await measure(client, query, repeat)
                     print(f"  {name:<16} {seconds / floor:>9.1f} {statements:>11}")
     finally:
-        await Tortoise.close_connections()
+        await close_database()
 
 
 async def main() -> None:
@@ -101,8 +102,9 @@ async def main() -> None:
     sizes = sorted(args.sizes)
 
     with tempfile.TemporaryDirectory() as folder:
-        await bench_database(f"sqlite://{Path(folder) / 'bench.sqlite3'}", "SQLite", sizes,
-                             args.repeat)
+        await bench_database(
+            f"sqlite://{Path(folder) / 'bench.sqlite3'}", "SQLite", sizes, args.repeat
+        )
     if args.postgres:
         admin = normalise_database_url(args.postgres)
         name = f"throughline_bench_{uuid.uuid4().hex[:8]}"
@@ -110,8 +112,9 @@ async def main() -> None:
         connection = await asyncpg.connect(dsn)
         await connection.execute(f'CREATE DATABASE "{name}"')
         try:
-            await bench_database(admin.rsplit("/", 1)[0] + "/" + name, "PostgreSQL", sizes,
-                                 args.repeat)
+            await bench_database(
+                admin.rsplit("/", 1)[0] + "/" + name, "PostgreSQL", sizes, args.repeat
+            )
         finally:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await connection.close()

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as apply_migrations
 
 from server.settings import Settings
@@ -38,6 +39,9 @@ async def open_database(settings: Settings, *, global_fallback: bool = True) -> 
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     config = tortoise_config(settings.database_url)
+    # Tortoise caches compiled statements per connection name for the whole process;
+    # "default" may have named another engine before (tests, benchmarks).
+    EXECUTOR_CACHE.clear()
     # Migrating initialises Tortoise on its own, so the serving initialisation comes
     # second; the global fallback lets request tasks see the lifespan's connections.
     await apply_migrations(config=config)

@@ -64,15 +64,6 @@ async def load_node(info: Info, global_id: str) -> Any | None:
     return await info.context.loader(spec.loader).load(pk)
 
 
-async def load_typed_node(info: Info, global_id: str, *type_names: str) -> Any | None:
-    """Fetch a node that must be one of `type_names` (wrong type: BAD_USER_INPUT)."""
-    type_name, _ = decode_global_id(global_id)
-    if type_name not in type_names:
-        expected = " or ".join(type_names)
-        raise BadUserInput(f"{global_id!r} is a {type_name} ID, expected a {expected} ID.")
-    return await load_node(info, global_id)
-
-
 @strawberry.type
 class NodeQueries:
     @strawberry.field(description="Any object by its global ID; null when it does not exist.")
