@@ -14,13 +14,8 @@ from tortoise.exceptions import IntegrityError
 from fixtures.dates import DateExprError, resolve_date, resolve_datetime
 from fixtures.demo import DEMO_NAME, demo_document
 from fixtures.generator import count_nodes, generate_document, split_nodes, synthetic_name
-from fixtures.loader import (
-    FixtureError,
-    count_rows,
-    database_is_empty,
-    load_document,
-    validate_document,
-)
+from fixtures.loader import database_is_empty, load_document
+from fixtures.validation import FixtureError, count_rows, validate_document
 from server.models import Campaign, FixtureLoad, Goal, KeyResult, User
 from tests.fixtures_db import open_db, scratch_postgres, table_counts
 
