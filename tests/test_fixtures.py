@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,11 +16,9 @@ from fixtures.generator import count_nodes, generate_document, split_nodes, synt
 from fixtures.loader import database_is_empty, load_document
 from fixtures.validation import FixtureError, count_rows, validate_document
 from server.models import Campaign, FixtureLoad, Goal, KeyResult, User
-from tests.fixtures_db import open_db, scratch_postgres, table_counts
+from tests.fixtures_db import table_counts
 
 TODAY = date(2026, 11, 22)  # a Sunday
-MEMORY = "sqlite://:memory:"
-POSTGRES_ENV = "THROUGHLINE_TEST_POSTGRES_URL"
 OPEN_STATUSES = {"TODO", "IN_PROGRESS", "BLOCKED"}
 
 
@@ -199,59 +196,54 @@ def test_demo_is_consistent_on_any_day(today: date) -> None:
 # ---------------------------------------------------------------- loading
 
 
-async def test_demo_loads_once(tmp_path) -> None:
+async def test_demo_loads_once(db) -> None:
     doc = demo_document(TODAY)
-    async with open_db(f"sqlite://{tmp_path / 'demo.sqlite3'}"):
-        assert await database_is_empty()
-        report = await load_document(doc, name=DEMO_NAME)
-        assert report.loaded and report.rows == sum(count_rows(doc).values())
-        assert await table_counts() == count_rows(doc) == report.counts
-        assert not await database_is_empty()
-        assert await FixtureLoad.filter(name=DEMO_NAME).values_list("rows", flat=True) == [
-            report.rows
-        ]
+    assert await database_is_empty()
+    report = await load_document(doc, name=DEMO_NAME)
+    assert report.loaded and report.rows == sum(count_rows(doc).values())
+    assert await table_counts() == count_rows(doc) == report.counts
+    assert not await database_is_empty()
+    assert await FixtureLoad.filter(name=DEMO_NAME).values_list("rows", flat=True) == [report.rows]
 
-        again = await load_document(doc, name=DEMO_NAME)
-        assert not again.loaded and again.rows == 0 and "already loaded" in str(again)
-        assert await table_counts() == count_rows(doc)
-        assert await FixtureLoad.all().count() == 1
+    again = await load_document(doc, name=DEMO_NAME)
+    assert not again.loaded and again.rows == 0 and "already loaded" in str(again)
+    assert await table_counts() == count_rows(doc)
+    assert await FixtureLoad.all().count() == 1
 
-        # what went in is what the document says
-        olivia = await User.get(email_key="olivia.bennett@northwind-analytics.com")
-        assert olivia.role == "ADMIN"
-        assert await olivia.memberships.all().count() == 1
-        churn = await KeyResult.get(title="Annual logo churn down from 5% to 3%")
-        assert (churn.start_value, churn.target_value, churn.current_value) == (
-            Decimal(5), Decimal(3), Decimal("4.1"),
-        )  # fmt: skip
-        assert [c.value for c in await churn.check_ins.all()][-1] == Decimal("4.1")
-        abm = await Campaign.get(name="LinkedIn ABM: top 500 mid-market accounts")
-        assert sorted(r.channel for r in await abm.channel_rows.all()) == [
-            "DIRECT_MAIL", "OUTBOUND", "PAID_SOCIAL",
-        ]  # fmt: skip
-        assert sorted(a.share for a in await abm.alignments.all()) == [
-            Decimal("0.2"), Decimal("0.3"), Decimal("0.5"),
-        ]  # fmt: skip
-        leaf = await Goal.get(title="Onboard every new customer within 30 days")
-        parent = await Goal.get(id=leaf.parent_id)
-        top = await Goal.get(id=parent.parent_id)
-        assert (parent.title, top.title, top.parent_id) == (
-            "Cut logo churn", "Keep and grow the customers we have", None,
-        )  # fmt: skip
+    # what went in is what the document says
+    olivia = await User.get(email_key="olivia.bennett@northwind-analytics.com")
+    assert olivia.role == "ADMIN"
+    assert await olivia.memberships.all().count() == 1
+    churn = await KeyResult.get(title="Annual logo churn down from 5% to 3%")
+    assert (churn.start_value, churn.target_value, churn.current_value) == (
+        Decimal(5), Decimal(3), Decimal("4.1"),
+    )  # fmt: skip
+    assert [c.value for c in await churn.check_ins.all()][-1] == Decimal("4.1")
+    abm = await Campaign.get(name="LinkedIn ABM: top 500 mid-market accounts")
+    assert sorted(r.channel for r in await abm.channel_rows.all()) == [
+        "DIRECT_MAIL", "OUTBOUND", "PAID_SOCIAL",
+    ]  # fmt: skip
+    assert sorted(a.share for a in await abm.alignments.all()) == [
+        Decimal("0.2"), Decimal("0.3"), Decimal("0.5"),
+    ]  # fmt: skip
+    leaf = await Goal.get(title="Onboard every new customer within 30 days")
+    parent = await Goal.get(id=leaf.parent_id)
+    top = await Goal.get(id=parent.parent_id)
+    assert (parent.title, top.title, top.parent_id) == (
+        "Cut logo churn", "Keep and grow the customers we have", None,
+    )  # fmt: skip
 
 
-async def test_demo_loads_into_in_memory_sqlite() -> None:
+async def test_demo_loads_into_in_memory_sqlite(db) -> None:
     doc = demo_document(TODAY)
-    async with open_db(MEMORY):
-        await load_document(doc, name=DEMO_NAME)
-        assert await table_counts() == count_rows(doc)
+    await load_document(doc, name=DEMO_NAME)
+    assert await table_counts() == count_rows(doc)
 
 
-async def test_progress_reaches_the_total() -> None:
+async def test_progress_reaches_the_total(db) -> None:
     calls: list[tuple[int, int]] = []
     doc = generate_document(3000, 5, TODAY)
-    async with open_db(MEMORY):
-        report = await load_document(doc, name="p", progress=lambda d, t: calls.append((d, t)))
+    report = await load_document(doc, name="p", progress=lambda d, t: calls.append((d, t)))
     done = [d for d, _ in calls]
     assert len(calls) > 10 and done == sorted(set(done))
     assert {t for _, t in calls} == {report.rows} and done[-1] == report.rows
@@ -296,30 +288,28 @@ BAD_DOCUMENTS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_DOCUMENTS))
-async def test_bad_documents_write_nothing(case: str) -> None:
+async def test_bad_documents_write_nothing(db, case: str) -> None:
     mutate, message = BAD_DOCUMENTS[case]
     doc = _bad(mutate)
     with pytest.raises(FixtureError, match=message):
         validate_document(doc)
-    async with open_db(MEMORY):
-        with pytest.raises(FixtureError, match=message):
-            await load_document(doc, name="bad")
-        assert set((await table_counts()).values()) == {0}
-        assert await FixtureLoad.all().count() == 0
+    with pytest.raises(FixtureError, match=message):
+        await load_document(doc, name="bad")
+    assert set((await table_counts()).values()) == {0}
+    assert await FixtureLoad.all().count() == 0
 
 
-async def test_a_failure_halfway_rolls_everything_back() -> None:
+async def test_a_failure_halfway_rolls_everything_back(db) -> None:
     doc = demo_document(TODAY)
-    async with open_db(MEMORY):
-        await load_document(doc, name=DEMO_NAME)
-        before = await table_counts()
-        other = copy.deepcopy(doc)
-        other["teams"] = [dict(t, name=f"{t['name']} 2") for t in other["teams"]]
-        # the teams go in, then the users collide with the demo's e-mail addresses
-        with pytest.raises(IntegrityError):
-            await load_document(other, name="demo-copy")
-        assert await table_counts() == before
-        assert await FixtureLoad.filter(name="demo-copy").count() == 0
+    await load_document(doc, name=DEMO_NAME)
+    before = await table_counts()
+    other = copy.deepcopy(doc)
+    other["teams"] = [dict(t, name=f"{t['name']} 2") for t in other["teams"]]
+    # the teams go in, then the users collide with the demo's e-mail addresses
+    with pytest.raises(IntegrityError):
+        await load_document(other, name="demo-copy")
+    assert await table_counts() == before
+    assert await FixtureLoad.filter(name="demo-copy").count() == 0
 
 
 # ---------------------------------------------------------------- the generator
@@ -364,40 +354,36 @@ def test_generator_refuses_tiny_sizes(nodes) -> None:
         generate_document(nodes, 1, TODAY)
 
 
-async def test_generated_documents_load_side_by_side() -> None:
+async def test_generated_documents_load_side_by_side(db) -> None:
     small, large = generate_document(200, 1, TODAY), generate_document(5000, 2, TODAY)
-    async with open_db(MEMORY):
-        await load_document(demo_document(TODAY), name=DEMO_NAME)
-        await load_document(small, name=synthetic_name(200, 1))
-        await load_document(large, name=synthetic_name(5000, 2))
-        expected = Counter(count_rows(demo_document(TODAY)))
-        expected.update(count_rows(small))
-        expected.update(count_rows(large))
-        assert await table_counts() == dict(expected)
-        assert await FixtureLoad.all().count() == 3
+    await load_document(demo_document(TODAY), name=DEMO_NAME)
+    await load_document(small, name=synthetic_name(200, 1))
+    await load_document(large, name=synthetic_name(5000, 2))
+    expected = Counter(count_rows(demo_document(TODAY)))
+    expected.update(count_rows(small))
+    expected.update(count_rows(large))
+    assert await table_counts() == dict(expected)
+    assert await FixtureLoad.all().count() == 3
 
 
-# ---------------------------------------------------------------- PostgreSQL
+# ---------------------------------------------------------------- both engines
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"set {POSTGRES_ENV} to run")
-async def test_loading_on_postgresql() -> None:
+async def test_loading_side_by_side_keeps_ids_fresh(db) -> None:
     demo, synthetic = demo_document(TODAY), generate_document(3000, 3, TODAY)
-    async with scratch_postgres(os.environ[POSTGRES_ENV]) as url, open_db(url):
-        assert await database_is_empty()
-        await load_document(demo, name=DEMO_NAME)
-        await load_document(synthetic, name=synthetic_name(3000, 3))
-        assert not (await load_document(demo, name=DEMO_NAME)).loaded
-        expected = Counter(count_rows(demo))
-        expected.update(count_rows(synthetic))
-        assert await table_counts() == dict(expected)
-        with pytest.raises(FixtureError):
-            await load_document(_bad(_set_shares), name="bad")
-        assert await table_counts() == dict(expected)
-        # later inserts still get fresh ids from the sequences
-        goal = await Goal.create(
-            title="Added later", owner_team_id=(await Goal.first()).owner_team_id,
-            period_start=TODAY, period_end=TODAY,
-        )  # fmt: skip
-        assert goal.id == await Goal.all().count()
+    assert await database_is_empty()
+    await load_document(demo, name=DEMO_NAME)
+    await load_document(synthetic, name=synthetic_name(3000, 3))
+    assert not (await load_document(demo, name=DEMO_NAME)).loaded
+    expected = Counter(count_rows(demo))
+    expected.update(count_rows(synthetic))
+    assert await table_counts() == dict(expected)
+    with pytest.raises(FixtureError):
+        await load_document(_bad(_set_shares), name="bad")
+    assert await table_counts() == dict(expected)
+    # later inserts still get fresh ids from the sequences
+    goal = await Goal.create(
+        title="Added later", owner_team_id=(await Goal.first()).owner_team_id,
+        period_start=TODAY, period_end=TODAY,
+    )  # fmt: skip
+    assert goal.id == await Goal.all().count()

@@ -58,7 +58,12 @@ def test_run_command_serves_the_demo_from_a_fresh_copy(tmp_path):
 
     # when
     server = subprocess.Popen(
-        run_command, shell=True, cwd=checkout, env=env, stdout=log, stderr=subprocess.STDOUT,
+        run_command,
+        shell=True,
+        cwd=checkout,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:

@@ -21,7 +21,16 @@ def test_every_entity_is_a_relay_node():
     sdl = schema.as_str()
 
     for type_name in (
-        "Team", "User", "Goal", "KeyResult", "CheckIn", "Campaign", "Alignment",
-        "SpendEntry", "ResultEntry", "Task", "Milestone",
+        "Team",
+        "User",
+        "Goal",
+        "KeyResult",
+        "CheckIn",
+        "Campaign",
+        "Alignment",
+        "SpendEntry",
+        "ResultEntry",
+        "Task",
+        "Milestone",
     ):
         assert f"type {type_name} implements Node & Versioned" in sdl, type_name
