@@ -47,7 +47,8 @@ class BatchScheduler:
 
     @contextmanager
     def busy(self) -> Iterator[None]:
-        """Mark database work outside loaders; rounds wait until it is done."""
+        """Mark database work done outside loaders (root lists, traces); rounds wait
+        until it is done, so it must not itself wait for a load."""
         self._busy += 1
         self._idle.clear()
         try:
@@ -88,12 +89,21 @@ class BatchScheduler:
             self.rounds += 1
             await asyncio.gather(*(loader.dispatch() for loader in loaders))
             for waiter, cached in deferred:
-                if waiter.done():
-                    continue
-                if cached.exception() is not None:
-                    waiter.set_exception(cached.exception())
-                else:
-                    waiter.set_result(cached.result())
+                _copy_outcome(cached, waiter)
+
+
+def _copy_outcome(source: asyncio.Future, target: asyncio.Future) -> None:
+    """Settle `target` as `source` was settled (following it if it is still pending)."""
+    if target.done():
+        return
+    if not source.done():
+        source.add_done_callback(lambda done: _copy_outcome(done, target))
+    elif source.cancelled():
+        target.cancel()
+    elif source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())
 
 
 class BatchLoader:
