@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,18 +11,10 @@ from schema.campaigns.loaders import CampaignByIdLoader
 from schema.core.edges import to_one
 from schema.core.enums import MilestoneKind
 from schema.core.node import Node, Versioned, presents
+from schema.core.refs import CampaignRef, KeyResultRef, TeamRef
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader
 from server import models
-
-if TYPE_CHECKING:
-    from schema.campaigns.types import Campaign
-    from schema.goals.types import KeyResult
-    from schema.org.types import Team
-
-CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
-KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
-TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
 
 
 @strawberry.type(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -26,25 +25,20 @@ from schema.core.edges import paged, to_many, to_one
 from schema.core.enums import CampaignStatus, Channel, ResultMetric
 from schema.core.money import Money
 from schema.core.node import Node, Versioned, presents
+from schema.core.refs import (
+    CampaignRef,
+    KeyResultRef,
+    MilestoneRef,
+    ResultEntryRef,
+    SpendEntryRef,
+    TaskRef,
+    TeamRef,
+    UserRef,
+)
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.tasks.loaders import TasksByCampaignIdLoader
 from server import models
-
-if TYPE_CHECKING:
-    from schema.calendar.types import Milestone
-    from schema.goals.types import KeyResult
-    from schema.org.types import Team, User
-    from schema.tasks.types import Task
-
-KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
-CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
-TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
-UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
-TaskRef = Annotated["Task", strawberry.lazy("schema.tasks.types")]
-MilestoneRef = Annotated["Milestone", strawberry.lazy("schema.calendar.types")]
-SpendEntryRef = Annotated["SpendEntry", strawberry.lazy("schema.campaigns.types")]
-ResultEntryRef = Annotated["ResultEntry", strawberry.lazy("schema.campaigns.types")]
 
 
 @strawberry.type(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -18,6 +17,17 @@ from schema.core.context import Info
 from schema.core.edges import to_many, to_many_through, to_one
 from schema.core.enums import GoalCategory, MeasureUnit
 from schema.core.node import Node, Versioned, presents
+from schema.core.refs import (
+    AlignmentRef,
+    CampaignRef,
+    CheckInRef,
+    GoalRef,
+    KeyResultRef,
+    MilestoneRef,
+    TaskRef,
+    TeamRef,
+    UserRef,
+)
 from schema.goals.loaders import (
     CheckInByIdLoader,
     CheckInsByKeyResultIdLoader,
@@ -32,22 +42,6 @@ from schema.goals.loaders import (
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.tasks.loaders import TaskByIdLoader, TasksByKeyResultIdLoader
 from server import models
-
-if TYPE_CHECKING:
-    from schema.calendar.types import Milestone
-    from schema.campaigns.types import Alignment, Campaign
-    from schema.org.types import Team, User
-    from schema.tasks.types import Task
-
-GoalRef = Annotated["Goal", strawberry.lazy("schema.goals.types")]
-KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
-CheckInRef = Annotated["CheckIn", strawberry.lazy("schema.goals.types")]
-TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
-UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
-CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
-AlignmentRef = Annotated["Alignment", strawberry.lazy("schema.campaigns.types")]
-TaskRef = Annotated["Task", strawberry.lazy("schema.tasks.types")]
-MilestoneRef = Annotated["Milestone", strawberry.lazy("schema.calendar.types")]
 
 
 @strawberry.type(

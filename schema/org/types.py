@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,6 +12,15 @@ from schema.core.context import Info
 from schema.core.edges import to_many, to_many_through
 from schema.core.enums import Role
 from schema.core.node import Node, Versioned, presents
+from schema.core.refs import (
+    CampaignRef,
+    CheckInRef,
+    GoalRef,
+    KeyResultRef,
+    MilestoneRef,
+    TaskRef,
+    UserRef,
+)
 from schema.goals.loaders import (
     CheckInsByAuthorIdLoader,
     GoalsByOwnerIdLoader,
@@ -27,20 +35,6 @@ from schema.org.loaders import (
 )
 from schema.tasks.loaders import TasksByAssigneeIdLoader, TasksByTeamIdLoader
 from server import models
-
-if TYPE_CHECKING:
-    from schema.calendar.types import Milestone
-    from schema.campaigns.types import Campaign
-    from schema.goals.types import CheckIn, Goal, KeyResult
-    from schema.tasks.types import Task
-
-GoalRef = Annotated["Goal", strawberry.lazy("schema.goals.types")]
-KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
-CheckInRef = Annotated["CheckIn", strawberry.lazy("schema.goals.types")]
-CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
-TaskRef = Annotated["Task", strawberry.lazy("schema.tasks.types")]
-MilestoneRef = Annotated["Milestone", strawberry.lazy("schema.calendar.types")]
-UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
 
 
 @strawberry.type(description="A team that owns goals, campaigns, tasks and milestones.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,20 +11,11 @@ from schema.campaigns.loaders import CampaignByIdLoader
 from schema.core.edges import to_one
 from schema.core.enums import TaskStatus
 from schema.core.node import Node, Versioned, presents
+from schema.core.refs import CampaignRef, KeyResultRef, TeamRef, UserRef
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.tasks.loaders import TaskByIdLoader
 from server import models
-
-if TYPE_CHECKING:
-    from schema.campaigns.types import Campaign
-    from schema.goals.types import KeyResult
-    from schema.org.types import Team, User
-
-CampaignRef = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
-KeyResultRef = Annotated["KeyResult", strawberry.lazy("schema.goals.types")]
-TeamRef = Annotated["Team", strawberry.lazy("schema.org.types")]
-UserRef = Annotated["User", strawberry.lazy("schema.org.types")]
 
 
 @strawberry.type(description="A piece of work on a campaign and/or directly on a key result.")

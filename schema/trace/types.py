@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from schema.core.node import Node
+from schema.core.refs import GoalRef
 from server import trace as tracing
-
-if TYPE_CHECKING:
-    from schema.goals.types import Goal
 
 
 @strawberry.type(description="One chain from a node up to a top-level objective.")
@@ -32,7 +29,7 @@ class TracePath:
         return self.path.share
 
     @strawberry.field(description="The top-level objective this path reaches.")
-    def objective(self) -> Annotated[Goal, strawberry.lazy("schema.goals.types")]:
+    def objective(self) -> GoalRef:
         return self.path.rows[-1]
 
 
