@@ -172,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except SettingsError as error:
+    except (SettingsError, ValueError) as error:
+        # Bad settings, or a data set that cannot be built or loaded (FixtureError).
         print(f"throughline: {error}", file=sys.stderr)
         return 2
     except (OSError, BaseORMException) as error:

@@ -55,6 +55,7 @@ def test_help_is_available_on_every_command(command, expected):
         (["serve"], {"DATABASE_URL": "oracle://scott@db/orcl"}, "'oracle' is not supported"),
         (["load-fixtures"], {"DATABASE_URL": "mongodb://x/y"}, "'mongodb' is not supported"),
         (["serve", "--log-level", "verbose"], {}, "must be one of"),
+        (["load-fixtures", "--synthetic", "--nodes", "5"], {}, "needs at least 20 nodes"),
     ],
 )
 def test_bad_settings_stop_with_one_line_and_no_traceback(args, env, message):
