@@ -44,7 +44,8 @@ def _live(queryset: QuerySet, include_archived: bool) -> QuerySet:
 
 
 def _overlapping(queryset: QuerySet, start: str, end: str, span: DateSpan | None) -> QuerySet:
-    """Rows whose [start, end] period shares at least one day with `span`."""
+    """Rows whose [start, end] period shares at least one day with `span` (a single date
+    column is a one-day period: pass it as both ends)."""
     if span is None:
         return queryset
     first, last = span
@@ -52,17 +53,6 @@ def _overlapping(queryset: QuerySet, start: str, end: str, span: DateSpan | None
         queryset = queryset.filter(**{f"{end}__gte": first})
     if last is not None:
         queryset = queryset.filter(**{f"{start}__lte": last})
-    return queryset
-
-
-def _within(queryset: QuerySet, column: str, span: DateSpan | None) -> QuerySet:
-    if span is None:
-        return queryset
-    first, last = span
-    if first is not None:
-        queryset = queryset.filter(**{f"{column}__gte": first})
-    if last is not None:
-        queryset = queryset.filter(**{f"{column}__lte": last})
     return queryset
 
 
@@ -145,7 +135,7 @@ def key_results(
     queryset = _any_of(_live(models.KeyResult.all(), include_archived), "goal_id", goal_ids)
     queryset = _any_of(queryset, "goal__owner_team_id", team_ids)
     queryset = _any_of(queryset, "unit", units)
-    queryset = _within(queryset, "due_date", due)
+    queryset = _overlapping(queryset, "due_date", "due_date", due)
     queryset = _matching(queryset, search, "title", "description")
     return order.apply(queryset)
 
@@ -193,7 +183,7 @@ def tasks(
     queryset = _any_of(queryset, "status", statuses)
     queryset = _any_of(queryset, "campaign_id", campaign_ids)
     queryset = _any_of(queryset, "key_result_id", key_result_ids)
-    queryset = _within(queryset, "due_date", due)
+    queryset = _overlapping(queryset, "due_date", "due_date", due)
     # A task reaches a goal through a live key result or a live, aligned campaign.
     if aligned is True:
         queryset = queryset.filter(

@@ -21,7 +21,7 @@ from schema.campaigns.loaders import (
 )
 from schema.core.connection import PageInfo
 from schema.core.context import Info
-from schema.core.edges import paged, to_many, to_one
+from schema.core.edges import paged_targets, to_many, to_one
 from schema.core.enums import CampaignStatus, Channel, ResultMetric
 from schema.core.money import Money
 from schema.core.node import Node, Versioned, presents
@@ -86,9 +86,7 @@ class AlignedCampaignConnection:
 
 
 async def _aligned(info: Info, loader, target_loader, target_key, key, page, edge_cls, conn_cls):
-    alignments = await paged(info, loader, key, *page)
-    keys = [getattr(a, target_key) for a in alignments.nodes]
-    targets = await info.context.loader(target_loader).load_many(keys)
+    alignments, targets = await paged_targets(info, loader, key, page, target_loader, target_key)
     edges = [
         edge_cls(node=target, cursor=edge.cursor, share=edge.node.share, alignment=edge.node)
         for edge, target in zip(alignments.edges, targets, strict=True)

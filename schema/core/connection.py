@@ -7,9 +7,7 @@ depends on the amount of data.
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +16,7 @@ from tortoise.queryset import QuerySet
 
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
+from schema.core.ids import decode_opaque, encode_opaque
 
 MAX_PAGE_SIZE = 100
 CURSOR_PREFIX = "offset:"
@@ -48,18 +47,14 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{offset}".encode()).decode().rstrip("=")
+    return encode_opaque(f"{CURSOR_PREFIX}{offset}")
 
 
 def decode_cursor(cursor: str, argument: str) -> int:
-    text = str(cursor)
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raw = ""
+    raw = decode_opaque(cursor) or ""
     digits = raw.removeprefix(CURSOR_PREFIX)
     valid = raw.startswith(CURSOR_PREFIX) and digits.isascii() and digits.isdigit()
-    if not valid or len(digits) > 12 or encode_cursor(int(digits)) != text:
+    if not valid or len(digits) > 12 or encode_cursor(int(digits)) != str(cursor):
         raise BadUserInput(f"`{argument}` is not a valid cursor.", argument=argument)
     return int(digits)
 
@@ -112,12 +107,8 @@ def page_args(
     return PageRequest(first=first, after=after, last=last, before=before)
 
 
-def build_connection(
-    items: Sequence[Any], start: int, total: int, edge_factory: Callable[..., Any] = Edge
-) -> Connection[Any]:
-    edges = [
-        edge_factory(node=item, cursor=encode_cursor(start + i)) for i, item in enumerate(items)
-    ]
+def build_connection(items: Sequence[Any], start: int, total: int) -> Connection[Any]:
+    edges = [Edge(node=item, cursor=encode_cursor(start + i)) for i, item in enumerate(items)]
     end = start + len(items)
     return Connection(
         total_count=total,

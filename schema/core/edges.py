@@ -33,6 +33,21 @@ async def paged(info: Info, loader: type[BatchLoader], key: Any, first, after, l
     return connection_from_list(rows, page)
 
 
+async def paged_targets(
+    info: Info,
+    loader: type[BatchLoader],
+    key: Any,
+    page: tuple,
+    target_loader: type[BatchLoader],
+    target_key: str | None,
+):
+    """Page the link rows `loader` holds for `key`, then fetch only that page's targets
+    (by the links' `target_key`, or the links themselves when they are bare IDs)."""
+    links = await paged(info, loader, key, *page)
+    keys = [link if target_key is None else getattr(link, target_key) for link in links.nodes]
+    return links, await info.context.loader(target_loader).load_many(keys)
+
+
 def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
     """A paged edge to the rows `loader` groups under this node's primary key."""
 
@@ -68,15 +83,12 @@ def to_many_through(
         last: int | None = None,
         before: str | None = None,
     ):
-        connection = await paged(info, loader, root.pk, first, after, last, before)
-        keys = [
-            link if target_key is None else getattr(link, target_key) for link in connection.nodes
-        ]
-        targets = await info.context.loader(target_loader).load_many(keys)
-        for edge, target in zip(connection.edges, targets, strict=True):
+        page = (first, after, last, before)
+        links, targets = await paged_targets(info, loader, root.pk, page, target_loader, target_key)
+        for edge, target in zip(links.edges, targets, strict=True):
             edge.node = target
-        connection.nodes = targets
-        return connection
+        links.nodes = targets
+        return links
 
     resolve.__annotations__["return"] = Connection[node_type]
     return strawberry.field(resolver=resolve, description=f"{description} {PAGE_ARGS_HELP}")

@@ -11,8 +11,23 @@ from schema.core.errors import BadUserInput
 MAX_DATABASE_ID = 2**31 - 1
 
 
+def encode_opaque(text: str) -> str:
+    """URL-safe base64 without padding: IDs and cursors are opaque to clients."""
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_opaque(token: str) -> str | None:
+    """The text inside an opaque token (padding optional), or None if it is not one."""
+    text = str(token)
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+        return raw.decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
 def encode_global_id(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return encode_opaque(f"{type_name}:{pk}")
 
 
 def decode_global_id(global_id: str) -> tuple[str, int]:
@@ -20,14 +35,9 @@ def decode_global_id(global_id: str) -> tuple[str, int]:
 
     Only the canonical spelling (base64 padding optional) is accepted, so one object
     has one ID."""
-    text = str(global_id)
-    try:
-        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
-        type_name, sep, pk = raw.decode("ascii").partition(":")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise BadUserInput(f"{global_id!r} is not a valid ID.") from None
+    type_name, sep, pk = (decode_opaque(global_id) or "").partition(":")
     valid = sep and type_name.isidentifier() and pk.isascii() and pk.isdigit() and len(pk) < 19
-    if not valid or encode_global_id(type_name, int(pk)) != text.rstrip("="):
+    if not valid or encode_global_id(type_name, int(pk)) != str(global_id).rstrip("="):
         raise BadUserInput(f"{global_id!r} is not a valid ID.")
     return type_name, int(pk)
 
