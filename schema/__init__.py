@@ -11,6 +11,7 @@ from schema.campaigns.queries import CampaignQueries
 from schema.campaigns.types import Alignment, Campaign, ResultEntry, SpendEntry
 from schema.core.errors import ErrorCodes
 from schema.core.node import NodeQueries
+from schema.core.sign_in import SignInRequired
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
 from schema.org.queries import OrgQueries
@@ -47,11 +48,16 @@ class Query(
     pass
 
 
+class ThroughlineSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones."""
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return ThroughlineSchema(
         query=Query,
         types=NODE_TYPES,
-        extensions=[ErrorCodes],
+        extensions=[SignInRequired, ErrorCodes],
         config=StrawberryConfig(auto_camel_case=True),
     )
 

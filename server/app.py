@@ -8,15 +8,20 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from schema import schema
+from server.authentication import TokenAuthentication
 from server.database import close_database, database_reachable, open_database
 from server.graphql_app import GraphQLApp
 from server.settings import Settings
+from server.signing_key import signing_secret
+from server.tokens import TokenSigner
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +49,14 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         finally:
             await close_database()
 
+    signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)
+    graphql = GraphQLApp(schema, settings=settings, signer=signer)
     return Starlette(
         routes=[
-            Route("/graphql", GraphQLApp(schema), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],
+        middleware=[Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer))],
         lifespan=lifespan,
     )

@@ -9,13 +9,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.base import BaseSchema
 
 from schema.core.context import Context
+from server.settings import Settings
+from server.tokens import TokenSigner
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, schema: BaseSchema, *, settings: Settings, signer: TokenSigner) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        self.settings = settings
+        self.signer = signer
+
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
-        return Context(request=request, response=response)
+        return Context(
+            request=request, response=response, settings=self.settings, signer=self.signer
+        )
 
     def parse_json(self, data: str | bytes) -> Any:
         """Refuse JSON that is not an operation object (a bare string or number would

@@ -15,6 +15,7 @@ from server.enums import (
     CampaignStatus,
     Channel,
     GoalCategory,
+    HistoryAction,
     MeasureUnit,
     MilestoneKind,
     ResultMetric,
@@ -57,6 +58,7 @@ class User(Entity):
     name = fields.CharField(max_length=120)
     role = fields.CharEnumField(Role, max_length=16, default=Role.VIEWER)
     weekly_capacity_hours = fields.DecimalField(max_digits=6, decimal_places=2, default=40)
+    password_hash = fields.CharField(max_length=255, null=True)
 
     class Meta:
         table = "app_user"
@@ -296,3 +298,42 @@ class FixtureLoad(Model):
 
     class Meta:
         table = "fixture_load"
+
+
+class RefreshToken(Model):
+    """A refresh token, kept only as its SHA-256 digest.
+
+    Rotation marks the old token used and issues a new one in the same `family`;
+    presenting a used token again revokes the whole family (it was stolen or replayed).
+    """
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="refresh_tokens", db_index=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    family = fields.CharField(max_length=32, db_index=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_token"
+
+
+class HistoryEntry(Model):
+    """One recorded change of one node: who, when, what, and each field before and after."""
+
+    id = fields.IntField(primary_key=True)
+    node_type = fields.CharField(max_length=32)
+    node_id = fields.IntField()
+    actor = fields.ForeignKeyField(
+        "models.User", related_name="history", null=True, on_delete=fields.SET_NULL
+    )
+    at = fields.DatetimeField()
+    action = fields.CharEnumField(HistoryAction, max_length=24)
+    changes = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "history_entry"
+        ordering = ["id"]
+        indexes = (("node_type", "node_id"),)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +26,23 @@ class SettingsError(ValueError):
     """A setting has a value the server cannot start with."""
 
 
+ENVIRONMENTS = ("development", "production")
+MIN_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one request may ask of the server (see README, "Limits")."""
+
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 3000
+    max_cost: int = 50_000
+    max_body_bytes: int = 1_000_000
+    max_batch: int = 10
+    request_seconds: float = 30.0
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -33,6 +50,18 @@ class Settings:
     host: str
     port: int
     log_level: str
+    environment: str = "development"
+    jwt_secret: str | None = field(default=None, repr=False)
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    graphiql: bool = True
+    introspection: bool = True
+    field_suggestions: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def engine(self) -> str:
@@ -56,6 +85,66 @@ def _log_level(raw: str) -> str:
         choices = ", ".join(LOG_LEVELS)
         raise SettingsError(f"THROUGHLINE_LOG_LEVEL must be one of {choices}, got {raw!r}")
     return level
+
+
+def _whole(name: str, raw: object, low: int, high: int) -> int:
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _seconds(name: str, raw: object) -> float:
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0.1 <= value <= 3600:
+        raise SettingsError(f"{name} must be between 0.1 and 3600 seconds, got {value}")
+    return value
+
+
+def _switch(name: str, raw: object) -> bool:
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _secret(raw: object | None) -> str | None:
+    if raw is None or str(raw) == "":
+        return None
+    if len(str(raw)) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"THROUGHLINE_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters long"
+        )
+    return str(raw)
+
+
+def _environment(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in ENVIRONMENTS:
+        raise SettingsError(f"THROUGHLINE_ENV must be development or production, got {raw!r}")
+    return value
+
+
+def _limits(setting) -> Limits:
+    return Limits(
+        max_depth=_whole("THROUGHLINE_MAX_DEPTH", setting("max_depth", 15), 2, 1000),
+        max_aliases=_whole("THROUGHLINE_MAX_ALIASES", setting("max_aliases", 30), 0, 100_000),
+        max_tokens=_whole("THROUGHLINE_MAX_TOKENS", setting("max_tokens", 3000), 10, 10_000_000),
+        max_cost=_whole("THROUGHLINE_MAX_COST", setting("max_cost", 50_000), 1, 10**9),
+        max_body_bytes=_whole(
+            "THROUGHLINE_MAX_BODY_BYTES", setting("max_body_bytes", 1_000_000), 1000, 10**9
+        ),
+        max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
+        request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
+    )
 
 
 def normalise_database_url(raw: str) -> str:
@@ -95,6 +184,15 @@ def load_settings(
     host = str(given.get("host") or env.get("THROUGHLINE_HOST") or "127.0.0.1").strip()
     if not host:
         raise SettingsError("THROUGHLINE_HOST must not be empty")
+
+    def setting(name: str, default: object) -> object:
+        """An override, else THROUGHLINE_<NAME> from the environment, else the default."""
+        if name in given:
+            return given[name]
+        return env.get(f"THROUGHLINE_{name.upper()}", default)
+
+    environment = _environment(str(setting("env", "development")))
+    developing = environment == "development"
     return Settings(
         database_url=database_url,
         data_dir=data_dir,
@@ -103,6 +201,20 @@ def load_settings(
         log_level=_log_level(
             str(given.get("log_level") or env.get("THROUGHLINE_LOG_LEVEL") or "INFO")
         ),
+        environment=environment,
+        jwt_secret=_secret(setting("jwt_secret", None)),
+        access_token_minutes=_whole(
+            "THROUGHLINE_ACCESS_TOKEN_MINUTES", setting("access_token_minutes", 15), 1, 24 * 60
+        ),
+        refresh_token_days=_whole(
+            "THROUGHLINE_REFRESH_TOKEN_DAYS", setting("refresh_token_days", 30), 1, 365
+        ),
+        graphiql=_switch("THROUGHLINE_GRAPHIQL", setting("graphiql", developing)),
+        introspection=_switch("THROUGHLINE_INTROSPECTION", setting("introspection", developing)),
+        field_suggestions=_switch(
+            "THROUGHLINE_FIELD_SUGGESTIONS", setting("field_suggestions", developing)
+        ),
+        limits=_limits(setting),
     )
 
 

@@ -24,7 +24,8 @@ from tortoise.migrations.api import migrate
 
 from server.app import create_app
 from server.database import tortoise_config
-from server.settings import load_settings, normalise_database_url
+from server.settings import Settings, load_settings, normalise_database_url
+from server.tokens import TokenSigner
 from tests.graphql import GraphQLClient
 
 POSTGRES_ENV = "THROUGHLINE_TEST_POSTGRES_URL"
@@ -118,12 +119,29 @@ async def db(database_url: str) -> str:
     return database_url
 
 
+TEST_SECRET = "test-signing-secret-" + "x" * 32
+
+
 @pytest.fixture
-async def http(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client speaking to the ASGI app (database opened by the fixture above)."""
-    settings = load_settings(
-        env={}, overrides={"database_url": database_url, "data_dir": str(tmp_path)}
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        env={},
+        overrides={
+            "database_url": database_url,
+            "data_dir": str(tmp_path),
+            "jwt_secret": TEST_SECRET,
+        },
     )
+
+
+@pytest.fixture
+def signer(settings: Settings) -> TokenSigner:
+    return TokenSigner(TEST_SECRET, settings.access_token_minutes)
+
+
+@pytest.fixture
+async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking to the ASGI app (database opened by the fixture above)."""
     app = create_app(settings, manage_database=False)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -131,5 +149,12 @@ async def http(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncCl
 
 
 @pytest.fixture
-def gql(http: httpx.AsyncClient) -> GraphQLClient:
-    return GraphQLClient(http)
+def anonymous(http: httpx.AsyncClient, signer: TokenSigner) -> GraphQLClient:
+    """A client that has not signed in."""
+    return GraphQLClient(http, signer)
+
+
+@pytest.fixture
+def gql(anonymous: GraphQLClient) -> GraphQLClient:
+    """A client signed in as an administrator (created on first request)."""
+    return anonymous.as_admin()

@@ -14,6 +14,7 @@ from tortoise.exceptions import DBConnectionError
 
 from schema.goals.loaders import GoalByIdLoader
 from tests import factories
+from tests.graphql import GraphQLClient
 
 NODE = """
 query Node($id: ID!) {
@@ -105,9 +106,10 @@ def gid(row) -> str:
     return encode(f"{type(row).__name__}:{row.pk}")
 
 
-async def post(http, **request):
-    """POST /graphql with anything as the body."""
-    return await http.post("/graphql", **request)
+async def post(gql: GraphQLClient, **request):
+    """POST /graphql with anything as the body, signed in."""
+    headers = {**request.pop("headers", {}), **(await gql.headers())}
+    return await gql.http.post("/graphql", headers=headers, **request)
 
 
 # --- malformed global IDs ---------------------------------------------------------------
@@ -262,10 +264,10 @@ INVALID_OPERATIONS = {
     ("query", "variables"), list(INVALID_OPERATIONS.values()), ids=list(INVALID_OPERATIONS)
 )
 async def test_invalid_operation_is_bad_user_input_and_not_a_server_error(
-    http, db, query, variables
+    gql, db, query, variables
 ):
     # when
-    response = await post(http, json={"query": query, "variables": variables})
+    response = await post(gql, json={"query": query, "variables": variables})
 
     # then
     assert response.status_code < 500
@@ -321,9 +323,9 @@ BAD_REQUESTS = {
 
 
 @pytest.mark.parametrize("request_kwargs", list(BAD_REQUESTS.values()), ids=list(BAD_REQUESTS))
-async def test_bad_request_body_is_a_client_error(http, db, request_kwargs):
+async def test_bad_request_body_is_a_client_error(gql, db, request_kwargs):
     # when
-    response = await post(http, **request_kwargs)
+    response = await post(gql, **request_kwargs)
 
     # then
     assert 400 <= response.status_code < 500, (response.status_code, response.text)
@@ -357,13 +359,13 @@ def broken_goal_loader(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(GoalByIdLoader, "batch_load", explode)
 
 
-async def test_unexpected_error_is_masked(http, db, broken_goal_loader):
+async def test_unexpected_error_is_masked(gql, db, broken_goal_loader):
     # given
     team = await factories.team()
     goal = await factories.goal(team)
 
     # when
-    response = await post(http, json={"query": GOAL_TITLE, "variables": {"id": gid(goal)}})
+    response = await post(gql, json={"query": GOAL_TITLE, "variables": {"id": gid(goal)}})
 
     # then
     assert response.status_code == 200
@@ -379,12 +381,12 @@ async def test_unexpected_error_is_masked(http, db, broken_goal_loader):
     assert "Traceback" not in response.text
 
 
-async def test_masked_error_leaves_other_fields_intact(http, db, broken_goal_loader):
+async def test_masked_error_leaves_other_fields_intact(gql, db, broken_goal_loader):
     # given
     task = await factories.task()
 
     # when
-    response = await post(http, json={"query": NODE_AND_TRACE, "variables": {"id": gid(task)}})
+    response = await post(gql, json={"query": NODE_AND_TRACE, "variables": {"id": gid(task)}})
 
     # then: the task resolves; nothing needed the broken goal loader
     assert response.json() == {"data": {"node": {"id": gid(task)}, "trace": {"aligned": False}}}

@@ -296,14 +296,15 @@ async def test_nodes_loads_each_type_in_one_statement(gql, db):
     goals = [await factories.goal(team) for _ in range(10)]
     tasks = [await factories.task() for _ in range(10)]
     ids = [gid(row) for pair in zip(goals, tasks, strict=True) for row in pair]
+    await gql.signed_in_user()
 
     # when
     with count_statements() as counter:
         data = await gql.data(NODES, {"ids": ids})
 
-    # then: one SELECT for the goals, one for the tasks
+    # then: the signed-in user, then one SELECT for the goals and one for the tasks
     assert [n["id"] for n in data["nodes"]] == ids
-    assert counter.count == 2, counter.statements
+    assert counter.count == 3, counter.statements
 
 
 async def test_unknown_id_beyond_32_bits_gives_null(gql, org):

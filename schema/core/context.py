@@ -11,6 +11,10 @@ from starlette.responses import Response
 
 from schema.core.batching import BatchLoader
 from schema.core.loaders import LoaderRegistry
+from server.authentication import NO_TOKEN, SignedIn, SignedOut
+from server.permissions import Actor
+from server.settings import Settings
+from server.tokens import TokenSigner
 
 L = TypeVar("L", bound=BatchLoader)
 
@@ -20,9 +24,30 @@ class Context:
     request: Request | None = None
     response: Response | None = None
     loaders: LoaderRegistry = field(default_factory=LoaderRegistry)
+    settings: Settings | None = None
+    signer: TokenSigner | None = None
 
     def loader(self, loader_class: type[L]) -> L:
         return self.loaders.get(loader_class)
+
+    def forget_loaded(self) -> None:
+        """Drop every cached row after a write, so later fields read the new state."""
+        self.loaders = LoaderRegistry()
+
+    @property
+    def signed_in(self) -> SignedIn | None:
+        user = self.request.scope.get("user") if self.request is not None else None
+        return user if isinstance(user, SignedIn) else None
+
+    @property
+    def actor(self) -> Actor | None:
+        signed_in = self.signed_in
+        return signed_in.actor if signed_in else None
+
+    @property
+    def signed_out_reason(self) -> str:
+        user = self.request.scope.get("user") if self.request is not None else None
+        return user.reason if isinstance(user, SignedOut) else NO_TOKEN
 
 
 Info = strawberry.Info[Context, None]

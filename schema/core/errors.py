@@ -18,6 +18,9 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+CONFLICT = "CONFLICT"
 
 
 class ApiError(Exception):
@@ -36,6 +39,22 @@ class BadUserInput(ApiError):
 
 class NotFound(ApiError):
     code = NOT_FOUND
+
+
+class Unauthenticated(ApiError):
+    code = UNAUTHENTICATED
+
+
+class Forbidden(ApiError):
+    code = FORBIDDEN
+
+
+class Conflict(ApiError):
+    code = CONFLICT
+
+
+class QueryTooComplex(ApiError):
+    code = QUERY_TOO_COMPLEX
 
 
 def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:

@@ -1,0 +1,72 @@
+"""Starlette authentication: a Bearer access token signs a request in.
+
+The backend never rejects a request by itself: a missing or bad token leaves the
+request signed out with the reason, and the GraphQL layer answers UNAUTHENTICATED
+for everything but signing in. The user is read from the database on every signed-in
+request, so a disabled account or a changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    BaseUser,
+    UnauthenticatedUser,
+)
+from starlette.requests import HTTPConnection
+
+from server import models
+from server.permissions import Actor
+from server.tokens import TokenRejected, TokenSigner
+
+SIGNED_IN = "authenticated"
+
+
+class SignedIn(BaseUser):
+    def __init__(self, user: models.User) -> None:
+        self.user = user
+        self.actor = Actor(user_id=user.pk, role=user.role)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return self.user.name
+
+    @property
+    def identity(self) -> str:
+        return str(self.user.pk)
+
+
+class SignedOut(UnauthenticatedUser):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+NO_TOKEN = "Sign in first: send `Authorization: Bearer <access token>`."
+
+
+class TokenAuthentication(AuthenticationBackend):
+    def __init__(self, signer: TokenSigner) -> None:
+        self.signer = signer
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser]:
+        header = conn.headers.get("authorization")
+        if not header:
+            return AuthCredentials(), SignedOut(NO_TOKEN)
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return AuthCredentials(), SignedOut(
+                "The Authorization header must read `Bearer <access token>`."
+            )
+        try:
+            user_id = self.signer.user_id_of(token.strip())
+        except TokenRejected as rejected:
+            return AuthCredentials(), SignedOut(str(rejected))
+        user = await models.User.filter(id=user_id, archived_at__isnull=True).first()
+        if user is None:
+            return AuthCredentials(), SignedOut("The account of this token is disabled.")
+        return AuthCredentials([SIGNED_IN]), SignedIn(user)

@@ -1,0 +1,100 @@
+"""Access tokens (signed JWTs, short-lived) and refresh tokens (random, stored hashed).
+
+Decoding pins the algorithm and requires `exp`, `iat`, `nbf`, `iss`, `aud` and `sub`,
+so an unsigned token, a token signed another way, or one meant for another service
+is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from server import clock
+
+ALGORITHM = "HS256"
+ISSUER = "throughline"
+AUDIENCE = "throughline-api"
+ACCESS = "access"
+LEEWAY_SECONDS = 5
+MAX_USER_ID = 2**31 - 1
+
+
+class TokenRejected(Exception):
+    """An access token that does not sign anyone in; the message says why."""
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class TokenSigner:
+    secret: str
+    access_minutes: int = 15
+
+    def issue(self, user_id: int) -> AccessToken:
+        now = clock.now()
+        expires_at = now + timedelta(minutes=self.access_minutes)
+        claims = {
+            "sub": str(user_id),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": int(now.timestamp()),
+            "nbf": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            "typ": ACCESS,
+            "jti": secrets.token_hex(8),
+        }
+        return AccessToken(jwt.encode(claims, self.secret, algorithm=ALGORITHM), expires_at)
+
+    def user_id_of(self, token: str) -> int:
+        """The user an access token signs in, or `TokenRejected` with the reason."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise TokenRejected(
+                "The access token has expired; refresh it or sign in again."
+            ) from None
+        except jwt.ImmatureSignatureError:
+            raise TokenRejected("The access token is not valid yet.") from None
+        except jwt.InvalidAudienceError:
+            raise TokenRejected("The access token is meant for another service.") from None
+        except jwt.InvalidIssuerError:
+            raise TokenRejected("The access token was issued by someone else.") from None
+        except jwt.InvalidTokenError:
+            raise TokenRejected("The access token is not valid.") from None
+        subject = claims.get("sub")
+        if (
+            claims.get("typ") != ACCESS
+            or not isinstance(subject, str)
+            or not subject.isdigit()
+            or not 0 < int(subject) <= MAX_USER_ID
+        ):
+            raise TokenRejected("The access token is not valid.")
+        return int(subject)
+
+
+def new_refresh_token() -> str:
+    """256 bits of randomness, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def digest(token: str) -> str:
+    """What is stored for a refresh token: a SHA-256 digest (the token itself is random
+    and long, so no salt or slow hash is needed)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
