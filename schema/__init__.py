@@ -48,6 +48,18 @@ class Query(
     pass
 
 
+# Each domain's `XxxMutations` class, merged into the root `Mutation` type.
+MUTATION_CLASSES: list[type] = []
+
+
+def merged_mutation() -> type | None:
+    if not MUTATION_CLASSES:
+        return None
+    return strawberry.type(
+        type("Mutation", tuple(MUTATION_CLASSES), {}), description="Change the goal graph."
+    )
+
+
 class ThroughlineSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
         """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones."""
@@ -56,6 +68,7 @@ class ThroughlineSchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return ThroughlineSchema(
         query=Query,
+        mutation=merged_mutation(),
         types=NODE_TYPES,
         extensions=[SignInRequired, ErrorCodes],
         config=StrawberryConfig(auto_camel_case=True),
