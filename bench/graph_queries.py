@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import secrets
 import statistics
 import tempfile
 import time
@@ -23,10 +24,13 @@ import httpx
 
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
+from server import models
 from server.app import create_app
 from server.database import close_database, open_database
+from server.enums import Role
 from server.settings import load_settings, normalise_database_url
 from server.statements import count_statements
+from server.tokens import TokenSigner
 
 TODAY = date(2026, 6, 15)
 FLOOR = "{ __typename }"
@@ -64,13 +68,29 @@ async def measure(client: httpx.AsyncClient, query: str, repeat: int) -> tuple[f
     return statistics.median(timings), counter.count
 
 
+async def bench_reader() -> models.User:
+    """A signed-in viewer: every request pays for authentication, as in production."""
+    email = "bench-reader@throughline.test"
+    user = await models.User.filter(email_key=email).first()
+    return user or await models.User.create(
+        email=email, email_key=email, name="Benchmark reader", role=Role.VIEWER
+    )
+
+
 async def bench_database(url: str, label: str, sizes: list[int], repeat: int) -> None:
-    settings = load_settings(env={}, overrides={"database_url": url})
+    secret = secrets.token_urlsafe(48)
+    settings = load_settings(env={}, overrides={"database_url": url, "jwt_secret": secret})
     await open_database(settings)
     app = create_app(settings, manage_database=False)
     transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        reader = await bench_reader()
+        token = TokenSigner(secret).issue(reader.pk).token
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://bench",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as client:
             loaded = 0
             for size in sizes:
                 started = time.perf_counter()
