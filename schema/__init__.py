@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+
 import strawberry
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
+from schema.auth.mutations import AuthMutations
+from schema.auth.queries import AuthQueries
+from schema.calendar.mutations import MilestoneMutations
 from schema.calendar.queries import CalendarQueries
 from schema.calendar.types import Milestone
+from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.campaigns.types import Alignment, Campaign, ResultEntry, SpendEntry
 from schema.core.errors import ErrorCodes
+from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.sign_in import SignInRequired
+from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
+from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.types import Team, User
+from schema.rollups.queries import RollupQueries
+from schema.tasks.mutations import TaskMutations
 from schema.tasks.queries import TaskQueries
 from schema.tasks.types import Task
 from schema.trace.queries import TraceQueries
+from server.settings import Limits, Settings
 
 NODE_TYPES = [
     Team,
@@ -44,12 +57,22 @@ class Query(
     CalendarQueries,
     OrgQueries,
     TraceQueries,
+    AuthQueries,
+    RollupQueries,
 ):
     pass
 
 
 # Each domain's `XxxMutations` class, merged into the root `Mutation` type.
-MUTATION_CLASSES: list[type] = []
+MUTATION_CLASSES: list[type] = [
+    CampaignMutations,
+    GoalMutations,
+    KeyResultMutations,
+    AuthMutations,
+    TaskMutations,
+    MilestoneMutations,
+    OrgMutations,
+]
 
 
 def merged_mutation() -> type | None:
@@ -62,16 +85,45 @@ def merged_mutation() -> type | None:
 
 class ThroughlineSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
-        """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones."""
+        """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones.
+
+        With field suggestions off, no message hints at names the client did not send
+        (graphql-core suggests fields, arguments, types and enum values)."""
+        if self.config.disable_field_suggestions:
+            for error in errors:
+                error.message = error.message.split(" Did you mean ")[0]
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits and switches of `settings`; without settings, the
+    development defaults (the schema exported as SDL)."""
+    if settings is None:
+        return configured_schema(Limits(), introspection=True, field_suggestions=True)
+    return configured_schema(
+        settings.limits,
+        introspection=settings.introspection,
+        field_suggestions=settings.field_suggestions,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def configured_schema(
+    limits: Limits, *, introspection: bool, field_suggestions: bool
+) -> strawberry.Schema:
+    """Built once per configuration: every app (and test) with the same settings shares it."""
+    extensions: list = [SignInRequired, query_limits(limits), ErrorCodes]
+    if not introspection:
+        extensions.append(DisableIntrospection)
     return ThroughlineSchema(
         query=Query,
         mutation=merged_mutation(),
         types=NODE_TYPES,
-        extensions=[SignInRequired, ErrorCodes],
-        config=StrawberryConfig(auto_camel_case=True),
+        extensions=extensions,
+        config=StrawberryConfig(
+            auto_camel_case=True,
+            disable_field_suggestions=not field_suggestions,
+            batching_config={"max_operations": limits.max_batch},
+        ),
     )
 
 

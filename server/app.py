@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from schema import schema
+from schema import build_schema
 from server.authentication import TokenAuthentication
 from server.database import close_database, database_reachable, open_database
 from server.graphql_app import GraphQLApp
@@ -50,7 +50,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)
-    graphql = GraphQLApp(schema, settings=settings, signer=signer)
+    graphql = GraphQLApp(build_schema(settings), settings=settings, signer=signer)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -1,19 +1,25 @@
-"""The `throughline` command: serve, load-fixtures, export-schema.
+"""The `throughline` command: serve, load-fixtures, export-schema, create-user,
+reset-password.
 
 Configuration mistakes end with a one-line message on stderr and exit status 2,
-never a traceback.
+never a traceback. Passwords are read from a prompt or standard input, never from
+the command line (where other users of the machine could see them).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import re
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from tortoise.exceptions import BaseORMException
 
+from server.enums import Role
 from server.settings import Settings, SettingsError, configure_logging, load_settings
 
 DEFAULT_SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -34,6 +40,11 @@ def _add_database_flags(parser: argparse.ArgumentParser) -> None:
         "--log-level",
         help="CRITICAL, ERROR, WARNING, INFO or DEBUG (env THROUGHLINE_LOG_LEVEL; default: INFO)",
     )
+
+
+def demo_wanted(no_demo: bool, settings: Settings) -> bool:
+    """The demo's accounts share a published password: never create them in production."""
+    return not no_demo and not settings.production
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-demo",
         action="store_true",
-        help="do not load the demo organisation into an empty database",
+        help="do not load the demo organisation into an empty database "
+        "(it is never loaded when THROUGHLINE_ENV=production)",
     )
     _add_database_flags(serve)
 
@@ -98,6 +110,38 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not write; exit 1 when the file differs from the schema",
     )
+
+    create = commands.add_parser(
+        "create-user",
+        help="add a person who can sign in",
+        description="Add a user. The password is asked for twice on a terminal, or read "
+        "as one line from standard input; never give it on the command line.",
+    )
+    create.add_argument("--email", required=True, help="sign-in email (unique)")
+    create.add_argument("--name", required=True, help="full name")
+    create.add_argument(
+        "--role", required=True, choices=[role.value for role in Role], help="what they may do"
+    )
+    create.add_argument(
+        "--team",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a team they belong to (repeat for several)",
+    )
+    create.add_argument(
+        "--capacity", default="40", metavar="HOURS", help="weekly capacity in hours (default 40)"
+    )
+    _add_database_flags(create)
+
+    reset = commands.add_parser(
+        "reset-password",
+        help="set a user's password and end their sessions",
+        description="Set a new password (asked for twice on a terminal, or one line from "
+        "standard input) and revoke every refresh token of the user.",
+    )
+    reset.add_argument("--email", required=True, help="sign-in email of the user")
+    _add_database_flags(reset)
     return parser
 
 
@@ -122,7 +166,7 @@ def _serve(args: argparse.Namespace) -> int:
     from server.data_sets import prepare_database
 
     configure_logging(settings)
-    asyncio.run(prepare_database(settings, load_demo=not args.no_demo))
+    asyncio.run(prepare_database(settings, load_demo=demo_wanted(args.no_demo, settings)))
     app = create_app(settings)
     uvicorn.run(
         app,
@@ -165,7 +209,130 @@ def _export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": _serve, "load-fixtures": _load_fixtures, "export-schema": _export_schema}
+class CommandError(ValueError):
+    """A refused command: printed as one line, nothing written."""
+
+
+def read_password() -> str:
+    """Twice from a hidden prompt on a terminal (both must match), else one line of stdin."""
+    if sys.stdin.isatty():
+        try:
+            first = getpass.getpass("Password: ")
+            again = getpass.getpass("Password again: ")
+        except EOFError:
+            raise CommandError("no password given; nothing was written") from None
+        if again != first:
+            raise CommandError("the two passwords differ; nothing was written")
+        return first
+    return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+
+
+def _new_password_hash() -> str:
+    from server import passwords
+
+    password = read_password()
+    problem = passwords.problem_with(password)
+    if problem is not None:
+        raise CommandError(f"{problem} Nothing was written.")
+    return passwords.hash_password(password)
+
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_HOURS = Decimal(168)
+
+
+def _account_fields(args: argparse.Namespace) -> tuple[str, str, Decimal]:
+    """The email, name and capacity given, checked before the database is opened."""
+    email, name = args.email.strip(), args.name.strip()
+    if len(email) > 254 or not EMAIL.fullmatch(email):
+        raise CommandError(f"{args.email!r} is not an email address")
+    if not 0 < len(name) <= 120 or any(ord(ch) < 32 for ch in name):
+        raise CommandError("the name must have 1 to 120 characters and no control characters")
+    try:
+        hours = Decimal(args.capacity.strip())
+    except InvalidOperation:
+        hours = Decimal(-1)
+    if not hours.is_finite() or not 0 <= hours <= MAX_HOURS or hours != round(hours, 2):
+        raise CommandError(f"--capacity must be 0 to {MAX_HOURS} hours, got {args.capacity!r}")
+    return email, name, hours
+
+
+async def _create_user_in(settings: Settings, args: argparse.Namespace) -> str:
+    from tortoise.transactions import in_transaction
+
+    from server import models
+    from server.database import close_database, open_database
+    from server.enums import HistoryAction
+    from server.history import created, record
+
+    email, name, hours = _account_fields(args)
+    await open_database(settings)
+    try:
+        if await models.User.filter(email_key=email.lower()).exists():
+            raise CommandError(f"a user with the email {email} already exists")
+        teams = []
+        for team_name in dict.fromkeys(args.team):
+            found = await models.Team.filter(
+                name__iexact=team_name.strip(), archived_at__isnull=True
+            )
+            if len(found) != 1:
+                raise CommandError(f"no team is called {team_name!r}")
+            teams.append(found[0])
+        password_hash = _new_password_hash()
+        async with in_transaction():
+            user = models.User(
+                email=email, name=name, role=Role(args.role), weekly_capacity_hours=hours
+            )
+            user.password_hash = password_hash
+            await user.save()
+            for team in teams:
+                await models.Membership.create(team_id=team.pk, user_id=user.pk)
+            changes = created(user)
+            if teams:
+                changes["team_ids"] = {"before": None, "after": sorted(t.pk for t in teams)}
+            await record(None, user, HistoryAction.CREATED, changes)
+    finally:
+        await close_database()
+    team_names = ", ".join(team.name for team in teams) or "no team"
+    return f"created {email} ({args.role}; {team_names})"
+
+
+async def _reset_password_in(settings: Settings, email: str) -> str:
+    from server import models, sessions
+    from server.database import close_database, open_database
+
+    await open_database(settings)
+    try:
+        user = await models.User.filter(email_key=email.strip().lower()).first()
+        if user is None:
+            raise CommandError(f"no user has the email {email}")
+        ended = await sessions.set_password(user.pk, _new_password_hash())
+    finally:
+        await close_database()
+    return f"new password set for {user.email}; {ended} session(s) ended"
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    configure_logging(settings)
+    print(asyncio.run(_create_user_in(settings, args)))
+    return 0
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    configure_logging(settings)
+    print(asyncio.run(_reset_password_in(settings, args.email)))
+    return 0
+
+
+COMMANDS = {
+    "serve": _serve,
+    "load-fixtures": _load_fixtures,
+    "export-schema": _export_schema,
+    "create-user": _create_user,
+    "reset-password": _reset_password,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

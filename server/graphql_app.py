@@ -1,19 +1,102 @@
-"""Strawberry's ASGI view with Throughline's per-request context and strict bodies."""
+"""Strawberry's ASGI view with Throughline's per-request context and request limits.
+
+A body over `max_body_bytes` is refused with 413 before the rest of it is read; a batch
+holds at most `max_batch` operations; a request still running after `request_seconds`
+is cut off (a write in progress rolls back with its transaction). Every refused request
+gets a JSON body whose error carries `extensions.code`, as a GraphQL error would.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema.base import BaseSchema
+from strawberry.types import ExecutionResult
 
 from schema.core.context import Context
+from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX
 from server.settings import Settings
 from server.tokens import TokenSigner
+
+
+class RequestRefused(HTTPException):
+    """A request refused before any operation runs, with figures for the client."""
+
+    def __init__(self, status_code: int, reason: str, **details: object) -> None:
+        super().__init__(status_code, reason)
+        self.details = details
+
+
+def refusal_response(refusal: HTTPException) -> JSONResponse:
+    code = NOT_FOUND if refusal.status_code == 404 else BAD_USER_INPUT
+    details = getattr(refusal, "details", {})
+    error = {"message": refusal.reason, "extensions": {"code": code, **details}}
+    return JSONResponse({"errors": [error]}, status_code=refusal.status_code)
+
+
+def too_large(size: int, limit: int) -> RequestRefused:
+    return RequestRefused(
+        413,
+        f"The request body is larger than {limit} bytes.",
+        measure="bytes",
+        value=size,
+        limit=limit,
+    )
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """Read the body, refusing it as soon as it is known to pass `limit` bytes (from
+    Content-Length, or while it streams in); hand it on to the view as one message."""
+    declared = Headers(scope=scope).get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise RequestRefused(400, "The Content-Length header must be a number of bytes.")
+        if int(declared) > limit:
+            raise too_large(int(declared), limit)
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away; the view answers no one
+        body += message.get("body", b"")
+        if len(body) > limit:
+            raise too_large(len(body), limit)
+        if not message.get("more_body", False):
+            break
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+    return replay
+
+
+def timed_out(seconds: float, elapsed: float) -> ExecutionResult:
+    error = GraphQLError(
+        f"The request ran for more than {seconds:g} seconds and was stopped; "
+        "nothing it was writing was saved.",
+        extensions={
+            "code": QUERY_TOO_COMPLEX,
+            "measure": "seconds",
+            "value": round(elapsed, 3),
+            "limit": seconds,
+        },
+    )
+    return ExecutionResult(data=None, errors=[error])
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -22,16 +105,80 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.signer = signer
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        response: Response
+        try:
+            body = await read_body(scope, receive, self.settings.limits.max_body_bytes)
+            response = await self.run(Request(scope, receive=body))
+        except HTTPException as refusal:
+            response = refusal_response(refusal)
+        await response(scope, receive, send)
+
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
         return Context(
             request=request, response=response, settings=self.settings, signer=self.signer
         )
 
     def parse_json(self, data: str | bytes) -> Any:
-        """Refuse JSON that is not an operation object (a bare string or number would
-        otherwise fail deep inside the view with a 500)."""
+        """Refuse JSON that is not an operation object or a bounded list of them (a bare
+        string or number would otherwise fail deep inside the view with a 500)."""
         parsed = super().parse_json(data)
         items = parsed if isinstance(parsed, list) else [parsed]
         if not items or not all(isinstance(item, dict) for item in items):
-            raise HTTPException(400, "The request body must be a JSON object with a `query`.")
+            raise HTTPException(
+                400, "The request body must be a JSON object with a `query`, or a list of them."
+            )
+        limit = self.settings.limits.max_batch
+        if isinstance(parsed, list) and len(parsed) > limit:
+            raise RequestRefused(
+                400,
+                f"A batch may hold at most {limit} operations; this one holds {len(parsed)}.",
+                measure="operations",
+                value=len(parsed),
+                limit=limit,
+            )
+        if isinstance(parsed, list):
+            for item in parsed:
+                check_batched_operation(item)
         return parsed
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: Any,
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Run the operation (or the whole batch) within the request's time limit."""
+        seconds = self.settings.limits.request_seconds
+        started = time.monotonic()
+        deadline = asyncio.timeout(seconds)
+        try:
+            async with deadline:
+                return await super().execute_operation(
+                    request=request,
+                    request_adapter=request_adapter,
+                    request_data=request_data,
+                    context=context,
+                    root_value=root_value,
+                    sub_response=sub_response,
+                )
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+        result = timed_out(seconds, time.monotonic() - started)
+        return [result] * len(request_data) if isinstance(request_data, list) else result
+
+
+def check_batched_operation(item: dict[str, Any]) -> None:
+    """The checks Strawberry makes of a single operation, for each one of a batch."""
+    if not isinstance(item.get("query"), str | None):
+        raise HTTPException(400, "Each operation's `query` must be a string.")
+    for name in ("variables", "extensions"):
+        if not isinstance(item.get(name), dict | None):
+            raise HTTPException(400, f"Each operation's `{name}` must be an object or null.")

@@ -106,6 +106,45 @@ async def authorize(actor: Actor, row: Model, *, as_assignee: bool = True) -> No
         raise Forbidden()
 
 
+# Where a row is placed: a container it hangs under. Placing work under a container
+# (a campaign, a key result, a goal, a team) needs the right to write that container,
+# so an editor cannot push work into another team's plans. An alignment is the
+# exception by design: any campaign may support another team's key result.
+PLACEMENTS: dict[type[Model], dict[str, type[Model]]] = {
+    models.Goal: {"parent_id": models.Goal, "owner_team_id": models.Team},
+    models.KeyResult: {"goal_id": models.Goal},
+    models.Campaign: {"owner_team_id": models.Team},
+    models.Task: {
+        "campaign_id": models.Campaign,
+        "key_result_id": models.KeyResult,
+        "team_id": models.Team,
+    },
+    models.Milestone: {
+        "campaign_id": models.Campaign,
+        "key_result_id": models.KeyResult,
+        "team_id": models.Team,
+    },
+}
+
+
+async def authorize_placement(actor: Actor, row: Model, fields: set[str] | None = None) -> None:
+    """Raise `Forbidden` unless `actor` may write every container `row` is placed under
+    (only the `fields` that changed, when given)."""
+    if actor.is_admin:
+        return
+    for name, container_model in PLACEMENTS.get(type(row), {}).items():
+        key = getattr(row, name)
+        if key is None or (fields is not None and name not in fields):
+            continue
+        if container_model is models.Team:
+            allowed = key in await actor.team_ids()
+        else:
+            container = await container_model.filter(id=key).first()
+            allowed = container is not None and await can_write(actor, container)
+        if not allowed:
+            raise Forbidden()
+
+
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise Forbidden("Only an administrator may do this.")

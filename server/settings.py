@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,6 +45,22 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """When computed progress, money and workload turn into a health or a risk
+    (see README, "Progress, health and risk")."""
+
+    health_at_risk_gap: Decimal = Decimal("0.10")
+    health_off_track_gap: Decimal = Decimal("0.25")
+    stale_check_in_days: int = 14
+    budget_critical_overrun: Decimal = Decimal("0.10")
+    overdue_tasks_high: int = 3
+    unestimated_task_hours: Decimal = Decimal("4")
+    capacity_weeks: int = 4
+    capacity_high_overload: Decimal = Decimal("0.25")
+    launches_per_day: int = 1
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
@@ -58,6 +75,7 @@ class Settings:
     introspection: bool = True
     field_suggestions: bool = True
     limits: Limits = field(default_factory=Limits)
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
     @property
     def production(self) -> bool:
@@ -138,12 +156,58 @@ def _limits(setting) -> Limits:
         max_depth=_whole("THROUGHLINE_MAX_DEPTH", setting("max_depth", 15), 2, 1000),
         max_aliases=_whole("THROUGHLINE_MAX_ALIASES", setting("max_aliases", 30), 0, 100_000),
         max_tokens=_whole("THROUGHLINE_MAX_TOKENS", setting("max_tokens", 3000), 10, 10_000_000),
-        max_cost=_whole("THROUGHLINE_MAX_COST", setting("max_cost", 50_000), 1, 10**9),
+        max_cost=_whole("THROUGHLINE_MAX_COST", setting("max_cost", 50_000), 1, 10**15),
         max_body_bytes=_whole(
             "THROUGHLINE_MAX_BODY_BYTES", setting("max_body_bytes", 1_000_000), 1000, 10**9
         ),
         max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
         request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
+    )
+
+
+def _fraction(name: str, raw: object, high: Decimal = Decimal(10)) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise SettingsError(f"{name} must be a decimal number, got {raw!r}") from None
+    if not value.is_finite() or not 0 <= value <= high:
+        raise SettingsError(f"{name} must be between 0 and {high}, got {raw!r}")
+    return value
+
+
+def _thresholds(setting) -> Thresholds:
+    at_risk = _fraction("THROUGHLINE_HEALTH_AT_RISK_GAP", setting("health_at_risk_gap", "0.10"), 1)
+    off_track = _fraction(
+        "THROUGHLINE_HEALTH_OFF_TRACK_GAP", setting("health_off_track_gap", "0.25"), 1
+    )
+    if off_track < at_risk:
+        raise SettingsError(
+            "THROUGHLINE_HEALTH_OFF_TRACK_GAP must not be below THROUGHLINE_HEALTH_AT_RISK_GAP"
+        )
+    return Thresholds(
+        health_at_risk_gap=at_risk,
+        health_off_track_gap=off_track,
+        stale_check_in_days=_whole(
+            "THROUGHLINE_STALE_CHECK_IN_DAYS", setting("stale_check_in_days", 14), 1, 3650
+        ),
+        budget_critical_overrun=_fraction(
+            "THROUGHLINE_BUDGET_CRITICAL_OVERRUN", setting("budget_critical_overrun", "0.10")
+        ),
+        overdue_tasks_high=_whole(
+            "THROUGHLINE_OVERDUE_TASKS_HIGH", setting("overdue_tasks_high", 3), 1, 10_000
+        ),
+        unestimated_task_hours=_fraction(
+            "THROUGHLINE_UNESTIMATED_TASK_HOURS",
+            setting("unestimated_task_hours", 4),
+            Decimal(1000),
+        ),
+        capacity_weeks=_whole("THROUGHLINE_CAPACITY_WEEKS", setting("capacity_weeks", 4), 1, 52),
+        capacity_high_overload=_fraction(
+            "THROUGHLINE_CAPACITY_HIGH_OVERLOAD", setting("capacity_high_overload", "0.25")
+        ),
+        launches_per_day=_whole(
+            "THROUGHLINE_LAUNCHES_PER_DAY", setting("launches_per_day", 1), 1, 1000
+        ),
     )
 
 
@@ -215,6 +279,7 @@ def load_settings(
             "THROUGHLINE_FIELD_SUGGESTIONS", setting("field_suggestions", developing)
         ),
         limits=_limits(setting),
+        thresholds=_thresholds(setting),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from tortoise.exceptions import IntegrityError
 
 from server import models
 from server.enums import Role
@@ -41,9 +42,13 @@ class GraphQLClient:
         if self.user is None and self.admin:
             self.user = await models.User.filter(email_key=ADMIN_EMAIL).first()
             if self.user is None:
-                self.user = await models.User.create(
-                    email=ADMIN_EMAIL, email_key=ADMIN_EMAIL, name="Test Admin", role=Role.ADMIN
-                )
+                try:
+                    self.user = await models.User.create(
+                        email=ADMIN_EMAIL, email_key=ADMIN_EMAIL, name="Test Admin", role=Role.ADMIN
+                    )
+                except IntegrityError:
+                    # A concurrent first request created it.
+                    self.user = await models.User.get(email_key=ADMIN_EMAIL)
         return self.user
 
     async def headers(self) -> dict[str, str]:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from schema import schema
+from server.cli import demo_wanted
 from server.data_sets import ProgressPrinter
+from server.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,3 +175,14 @@ def test_progress_printer_reports_each_tenth_once():
 
     # then
     assert stream.getvalue().splitlines() == ["   50%  50/100 rows", "  100%  100/100 rows"]
+
+
+def test_the_demo_is_never_loaded_in_production() -> None:
+    # given
+    development = load_settings(env={})
+    production = load_settings(env={"THROUGHLINE_ENV": "production"})
+
+    # then
+    assert demo_wanted(False, development) is True
+    assert demo_wanted(True, development) is False
+    assert demo_wanted(False, production) is False

@@ -15,12 +15,20 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fixtures.demo import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 420
 IGNORED = shutil.ignore_patterns(
     ".venv", "data", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache"
 )
 DEMO_QUERY = "{ goals(filter: {rootsOnly: true}) { totalCount nodes { title } } }"
+DEMO_VIEWER = "samuel.adeyemi@northwind-analytics.com"
+LOGIN = """
+mutation Login($input: LoginInput!) {
+  login(input: $input) { accessToken }
+}
+"""
 
 
 def quick_start_commands() -> list[str]:
@@ -68,7 +76,19 @@ def test_run_command_serves_the_demo_from_a_fresh_copy(tmp_path):
     )
     try:
         health = wait_for_health(f"http://127.0.0.1:{port}/healthz", server, tmp_path)
-        answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": DEMO_QUERY})
+        graphql = f"http://127.0.0.1:{port}/graphql"
+        signed_out = httpx.post(graphql, json={"query": DEMO_QUERY})
+        login = httpx.post(
+            graphql,
+            json={
+                "query": LOGIN,
+                "variables": {"input": {"email": DEMO_VIEWER, "password": DEMO_PASSWORD}},
+            },
+        )
+        token = login.json()["data"]["login"]["accessToken"]
+        answer = httpx.post(
+            graphql, json={"query": DEMO_QUERY}, headers={"Authorization": f"Bearer {token}"}
+        )
         home = httpx.get(f"http://127.0.0.1:{port}/")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -80,6 +100,7 @@ def test_run_command_serves_the_demo_from_a_fresh_copy(tmp_path):
 
     # then
     assert health == {"status": "ok", "database": "reachable"}
+    assert signed_out.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert answer.status_code == 200
     goals = answer.json()["data"]["goals"]
     assert goals["totalCount"] >= 1, "the demo organisation was not loaded on first start"

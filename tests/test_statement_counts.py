@@ -7,11 +7,17 @@ number of batches the query's shape implies.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+import httpx
+import pytest
 
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
+from server.app import create_app
 from server.statements import count_statements
+from tests.graphql import GraphQLClient
 
 TODAY = date(2026, 6, 15)
 # goals COUNT + SELECT, then one statement per loader round and edge the query shape
@@ -61,6 +67,16 @@ query FullTree {
   }
 }
 """
+
+
+@pytest.fixture
+async def gql(settings, signer):
+    """An administrator's client of an app whose cost limit lets the full tree through:
+    if every page were full it would return four trillion nodes (tests/test_limits.py)."""
+    lifted = replace(settings, limits=replace(settings.limits, max_cost=10**13))
+    transport = httpx.ASGITransport(app=create_app(lifted, manage_database=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield GraphQLClient(http, signer).as_admin()
 
 
 async def full_tree_statements(gql) -> tuple[int, dict]:

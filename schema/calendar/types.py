@@ -14,6 +14,7 @@ from schema.core.node import Node, Versioned, presents
 from schema.core.refs import CampaignRef, KeyResultRef, TeamRef
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader
+from schema.rollups import fields as rollup
 from server import models
 
 
@@ -33,4 +34,8 @@ class Milestone(Node, Versioned):
     campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef | None, "Its campaign.")
     key_result = to_one(
         KeyResultByIdLoader, "key_result_id", KeyResultRef | None, "Key result it serves."
+    )
+
+    risks = rollup.risks_field(
+        models.Milestone, "Risks involving it (several launches on one day)."
     )

@@ -37,6 +37,7 @@ from schema.core.refs import (
 )
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
+from schema.rollups import fields as rollup
 from schema.tasks.loaders import TasksByCampaignIdLoader
 from server import models
 
@@ -169,6 +170,31 @@ class Campaign(Node, Versioned):
     milestones = to_many(MilestonesByCampaignIdLoader, MilestoneRef, "Its milestones, by date.")
     spend = to_many(SpendEntriesByCampaignIdLoader, SpendEntryRef, "Money spent, by date.")
     results = to_many(ResultEntriesByCampaignIdLoader, ResultEntryRef, "Results, by date.")
+
+    progress = rollup.progress_field(
+        rollup.CAMPAIGN,
+        "progress",
+        "Share of the estimated hours of its tasks (cancelled ones aside) that are done.",
+    )
+    expected_progress = rollup.progress_field(
+        rollup.CAMPAIGN, "expected", "Elapsed fraction of its start..end dates, in [0, 1]."
+    )
+    health = rollup.progress_field(
+        rollup.CAMPAIGN,
+        "health",
+        "Task progress against its dates; DONE once completed or cancelled.",
+    )
+    progress_breakdown = rollup.progress_field(
+        rollup.CAMPAIGN, "breakdown", "Each task's part in the progress, weighted by hours."
+    )
+    risks = rollup.risks_field(
+        models.Campaign, "Risks about it or involving it, most severe first."
+    )
+    money = rollup.money_field(
+        rollup.CAMPAIGN_MONEY,
+        "Budget, spend to date, projected spend, results, revenue, leads, cost per lead "
+        "and ROI, also by channel.",
+    )
 
 
 @strawberry.type(description="Money actually spent on a campaign.")

@@ -16,8 +16,11 @@ import strawberry
 from tortoise.models import Model
 
 from schema.core.batching import BatchLoader
+from schema.core.connection import Connection
 from schema.core.context import Info
+from schema.core.edges import PAGE_ARGS_HELP, paged
 from schema.core.errors import BadUserInput
+from schema.core.history import HistoryByNodeLoader, HistoryEntry, history_key
 from schema.core.ids import decode_global_id, encode_global_id
 
 MAX_NODES = 100
@@ -54,6 +57,20 @@ class Node:
     @strawberry.field(description="Opaque global ID; pass it to `node(id:)` to fetch again.")
     def id(root: strawberry.Parent[Any]) -> strawberry.ID:
         return strawberry.ID(global_id_of(root))
+
+    @strawberry.field(
+        description="Every recorded change of this object, oldest first: who, when and "
+        f"each field before and after. {PAGE_ARGS_HELP}"
+    )
+    async def history(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[HistoryEntry]:
+        return await paged(info, HistoryByNodeLoader, history_key(root), first, after, last, before)
 
 
 async def load_node(info: Info, global_id: str) -> Any | None:

@@ -40,6 +40,7 @@ from schema.goals.loaders import (
     SupportingTaskIdsByGoalIdLoader,
 )
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
+from schema.rollups import fields as rollup
 from schema.tasks.loaders import TaskByIdLoader, TasksByKeyResultIdLoader
 from server import models
 
@@ -98,6 +99,30 @@ class Goal(Node, Versioned):
     def supporting_work(root: strawberry.Parent[models.Goal]) -> SupportingWork:
         return SupportingWork(pk=root.pk)
 
+    progress = rollup.progress_field(
+        rollup.GOAL,
+        "progress",
+        "Weighted mean of the progress of its key results and child goals, in [0, 1].",
+    )
+    attainment = rollup.progress_field(
+        rollup.GOAL, "attainment", "Weighted mean of their attainments (may exceed 1)."
+    )
+    expected_progress = rollup.progress_field(
+        rollup.GOAL, "expected", "Elapsed fraction of the goal's period, in [0, 1]."
+    )
+    health = rollup.progress_field(
+        rollup.GOAL, "health", "Progress against expectation; NOT_STARTED when empty."
+    )
+    progress_breakdown = rollup.progress_field(
+        rollup.GOAL, "breakdown", "Each key result's and child goal's part in the progress."
+    )
+    risks = rollup.risks_field(models.Goal, "Every risk touching its subtree, most severe first.")
+    money = rollup.money_field(
+        rollup.GOAL_MONEY,
+        "Money and results of the campaigns supporting its subtree, through their "
+        "alignment shares.",
+    )
+
 
 @strawberry.type(description="A measurable result of a goal: from a start value to a target.")
 @presents(models.KeyResult, KeyResultByIdLoader)
@@ -136,6 +161,28 @@ class KeyResult(Node, Versioned):
     tasks = to_many(TasksByKeyResultIdLoader, TaskRef, "Tasks directly on this key result.")
     milestones = to_many(
         MilestonesByKeyResultIdLoader, MilestoneRef, "Milestones tied to this key result."
+    )
+
+    progress = rollup.progress_field(
+        rollup.KEY_RESULT,
+        "progress",
+        "(current - start) / (target - start), clamped to [0, 1]; works for decreasing targets.",
+    )
+    attainment = rollup.progress_field(
+        rollup.KEY_RESULT, "attainment", "The same ratio unclamped: above 1 when over-attained."
+    )
+    expected_progress = rollup.progress_field(
+        rollup.KEY_RESULT,
+        "expected",
+        "Elapsed fraction of its period (its goal's start to its due date), in [0, 1].",
+    )
+    health = rollup.progress_field(rollup.KEY_RESULT, "health", "Progress against expectation.")
+    risks = rollup.risks_field(
+        models.KeyResult, "Risks about it or involving it, most severe first."
+    )
+    money = rollup.money_field(
+        rollup.KEY_RESULT_MONEY,
+        "Money and results of its supporting campaigns, each times its alignment share.",
     )
 
 

@@ -33,6 +33,7 @@ from schema.org.loaders import (
     TeamByIdLoader,
     UserByIdLoader,
 )
+from schema.rollups import fields as rollup
 from schema.tasks.loaders import TasksByAssigneeIdLoader, TasksByTeamIdLoader
 from server import models
 
@@ -51,6 +52,11 @@ class Team(Node, Versioned):
     campaigns = to_many(CampaignsByTeamIdLoader, CampaignRef, "Campaigns this team owns.")
     tasks = to_many(TasksByTeamIdLoader, TaskRef, "Tasks of this team.")
     milestones = to_many(MilestonesByTeamIdLoader, MilestoneRef, "Milestones of this team.")
+
+    workload = rollup.workload_field(rollup.TEAM_WORKLOAD)
+    risks = rollup.risks_field(
+        models.Team, "Risks about the team (booked past capacity), most severe first."
+    )
 
 
 @strawberry.type(description="A person who owns, does or reads the work.")
@@ -76,3 +82,8 @@ class User(Node, Versioned):
     )
     owned_campaigns = to_many(CampaignsByOwnerIdLoader, CampaignRef, "Campaigns this person owns.")
     check_ins = to_many(CheckInsByAuthorIdLoader, CheckInRef, "Check-ins this person recorded.")
+
+    workload = rollup.workload_field(rollup.USER_WORKLOAD)
+    risks = rollup.risks_field(
+        models.User, "Risks about this person (booked past capacity), most severe first."
+    )

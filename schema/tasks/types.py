@@ -14,6 +14,7 @@ from schema.core.node import Node, Versioned, presents
 from schema.core.refs import CampaignRef, KeyResultRef, TeamRef, UserRef
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
+from schema.rollups import fields as rollup
 from schema.tasks.loaders import TaskByIdLoader
 from server import models
 
@@ -34,3 +35,7 @@ class Task(Node, Versioned):
     )
     assignee = to_one(UserByIdLoader, "assignee_id", UserRef | None, "Who does it.")
     team = to_one(TeamByIdLoader, "team_id", TeamRef | None, "Team it belongs to.")
+
+    risks = rollup.risks_field(
+        models.Task, "Risks about it or involving it (overdue, unaligned, overbooking)."
+    )

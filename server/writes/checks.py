@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from server.enums import CURRENCIES
@@ -13,6 +13,18 @@ Code = UserErrorCode
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("99999999999999.99")
 MAX_MEASURE = Decimal("9999999999999999.9999")
+
+
+def decimal_places(value: Decimal) -> int:
+    """Significant decimal places, without rounding (so no precision limit applies)."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    places = -exponent
+    index = len(digits) - 1
+    while places > 0 and index >= 0 and digits[index] == 0:
+        places -= 1
+        index -= 1
+    return max(places, 0)
 
 
 class Checker:
@@ -77,23 +89,18 @@ class Checker:
         """A finite decimal within bounds, with at most `places` decimal places."""
         if value is None:
             return None
-        try:
-            finite = value.is_finite()
-            exponent = value.as_tuple().exponent
-        except (AttributeError, InvalidOperation):
-            finite, exponent = False, 0
-        if not finite:
+        if not isinstance(value, Decimal) or not value.is_finite():
             self.fail(field, Code.INVALID, f"`{field}` must be a finite number.")
-            return None
-        if isinstance(exponent, int) and -exponent > places and value != round(value, places):
-            self.fail(field, Code.INVALID, f"`{field}` may have at most {places} decimal places.")
             return None
         if minimum is not None and value < minimum:
             code = Code.NEGATIVE if minimum == 0 else Code.OUT_OF_RANGE
             self.fail(field, code, f"`{field}` must be at least {minimum}, got {value}.")
             return None
-        if abs(value) > maximum:
+        if value.copy_abs() > maximum:
             self.fail(field, Code.OUT_OF_RANGE, f"`{field}` is too large (at most {maximum}).")
+            return None
+        if decimal_places(value) > places:
+            self.fail(field, Code.INVALID, f"`{field}` may have at most {places} decimal places.")
             return None
         return value
 

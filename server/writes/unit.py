@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from server import clock
 from server.enums import HistoryAction
 from server.history import created, diff, record, snapshot
-from server.permissions import Actor, authorize, require_writer
+from server.permissions import Actor, authorize, authorize_placement, require_writer
 from server.writes.checks import Checker
 from server.writes.errors import Conflict, Invalid, Missing, UserError, UserErrorCode
 
@@ -89,12 +89,23 @@ async def reference(
     return row
 
 
-async def save_new(actor: Actor, row: M, action: HistoryAction = HistoryAction.CREATED) -> M:
-    """Insert a row `actor` may create (checked against its owners) and record it."""
+async def save_new(
+    actor: Actor,
+    row: M,
+    action: HistoryAction = HistoryAction.CREATED,
+    *,
+    related: dict[str, dict[str, Any]] | None = None,
+) -> M:
+    """Insert a row `actor` may create (checked against its owners) and record it.
+
+    `related` adds changes kept outside the row's columns (a user's teams) to the same
+    history entry.
+    """
     require_writer(actor)
     await authorize(actor, row, as_assignee=False)
+    await authorize_placement(actor, row)
     await row.save()
-    await record(actor.user_id, row, action, created(row))
+    await record(actor.user_id, row, action, created(row) | (related or {}))
     return row
 
 
@@ -109,19 +120,31 @@ async def save_changes(
     version: int,
     changes: dict[str, Any],
     action: HistoryAction = HistoryAction.UPDATED,
+    *,
+    related: dict[str, dict[str, Any]] | None = None,
 ) -> M:
     """Apply `changes` to a row fetched with `fetch_for_write`, if still at `version`.
 
     The UPDATE names the version it expects, so of two racing writers exactly one wins
-    and the other gets `Conflict`. A change of owner is authorised on the new owners too.
+    and the other gets `Conflict`. Moving a row needs the right to write it where it was,
+    where it goes, and the containers it goes under.
+    `related` ({name: {before, after}}) records changes kept outside the row's columns
+    (a user's teams) in the same entry; they count as a change, so the version moves.
     """
     check_version(row, version)
     before = snapshot(row)
+    moved = {
+        name for name in OWNERSHIP_FIELDS & changes.keys() if getattr(row, name) != changes[name]
+    }
+    if moved:
+        # Moving a row takes the right to write it where it is, not only as its assignee.
+        await authorize(actor, row, as_assignee=False)
     for name, value in changes.items():
         setattr(row, name, value)
-    if OWNERSHIP_FIELDS & changes.keys():
+    if moved:
         await authorize(actor, row, as_assignee=False)
-    changed = diff(before, snapshot(row))
+        await authorize_placement(actor, row, moved)
+    changed = diff(before, snapshot(row)) | (related or {})
     if not changed:
         return row
     now = clock.now()

@@ -1,0 +1,1 @@
+"""GraphQL: signing in and out, sessions, passwords and the signed-in user."""

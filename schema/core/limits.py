@@ -1,0 +1,340 @@
+"""Bounds on what one operation may ask for, checked before anything runs.
+
+Tokens are counted while lexing, before the document is parsed, so a huge document is
+refused after reading at most `max_tokens + 1` tokens. Depth, aliases and cost are
+measured on the parsed operation, with the request's variables, before it is validated
+or run. Over any bound the operation is refused with QUERY_TOO_COMPLEX, the figure
+and the limit; an accepted operation reports its cost in the response's `extensions`.
+
+Cost is the number of nodes the operation may return, as GitHub counts its node limit:
+a connection contributes its page size (`first`, `last`, else the default page size)
+times the page sizes of the connections above it; `nodes(ids:)` contributes the number
+of IDs; any other list of objects contributes `LIST_ESTIMATE`, multiplied likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    Lexer,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Source,
+    TokenKind,
+    get_named_type,
+    get_nullable_type,
+    is_composite_type,
+    is_list_type,
+    value_from_ast_untyped,
+)
+from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from schema.core.connection import MAX_PAGE_SIZE
+from schema.core.errors import QUERY_TOO_COMPLEX
+from server.settings import Limits
+
+DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE
+"""What a connection returns when asked without `first` or `last`."""
+
+LIST_ESTIMATE = 10
+"""Nodes counted for a list of objects that is not a connection (a campaign's
+alignments, a user's teams, the paths of a trace)."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Figures of a selection: deepest field nesting, aliases, nodes it may return."""
+
+    depth: int = 0
+    aliases: int = 0
+    cost: int = 0
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(
+            max(self.depth, other.depth), self.aliases + other.aliases, self.cost + other.cost
+        )
+
+
+def too_complex(measure: str, value: float, limit: float, message: str) -> GraphQLError:
+    return GraphQLError(
+        message,
+        extensions={"code": QUERY_TOO_COMPLEX, "measure": measure, "value": value, "limit": limit},
+    )
+
+
+def count_tokens(source: str, limit: int) -> int:
+    """Lexical tokens in `source`, counting no further than `limit + 1`.
+
+    A document that does not lex is left for the parser to report.
+    """
+    lexer = Lexer(Source(source))
+    count = 0
+    try:
+        while count <= limit and lexer.advance().kind is not TokenKind.EOF:
+            count += 1
+    except GraphQLError:
+        pass
+    return count
+
+
+def is_connection(field: GraphQLField) -> bool:
+    named = get_named_type(field.type)
+    return (
+        isinstance(named, GraphQLObjectType)
+        and named.name.endswith("Connection")
+        and ("first" in field.args or "last" in field.args)
+    )
+
+
+def spread_names(selection_set: SelectionSetNode) -> Iterator[str]:
+    """Fragments a selection spreads directly, at any nesting within it."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FragmentSpreadNode):
+            yield selection.name.value
+        elif selection.selection_set is not None:
+            yield from spread_names(selection.selection_set)
+
+
+def dependency_order(fragments: Mapping[str, FragmentDefinitionNode]) -> list[str]:
+    """Fragment names, each after the fragments it spreads; a cycle (which validation
+    refuses) is broken where it closes. Iterative, so a chain of hundreds of fragments
+    cannot exhaust the interpreter's stack."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for first in fragments:
+        if first in seen:
+            continue
+        seen.add(first)
+        stack = [(first, spread_names(fragments[first].selection_set))]
+        while stack:
+            name, spreads = stack[-1]
+            spread = next(spreads, None)
+            if spread is None:
+                stack.pop()
+                order.append(name)
+            elif spread in fragments and spread not in seen:
+                seen.add(spread)
+                stack.append((spread, spread_names(fragments[spread].selection_set)))
+    return order
+
+
+class OperationMeter:
+    """Measures each fragment once, before the selections that spread it, so neither a
+    fragment spread many times nor a long chain of fragments is walked more than once."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.measured: dict[str, Measure] = {}
+        for name in dependency_order(fragments):
+            condition = self.schema.get_type(fragments[name].type_condition.name.value)
+            if condition is not None:
+                self.measured[name] = self.selections(fragments[name].selection_set, condition)
+
+    def selections(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None
+    ) -> Measure:
+        """`parent` is None below a field the schema lacks (validation refuses it, but its
+        depth still counts: it is measured before validation)."""
+        total = Measure()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                narrowed = self.schema.get_type(condition.name.value) if condition else None
+                total += self.selections(selection.selection_set, narrowed or parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                # Unknown, or closing a cycle: validation reports it.
+                total += self.measured.get(selection.name.value, Measure())
+        return total
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Measure:
+        aliases = 1 if node.alias else 0
+        definition = self.definition(parent, node.name.value)
+        below = Measure()
+        if node.selection_set is not None:
+            named = get_named_type(definition.type) if definition is not None else None
+            below = self.selections(node.selection_set, named)
+        fan_out = None
+        if definition is not None and parent is not None:
+            fan_out = self.fan_out(node, definition, parent)
+        cost = below.cost if fan_out is None else fan_out + fan_out * below.cost
+        return Measure(1 + below.depth, aliases + below.aliases, cost)
+
+    def definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+        if name == "__schema":
+            return SchemaMetaFieldDef
+        if name == "__type":
+            return TypeMetaFieldDef
+        fields = getattr(parent, "fields", None)
+        return fields.get(name) if fields else None
+
+    def fan_out(
+        self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType
+    ) -> int | None:
+        """Nodes this field may return for each parent, or None for a single object."""
+        if is_connection(definition):
+            return self.page_size(node)
+        if not is_list_type(get_nullable_type(definition.type)):
+            return None
+        if not is_composite_type(get_named_type(definition.type)):
+            return None  # a list of scalars or enums returns no nodes
+        if parent.name.endswith("Connection"):
+            return None  # `edges` and `nodes`: the page its connection counted
+        ids = self.argument(node, "ids")
+        if ids is not None:
+            return len(ids) if isinstance(ids, list) else 1
+        return LIST_ESTIMATE
+
+    def page_size(self, node: FieldNode) -> int:
+        sizes = [
+            size
+            for size in (self.argument(node, "first"), self.argument(node, "last"))
+            if isinstance(size, int) and not isinstance(size, bool)
+        ]
+        if not sizes:
+            return DEFAULT_PAGE_SIZE
+        # Larger pages are refused when the field runs; count what may come back.
+        return max(0, min(min(sizes), MAX_PAGE_SIZE))
+
+    def argument(self, node: FieldNode, name: str) -> Any:
+        for argument in node.arguments or ():
+            if argument.name.value == name:
+                return value_from_ast_untyped(argument.value, self.variables)
+        return None
+
+
+def variables_with_defaults(
+    operation: OperationDefinitionNode, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    values = dict(given or {})
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value)
+    return values
+
+
+def measure_operation(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+) -> Measure | None:
+    """Depth, aliases and cost of the operation to run; None when there is none to run."""
+    operation = get_operation_ast(document, operation_name)
+    root = schema.get_root_type(operation.operation) if operation else None
+    if operation is None or root is None:
+        return None
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    meter = OperationMeter(schema, fragments, variables_with_defaults(operation, variables))
+    return meter.selections(operation.selection_set, root)
+
+
+def excess(measure: Measure, limits: Limits) -> GraphQLError | None:
+    """The first bound the measured operation passes, as the error to answer with."""
+    if measure.depth > limits.max_depth:
+        return too_complex(
+            "depth",
+            measure.depth,
+            limits.max_depth,
+            f"The query is nested {measure.depth} levels deep; the limit is {limits.max_depth}.",
+        )
+    if measure.aliases > limits.max_aliases:
+        return too_complex(
+            "aliases",
+            measure.aliases,
+            limits.max_aliases,
+            f"The query uses {measure.aliases} aliases; the limit is {limits.max_aliases}.",
+        )
+    if measure.cost > limits.max_cost:
+        return too_complex(
+            "cost",
+            measure.cost,
+            limits.max_cost,
+            f"The query may return {measure.cost} nodes; the limit is {limits.max_cost}. "
+            "Ask for smaller pages with `first` or `last`.",
+        )
+    return None
+
+
+class QueryLimits(SchemaExtension):
+    """Refuses an operation over a limit before it runs; reports the cost of the others."""
+
+    def __init__(self, *, limits: Limits, execution_context: Any = None) -> None:
+        self.limits = limits
+        self.cost: int | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and isinstance(context.query, str):
+            tokens = count_tokens(context.query, self.limits.max_tokens)
+            if tokens > self.limits.max_tokens:
+                raise too_complex(
+                    "tokens",
+                    tokens,
+                    self.limits.max_tokens,
+                    f"The document has at least {tokens} tokens; "
+                    f"the limit is {self.limits.max_tokens}.",
+                )
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        """Measured before validation, which costs more than measuring (about a second
+        for ten thousand fields), so a refused operation is not even validated."""
+        context = self.execution_context
+        measure = None
+        if context.graphql_document is not None:
+            measure = measure_operation(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+        refusal = excess(measure, self.limits) if measure is not None else None
+        if refusal is not None:
+            context.pre_execution_errors = [refusal]  # Strawberry skips its validation
+        yield
+        if measure is not None and refusal is None and not context.pre_execution_errors:
+            self.cost = measure.cost
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.result is not None:
+            self.cost = None  # answered without running (signed out)
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"nodes": self.cost, "limit": self.limits.max_cost}}
+
+
+def query_limits(limits: Limits) -> partial[QueryLimits]:
+    """The extension for `Schema(extensions=[...])`, built afresh for every operation."""
+    return partial(QueryLimits, limits=limits)

@@ -1,0 +1,1 @@
+"""Computed fields and root queries: progress, health, money, risks, workload, portfolio."""

@@ -1,0 +1,207 @@
+"""`Rollups`: every computation of one request over one consistent set of rows.
+
+The schema layer loads the sections a field needs (whole organisation, one statement
+each), then asks here; results are memoised, so a tree of fields costs one pass.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from server import models
+from server.rollups.arithmetic import ZERO
+from server.rollups.graph import OrgGraph
+from server.rollups.loading import Section, load_section
+from server.rollups.money import MoneySummary, campaign_money, total_of
+from server.rollups.portfolio import Portfolio, portfolio
+from server.rollups.progress import GoalProgress, NodeKey, Progress, campaign_progress
+from server.rollups.reach import Reach
+from server.rollups.risk_rules import RULES
+from server.rollups.risks import Risk, RiskFilter, ordered
+from server.rollups.workload import Workload, workload
+from server.settings import Thresholds
+
+PROGRESS = (Section.GOALS, Section.KEY_RESULTS)
+CAMPAIGN_PROGRESS = (Section.CAMPAIGNS, Section.TASKS)
+CAMPAIGN_MONEY = (Section.CAMPAIGNS, Section.CHANNELS, Section.SPEND, Section.RESULTS)
+MONEY = (*PROGRESS, *CAMPAIGN_MONEY, Section.ALIGNMENTS)
+WORKLOAD = (Section.TASKS, Section.USERS, Section.MEMBERSHIPS)
+PORTFOLIO = (*MONEY, Section.TEAMS)
+RISKS = tuple(Section)
+
+
+class Rollups:
+    def __init__(self, graph: OrgGraph, today: date, thresholds: Thresholds) -> None:
+        self.graph, self.today, self.thresholds = graph, today, thresholds
+        self._goal_progress = GoalProgress(graph, today, thresholds)
+        self._campaign_progress: dict[int, Progress] = {}
+        self._campaign_money: dict[int, MoneySummary] = {}
+        self._key_result_money: dict[int, MoneySummary] = {}
+        self._goal_money: dict[int, MoneySummary] = {}
+        self._goal_shares: dict[int, dict[int, Decimal]] = {}
+        self.reach = Reach(graph)
+
+    # --- progress and health ---------------------------------------------------------
+
+    def key_result_progress(self, key_result_id: int) -> Progress:
+        return self._goal_progress.key_result(key_result_id)
+
+    def goal_progress(self, goal_id: int) -> Progress:
+        return self._goal_progress.goal(goal_id)
+
+    def campaign_progress(self, campaign_id: int) -> Progress:
+        if campaign_id not in self._campaign_progress:
+            self._campaign_progress[campaign_id] = campaign_progress(
+                self.graph.campaigns[campaign_id],
+                self.graph.tasks_of_campaign.get(campaign_id, []),
+                self.today,
+                self.thresholds,
+            )
+        return self._campaign_progress[campaign_id]
+
+    # --- money and results -----------------------------------------------------------
+
+    def campaign_money(self, campaign_id: int) -> MoneySummary:
+        if campaign_id not in self._campaign_money:
+            graph = self.graph
+            self._campaign_money[campaign_id] = campaign_money(
+                graph.campaigns[campaign_id],
+                [row.channel for row in graph.channels_of.get(campaign_id, [])],
+                graph.spend_of.get(campaign_id, []),
+                graph.results_of.get(campaign_id, []),
+                self.today,
+            )
+        return self._campaign_money[campaign_id]
+
+    def key_result_money(self, key_result_id: int) -> MoneySummary:
+        """Each supporting campaign's figures times the share it allocates here."""
+        if key_result_id not in self._key_result_money:
+            self._key_result_money[key_result_id] = self._money_of(
+                self._key_result_shares(key_result_id)
+            )
+        return self._key_result_money[key_result_id]
+
+    def goal_money(self, goal_id: int) -> MoneySummary:
+        """Each campaign supporting the goal's subtree times the sum of its shares there:
+        a campaign aligned 60/40 to two key results of the subtree counts once, whole."""
+        if goal_id not in self._goal_money:
+            self._goal_money[goal_id] = self._money_of(self.campaign_shares(goal_id))
+        return self._goal_money[goal_id]
+
+    def campaign_shares(self, goal_id: int) -> dict[int, Decimal]:
+        """{campaign: the part of it that serves the goal} over the goal's live subtree
+        (each live key result once; cyclic data cut)."""
+        if goal_id not in self._goal_shares:
+            self._goal_shares[goal_id] = {}  # a cycle back here adds nothing
+            shares: dict[int, Decimal] = {}
+            parts = [
+                self._key_result_shares(kr.id)
+                for kr in self.graph.live_key_results_of.get(goal_id, [])
+            ]
+            parts += [
+                self.campaign_shares(child.id)
+                for child in self.graph.live_children.get(goal_id, [])
+            ]
+            for part in parts:
+                for campaign_id, share in part.items():
+                    shares[campaign_id] = shares.get(campaign_id, ZERO) + share
+            self._goal_shares[goal_id] = shares
+        return self._goal_shares[goal_id]
+
+    def _key_result_shares(self, key_result_id: int) -> dict[int, Decimal]:
+        alignments = self.graph.alignments_of_key_result.get(key_result_id, [])
+        return {a.campaign_id: a.share for a in alignments}
+
+    def _money_of(self, shares: dict[int, Decimal]) -> MoneySummary:
+        return total_of((self.campaign_money(c), share) for c, share in sorted(shares.items()))
+
+    def portfolio(self, start: date, end: date) -> Portfolio:
+        return portfolio(self, start, end)
+
+    # --- workload --------------------------------------------------------------------
+
+    def user_capacity(self, user_id: int) -> Decimal:
+        user = self.graph.users.get(user_id)
+        return Decimal(0) if user is None or user.archived else user.weekly_capacity_hours
+
+    def team_capacity(self, team_id: int) -> Decimal:
+        """Each member's capacity divided by the number of teams they are on."""
+        return sum(
+            (
+                self.user_capacity(user_id) / len(self.graph.teams_of[user_id])
+                for user_id in self.graph.members_of.get(team_id, [])
+            ),
+            Decimal(0),
+        )
+
+    def user_workload(self, user_id: int, start: date, end: date) -> Workload:
+        tasks = self.graph.tasks_of_assignee.get(user_id, [])
+        return workload(tasks, self.user_capacity(user_id), start, end, self.thresholds)
+
+    def team_workload(self, team_id: int, start: date, end: date) -> Workload:
+        tasks = self.graph.tasks_of_team.get(team_id, [])
+        return workload(tasks, self.team_capacity(team_id), start, end, self.thresholds)
+
+    # --- risks -----------------------------------------------------------------------
+
+    @cached_property
+    def all_risks(self) -> list[Risk]:
+        """Every risk of the organisation, most severe first."""
+        return ordered(risk for rule in RULES for risk in rule(self))
+
+    def campaign_aligned(self, campaign_id: int) -> bool:
+        return any(
+            self.graph.key_result_live(a.key_result_id)
+            for a in self.graph.alignments_of_campaign.get(campaign_id, [])
+        )
+
+    def risks(self, criteria: RiskFilter) -> list[Risk]:
+        found = self.all_risks
+        if criteria.under is not None:
+            found = self._risks_under.get(criteria.under, [])
+        if criteria.severity is not None:
+            found = [r for r in found if r.severity.rank >= criteria.severity.rank]
+        if criteria.kinds:
+            found = [r for r in found if r.kind in criteria.kinds]
+        if criteria.team_ids:
+            teams = set(criteria.team_ids)
+            found = [r for r in found if any(self.reach.teams_of(k) & teams for k in r.nodes)]
+        return found
+
+    def risks_involving(self, key: NodeKey) -> list[Risk]:
+        """Risks about a node or naming it among the nodes involved; for a goal, every
+        risk touching its subtree."""
+        if key[0] is models.Goal:
+            return self.risks(RiskFilter(under=key[1]))
+        return self._risks_by_node.get(key, [])
+
+    @cached_property
+    def _risks_under(self) -> dict[int, list[Risk]]:
+        """For each goal, the risks touching its subtree, most severe first."""
+        index: dict[int, list[Risk]] = {}
+        for risk in self.all_risks:
+            goals = frozenset().union(*(self.reach.goals_above(key) for key in risk.nodes))
+            for goal_id in goals:
+                index.setdefault(goal_id, []).append(risk)
+        return index
+
+    @cached_property
+    def _risks_by_node(self) -> dict[NodeKey, list[Risk]]:
+        index: dict[NodeKey, list[Risk]] = {}
+        for risk in self.all_risks:
+            for key in dict.fromkeys(risk.nodes):
+                index.setdefault(key, []).append(risk)
+        return index
+
+
+async def load_rollups(
+    today: date, thresholds: Thresholds, sections: tuple[Section, ...] = tuple(Section)
+) -> Rollups:
+    """Rollups over freshly loaded sections (for scripts and tests; requests load
+    theirs through the request's batch loader)."""
+    graph = OrgGraph()
+    for section in sections:
+        graph.add(section, await load_section(section))
+    return Rollups(graph, today, thresholds)

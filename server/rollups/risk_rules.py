@@ -1,0 +1,383 @@
+"""The rules that find risks, one function per kind, over a request's `Rollups`.
+
+Each rule reads live rows only and states its threshold in README, "Progress, health
+and risk"; thresholds come from `Thresholds` (settings).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from server import models
+from server.enums import CampaignStatus, MilestoneKind
+from server.rollups import rows as r
+from server.rollups.arithmetic import amount, cents, fraction
+from server.rollups.progress import CLOSED_CAMPAIGN, Health
+from server.rollups.risks import Risk, RiskKind, Severity, figure, percent
+from server.rollups.workload import CLOSED_TASK, WEEK, Week, monday_of
+
+if TYPE_CHECKING:
+    from server.rollups.engine import Rollups
+
+LAUNCHES = (MilestoneKind.LAUNCH, MilestoneKind.RELEASE)
+BEHIND = {Health.AT_RISK: Severity.MEDIUM, Health.OFF_TRACK: Severity.HIGH}
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return f"{cents(value):,} {currency}"
+
+
+def live_campaigns(rollups: Rollups) -> Iterator[r.CampaignRow]:
+    return (c for c in rollups.graph.campaigns.values() if not c.archived)
+
+
+def budget(rollups: Rollups) -> Iterator[Risk]:
+    """Spend to date above budget (BUDGET_OVERRUN), or a running campaign whose burn
+    rate projects past its budget (BUDGET_BURN); more than the critical overrun
+    fraction over makes it one severity worse."""
+    critical = rollups.thresholds.budget_critical_overrun
+    for campaign in live_campaigns(rollups):
+        if campaign.status == CampaignStatus.CANCELLED:
+            continue
+        money = rollups.campaign_money(campaign.id).total
+        currency, planned = campaign.currency, campaign.budget
+        spent, projected = money.spend.get(currency), money.projected.get(currency)
+        key = (models.Campaign, campaign.id)
+        if spent > planned:
+            over = spent - planned
+            severe = planned == 0 or over > planned * critical
+            yield Risk(
+                RiskKind.BUDGET_OVERRUN,
+                Severity.CRITICAL if severe else Severity.HIGH,
+                key,
+                f"{campaign.name} has spent {_money(spent, currency)} of its "
+                f"{_money(planned, currency)} budget.",
+                (
+                    figure("budget", cents(planned)),
+                    figure("spendToDate", cents(spent)),
+                    figure("overrun", cents(over)),
+                    figure("currency", currency),
+                ),
+            )
+            continue
+        running = campaign.start_date <= rollups.today <= campaign.end_date
+        if running and campaign.status not in CLOSED_CAMPAIGN and projected > planned:
+            over = projected - planned
+            severe = planned == 0 or over > planned * critical
+            yield Risk(
+                RiskKind.BUDGET_BURN,
+                Severity.HIGH if severe else Severity.MEDIUM,
+                key,
+                f"At its current burn rate {campaign.name} will spend "
+                f"{_money(projected, currency)} by {campaign.end_date.isoformat()}, "
+                f"over its {_money(planned, currency)} budget.",
+                (
+                    figure("budget", cents(planned)),
+                    figure("spendToDate", cents(spent)),
+                    figure("projectedSpend", cents(projected)),
+                    figure("projectedOverrun", cents(over)),
+                    figure("currency", currency),
+                ),
+            )
+
+
+def schedule(rollups: Rollups) -> Iterator[Risk]:
+    """An open campaign whose task progress lags its dates (AT_RISK: MEDIUM, OFF_TRACK:
+    HIGH), or that is past its end date with work still open (CRITICAL)."""
+    for campaign in live_campaigns(rollups):
+        if campaign.status in CLOSED_CAMPAIGN:
+            continue
+        progress = rollups.campaign_progress(campaign.id)
+        if not progress.measured:
+            continue
+        ended = rollups.today > campaign.end_date and progress.progress < 1
+        severity = Severity.CRITICAL if ended else BEHIND.get(progress.health)
+        if severity is None:
+            continue
+        if ended:
+            message = (
+                f"{campaign.name} ended on {campaign.end_date.isoformat()} with "
+                f"{percent(progress.progress)} of its work done."
+            )
+        else:
+            message = (
+                f"{campaign.name} has {percent(progress.progress)} of its work done, "
+                f"{percent(progress.expected)} of its time is over."
+            )
+        yield Risk(
+            RiskKind.SCHEDULE_SLIP,
+            severity,
+            (models.Campaign, campaign.id),
+            message,
+            (
+                figure("progress", fraction(progress.progress)),
+                figure("expectedProgress", fraction(progress.expected)),
+                figure("endDate", campaign.end_date.isoformat()),
+            ),
+        )
+
+
+def overdue_tasks(rollups: Rollups) -> Iterator[Risk]:
+    """Open tasks past their due date, gathered on their campaign (else key result,
+    else the task itself); HIGH from the configured number of tasks on."""
+    graph, today = rollups.graph, rollups.today
+    groups: dict[tuple, list[r.TaskRow]] = defaultdict(list)
+    for task in graph.tasks.values():
+        if task.status in CLOSED_TASK or task.due_date is None or task.due_date >= today:
+            continue
+        campaign = graph.campaigns.get(task.campaign_id) if task.campaign_id else None
+        if campaign is not None and not campaign.archived:
+            groups[(models.Campaign, campaign.id)].append(task)
+        elif task.key_result_id and graph.key_result_live(task.key_result_id):
+            groups[(models.KeyResult, task.key_result_id)].append(task)
+        else:
+            groups[(models.Task, task.id)].append(task)
+    for key, tasks in groups.items():
+        oldest = min(task.due_date for task in tasks)
+        many = len(tasks) >= rollups.thresholds.overdue_tasks_high
+        related = tuple((models.Task, t.id) for t in tasks if key != (models.Task, t.id))
+        subject = _name_of(graph, key)
+        count = "1 task is" if len(tasks) == 1 else f"{len(tasks)} tasks are"
+        yield Risk(
+            RiskKind.OVERDUE_TASKS,
+            Severity.HIGH if many else Severity.MEDIUM,
+            key,
+            f"{count} overdue on {subject}, the oldest since {oldest.isoformat()}.",
+            (
+                figure("overdueTasks", len(tasks)),
+                figure("oldestDueDate", oldest.isoformat()),
+                figure("daysOverdue", (today - oldest).days),
+            ),
+            related,
+        )
+
+
+def _name_of(graph, key: tuple) -> str:
+    model, pk = key
+    if model is models.Campaign:
+        return graph.campaigns[pk].name
+    return (graph.key_results if model is models.KeyResult else graph.tasks)[pk].title
+
+
+def live_key_results(rollups: Rollups) -> Iterator[r.KeyResultRow]:
+    graph = rollups.graph
+    return (kr for kr in graph.key_results.values() if graph.key_result_live(kr.id))
+
+
+def key_results_off_track(rollups: Rollups) -> Iterator[Risk]:
+    """Key results AT_RISK (MEDIUM) or OFF_TRACK (HIGH; CRITICAL once past due)."""
+    for kr in live_key_results(rollups):
+        progress = rollups.key_result_progress(kr.id)
+        if progress.health not in (Health.AT_RISK, Health.OFF_TRACK):
+            continue
+        severity = BEHIND[progress.health]
+        if progress.health == Health.OFF_TRACK and rollups.today > kr.due_date:
+            severity = Severity.CRITICAL
+        yield Risk(
+            RiskKind.KEY_RESULT_OFF_TRACK,
+            severity,
+            (models.KeyResult, kr.id),
+            f"{kr.title} is at {percent(progress.progress)} where "
+            f"{percent(progress.expected)} was expected by now.",
+            (
+                figure("progress", fraction(progress.progress)),
+                figure("expectedProgress", fraction(progress.expected)),
+                figure("health", progress.health.value),
+                figure("currentValue", amount(kr.current_value)),
+                figure("targetValue", amount(kr.target_value)),
+            ),
+        )
+
+
+def stale_check_ins(rollups: Rollups) -> Iterator[Risk]:
+    """Key results under way, not done, with no check-in for more than the configured
+    days (counted from the period start when there is none); MEDIUM past twice that."""
+    stale = rollups.thresholds.stale_check_in_days
+    for kr in live_key_results(rollups):
+        start = rollups.graph.goals[kr.goal_id].period_start
+        if rollups.today < start or rollups.key_result_progress(kr.id).health == Health.DONE:
+            continue
+        last = rollups.graph.last_check_in.get(kr.id)
+        since = last.day if last else start
+        days = (rollups.today - since).days
+        if days <= stale:
+            continue
+        when = f"since {last.day.isoformat()}" if last else "since its period started"
+        yield Risk(
+            RiskKind.STALE_CHECK_IN,
+            Severity.MEDIUM if days > 2 * stale else Severity.LOW,
+            (models.KeyResult, kr.id),
+            f"{kr.title} has had no check-in {when} ({days} days).",
+            (
+                figure("lastCheckIn", last.day.isoformat() if last else "never"),
+                figure("daysSinceCheckIn", days),
+                figure("staleAfterDays", stale),
+            ),
+        )
+
+
+def over_capacity(rollups: Rollups) -> Iterator[Risk]:
+    """People and teams booked past their weekly capacity in the coming weeks (this
+    week and the next ones, as configured); HIGH beyond the configured overload."""
+    weeks = rollups.thresholds.capacity_weeks
+    first = monday_of(rollups.today)
+    last = first + WEEK * (weeks - 1)
+    graph = rollups.graph
+    people = [
+        ((models.User, u.id), u.name, rollups.user_workload(u.id, first, last))
+        for u in graph.users.values()
+        if not u.archived and u.id in graph.tasks_of_assignee
+    ]
+    teams = [
+        ((models.Team, t.id), t.name, rollups.team_workload(t.id, first, last))
+        for t in graph.teams.values()
+        if not t.archived and t.id in graph.tasks_of_team
+    ]
+    for key, name, load in people + teams:
+        over = [week for week in load.weeks if week.overbooked]
+        if not over:
+            continue
+        worst = max(over, key=_overload)
+        severe = _overload(worst) > rollups.thresholds.capacity_high_overload
+        yield Risk(
+            RiskKind.OVER_CAPACITY,
+            Severity.HIGH if severe else Severity.MEDIUM,
+            key,
+            f"{name} is booked for {cents(worst.booked)} hours in the week of "
+            f"{worst.start.isoformat()} against a capacity of {cents(worst.capacity)}.",
+            (
+                figure("weekStart", worst.start.isoformat()),
+                figure("capacityHours", cents(worst.capacity)),
+                figure("bookedHours", cents(worst.booked)),
+                figure("overbookedWeeks", len(over)),
+            ),
+            tuple((models.Task, b.task_id) for b in worst.bookings),
+        )
+
+
+def _overload(week: Week) -> Decimal:
+    """Booked hours beyond capacity, as a fraction of capacity (no capacity: infinite)."""
+    if week.capacity == 0:
+        return Decimal("Infinity")
+    return (week.booked - week.capacity) / week.capacity
+
+
+def unaligned_work(rollups: Rollups) -> Iterator[Risk]:
+    """Open campaigns supporting no live key result (MEDIUM), and open tasks on no
+    campaign and no live key result (LOW): work that reaches no goal."""
+    graph = rollups.graph
+    for campaign in live_campaigns(rollups):
+        if campaign.status in CLOSED_CAMPAIGN or rollups.campaign_aligned(campaign.id):
+            continue
+        yield Risk(
+            RiskKind.UNALIGNED_WORK,
+            Severity.MEDIUM,
+            (models.Campaign, campaign.id),
+            f"{campaign.name} supports no key result: its "
+            f"{_money(campaign.budget, campaign.currency)} budget serves no goal.",
+            (figure("budget", cents(campaign.budget)), figure("currency", campaign.currency)),
+        )
+    for task in graph.tasks.values():
+        if task.status in CLOSED_TASK:
+            continue
+        campaign = graph.campaigns.get(task.campaign_id) if task.campaign_id else None
+        on_campaign = campaign is not None and not campaign.archived
+        on_key_result = task.key_result_id is not None and graph.key_result_live(task.key_result_id)
+        if on_campaign or on_key_result:
+            continue
+        yield Risk(
+            RiskKind.UNALIGNED_WORK,
+            Severity.LOW,
+            (models.Task, task.id),
+            f"{task.title} belongs to no campaign and no key result.",
+            (
+                figure(
+                    "estimateHours",
+                    "none" if task.estimate_hours is None else amount(task.estimate_hours),
+                ),
+            ),
+        )
+
+
+def calendar_conflicts(rollups: Rollups) -> Iterator[Risk]:
+    """Campaigns not over yet that overlap in time on a shared channel for the same
+    audience (MEDIUM), and days ahead with more launches than allowed (MEDIUM; HIGH
+    beyond twice as many)."""
+    yield from _campaign_clashes(rollups)
+    yield from _crowded_launch_days(rollups)
+
+
+def _campaign_clashes(rollups: Rollups) -> Iterator[Risk]:
+    graph, today = rollups.graph, rollups.today
+    groups: dict[tuple[str, object], list[r.CampaignRow]] = defaultdict(list)
+    for campaign in live_campaigns(rollups):
+        audience = " ".join(campaign.audience.lower().split())
+        if campaign.status == CampaignStatus.CANCELLED or campaign.end_date < today or not audience:
+            continue
+        for row in graph.channels_of.get(campaign.id, []):
+            groups[(audience, row.channel)].append(campaign)
+    shared: dict[tuple[int, int], list] = defaultdict(list)
+    for (_, channel), campaigns in groups.items():
+        for a, b in combinations(sorted(campaigns, key=lambda c: (c.start_date, c.id)), 2):
+            if a.start_date <= b.end_date and b.start_date <= a.end_date:
+                shared[(a.id, b.id)].append(channel)
+    for (first_id, second_id), channels in sorted(shared.items()):
+        a, b = graph.campaigns[first_id], graph.campaigns[second_id]
+        overlap = (max(a.start_date, b.start_date), min(a.end_date, b.end_date))
+        names = ", ".join(sorted(channel.value for channel in channels))
+        yield Risk(
+            RiskKind.CALENDAR_CONFLICT,
+            Severity.MEDIUM,
+            (models.Campaign, a.id),
+            f"{a.name} and {b.name} address the same audience on {names} from "
+            f"{overlap[0].isoformat()} to {overlap[1].isoformat()}.",
+            (
+                figure("audience", a.audience),
+                figure("channels", names),
+                figure("overlapStart", overlap[0].isoformat()),
+                figure("overlapEnd", overlap[1].isoformat()),
+            ),
+            ((models.Campaign, b.id),),
+        )
+
+
+def _crowded_launch_days(rollups: Rollups) -> Iterator[Risk]:
+    allowed = rollups.thresholds.launches_per_day
+    days: dict = defaultdict(list)
+    for milestone in rollups.graph.milestones.values():
+        if milestone.kind in LAUNCHES and milestone.start_date >= rollups.today:
+            days[milestone.start_date].append(milestone)
+    for day, launches in sorted(days.items()):
+        if len(launches) <= allowed:
+            continue
+        first, *others = sorted(launches, key=lambda m: m.id)
+        yield Risk(
+            RiskKind.CALENDAR_CONFLICT,
+            Severity.HIGH if len(launches) > 2 * allowed else Severity.MEDIUM,
+            (models.Milestone, first.id),
+            f"{len(launches)} launches on {day.isoformat()}: "
+            + ", ".join(m.title for m in [first, *others])
+            + ".",
+            (
+                figure("date", day.isoformat()),
+                figure("launches", len(launches)),
+                figure("allowedPerDay", allowed),
+            ),
+            tuple((models.Milestone, m.id) for m in others),
+        )
+
+
+RULES = (
+    budget,
+    schedule,
+    overdue_tasks,
+    key_results_off_track,
+    stale_check_ins,
+    over_capacity,
+    unaligned_work,
+    calendar_conflicts,
+)

@@ -1,0 +1,635 @@
+"""Limits on what one request may ask: each attack is refused quickly, before it runs.
+
+Depth, aliases, tokens and cost answer QUERY_TOO_COMPLEX with the measure, the figure
+and the limit; a body too large answers 413; a batch too long answers 400; a request
+over its time limit is cut off, and a write it was making is rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from graphql import parse
+
+from schema import schema
+from schema.core.ids import encode_global_id
+from schema.core.limits import count_tokens, measure_operation
+from schema.goals.loaders import GoalByIdLoader
+from server import models
+from server.app import create_app
+from server.settings import Settings, load_settings
+from server.statements import count_statements
+from server.tokens import TokenSigner
+from server.writes import unit
+from tests import factories
+from tests.conftest import TEST_SECRET
+from tests.graphql import GraphQLClient
+from tests.test_statement_counts import FULL_TREE
+
+QUICKLY = 2.0  # seconds: generous for a shared machine, far below doing the work
+
+DEEP_QUERY = "{ goals { nodes " + "{ parent " * 97 + "{ title }" + " }" * 97 + " } }"
+
+EXPLODING_COST = """
+{
+  goals(first: 100) { nodes {
+    keyResults(first: 100) { nodes {
+      campaigns(first: 100) { nodes { name } }
+    } }
+  } }
+}
+"""
+
+# A team overview (like GitHub's worked example of its node limit):
+#   teams 10
+# + goals 10 x 20 = 200,      key results 200 x 10 = 2 000, check-ins 2 000 x 5 = 10 000
+# + campaigns 10 x 20 = 200,  tasks 200 x 50 = 10 000
+# + members 10 x 100 (no page size given: the default page) = 1 000
+# = 23 410 nodes.
+TEAM_OVERVIEW = """
+{
+  teams(first: 10) {
+    nodes {
+      name
+      goals(first: 20) {
+        nodes { title keyResults(first: 10) { nodes { checkIns(last: 5) { nodes { value } } } } }
+      }
+      campaigns(first: 20) { nodes { name tasks(first: 50) { nodes { title } } } }
+      members { nodes { name } }
+    }
+  }
+}
+"""
+TEAM_OVERVIEW_COST = 23_410
+
+# Hand-computed below FULL_TREE (tests/test_statement_counts.py): it may return, at
+# worst, every page of every connection full. Per key result: check-ins 3, campaigns
+# 100 x (1 + tasks 100 + milestones 100 + spend 100 + results 100) = 40 100, tasks 100,
+# milestones 100: 40 303. Per root goal: key results 100 + 100 x 40 303 = 4 030 400;
+# supporting work 15; children 100 + 100 x (4 030 400 + grandchildren 100 + 100 x
+# 4 030 400) = 40 707 050 100. All: 100 + 100 x 40 711 080 515.
+FULL_TREE_COST = 4_071_108_051_600
+
+VARIABLE_PAGES = """
+query Pages($goals: Int = 7, $children: Int) {
+  goals(first: $goals) { nodes { children(last: $children) { totalCount } } }
+}
+"""
+
+FRAGMENTS = """
+query Nodes($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Goal { keyResults(first: 4) { nodes { ...Reach } } }
+    ... on Campaign { tasks(first: 2) { nodes { id } } }
+  }
+}
+
+fragment Reach on KeyResult {
+  checkIns(first: 5) { totalCount }
+  campaigns(first: 2) { edges { node { alignments { share } } } }
+}
+"""
+# nodes 3; goals' key results 3 x 4 = 12; per key result: check-ins 5, campaigns 2,
+# alignments (a list, counted as 10 each) 2 x 10 = 20, so 12 x 27 = 324; campaigns'
+# tasks 3 x 2 = 6. In all 3 + 12 + 324 + 6 = 345.
+FRAGMENTS_COST = 345
+
+ALIASES_IN_A_FRAGMENT = """
+{ a: goals(first: 1) { ...Titles } b: goals(first: 2) { ...Titles } }
+fragment Titles on GoalConnection { nodes { first: title second: title } }
+"""
+
+TEAM_CREATE = """
+mutation TeamCreate($input: TeamCreateInput!) {
+  teamCreate(input: $input) { team { id } userErrors { field code } }
+}
+"""
+
+TEAM_COUNT = "{ teams { totalCount } }"
+GOAL_TITLE = "query GoalTitle($id: ID!) { node(id: $id) { ... on Goal { title } } }"
+
+
+def aliases(count: int) -> str:
+    return "{ " + " ".join(f"a{i}: __typename" for i in range(count)) + " }"
+
+
+def refusal(body: dict[str, Any]) -> dict[str, Any]:
+    """The extensions of the single error of a refused operation, which ran nothing."""
+    assert body["data"] is None, body
+    assert len(body["errors"]) == 1, body["errors"]
+    return body["errors"][0]["extensions"]
+
+
+async def timed(call: Awaitable[Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = await call
+    return result, time.perf_counter() - started
+
+
+def clocked(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def custom_settings(settings: Settings, **overrides: object) -> Settings:
+    """The test's settings with some changed, through the same validation as the CLI."""
+    return load_settings(
+        env={},
+        overrides={
+            "database_url": settings.database_url,
+            "data_dir": str(settings.data_dir),
+            "jwt_secret": TEST_SECRET,
+            **overrides,
+        },
+    )
+
+
+async def client_for(stack: AsyncExitStack, settings: Settings) -> GraphQLClient:
+    """An administrator's client of an app built with `settings` (database already open)."""
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    http = await stack.enter_async_context(
+        httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    )
+    return GraphQLClient(http, TokenSigner(TEST_SECRET)).as_admin()
+
+
+@pytest.fixture
+async def client_with(
+    settings: Settings,
+) -> AsyncIterator[Callable[..., Awaitable[GraphQLClient]]]:
+    """Builds clients of apps whose settings differ from the defaults."""
+    async with AsyncExitStack() as stack:
+
+        async def build(**overrides: object) -> GraphQLClient:
+            return await client_for(stack, custom_settings(settings, **overrides))
+
+        yield build
+
+
+# --- depth, aliases, tokens, cost ---------------------------------------------------------
+
+
+async def test_a_hundred_levels_deep_query_is_refused_before_it_runs(gql):
+    # given: the statements any request costs (signing in), without the query
+    await gql.signed_in_user()
+    with count_statements() as baseline:
+        await gql.data("{ __typename }")
+
+    # when
+    with count_statements() as statements:
+        body, seconds = await timed(gql.raw(DEEP_QUERY))
+
+    # then
+    assert refusal(body) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "depth",
+        "value": 100,
+        "limit": 15,
+    }
+    assert body["errors"][0]["message"] == ("The query is nested 100 levels deep; the limit is 15.")
+    assert statements.count == baseline.count
+    assert seconds < QUICKLY
+
+
+async def test_ten_thousand_aliases_are_refused_after_reading_the_token_limit(gql):
+    # when
+    body, seconds = await timed(gql.raw(aliases(10_000)))
+
+    # then: 30 002 tokens, counted only up to one past the limit
+    assert refusal(body) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "tokens",
+        "value": 3001,
+        "limit": 3000,
+    }
+    assert body["errors"][0]["message"] == (
+        "The document has at least 3001 tokens; the limit is 3000."
+    )
+    assert seconds < QUICKLY
+
+
+async def test_ten_thousand_aliases_are_counted_when_tokens_allow_them(client_with):
+    # given
+    client = await client_with(max_tokens=100_000)
+
+    # when
+    body, seconds = await timed(client.raw(aliases(10_000)))
+
+    # then
+    assert refusal(body) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "aliases",
+        "value": 10_000,
+        "limit": 30,
+    }
+    assert body["errors"][0]["message"] == "The query uses 10000 aliases; the limit is 30."
+    assert seconds < QUICKLY
+
+
+async def test_limits_apply_before_signing_in_and_nothing_runs_signed_out(anonymous):
+    # when
+    flood = await anonymous.raw(aliases(10_000))
+    deep = await anonymous.raw(DEEP_QUERY)
+    shallow = await anonymous.raw("{ goals { totalCount } }")
+
+    # then: refused alike; a query within the limits ran nothing, so it reports no cost
+    assert refusal(flood)["measure"] == "tokens"
+    assert refusal(deep)["measure"] == "depth"
+    assert refusal(shallow) == {"code": "UNAUTHENTICATED"}
+    assert "extensions" not in shallow
+
+
+async def test_aliases_up_to_the_limit_are_accepted_and_one_more_is_refused(gql):
+    # when
+    accepted = await gql.data(aliases(30))
+    body = await gql.raw(aliases(31))
+
+    # then
+    assert len(accepted) == 30
+    assert refusal(body)["measure"] == "aliases"
+    assert refusal(body)["value"] == 31
+
+
+async def test_cost_exploding_through_nested_connections_is_refused(gql):
+    # when
+    body, seconds = await timed(gql.raw(EXPLODING_COST))
+
+    # then: 100 + 100 x 100 + 100 x 100 x 100
+    assert refusal(body) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "cost",
+        "value": 1_010_100,
+        "limit": 50_000,
+    }
+    assert body["errors"][0]["message"].startswith(
+        "The query may return 1010100 nodes; the limit is 50000."
+    )
+    assert seconds < QUICKLY
+
+
+async def test_a_large_query_within_the_limits_runs_and_reports_its_cost(gql):
+    # given
+    team = await factories.team(name="Growth")
+    await factories.goal(team, title="Grow")
+
+    # when
+    body = await gql.raw(TEAM_OVERVIEW)
+
+    # then
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["teams"]["nodes"][0]["goals"]["nodes"][0]["title"] == "Grow"
+    assert body["extensions"] == {"cost": {"nodes": TEAM_OVERVIEW_COST, "limit": 50_000}}
+
+
+async def test_the_full_tree_is_refused_by_default_with_its_worst_case_cost(gql):
+    # when
+    body = await gql.raw(FULL_TREE)
+
+    # then: depth 15 is allowed; every page full would be four trillion nodes
+    assert refusal(body) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "cost",
+        "value": FULL_TREE_COST,
+        "limit": 50_000,
+    }
+
+
+async def test_the_full_tree_runs_where_the_cost_limit_allows_it(settings):
+    # given: a deployment that trusts its clients with whole-tree reads
+    lifted = replace(settings, limits=replace(settings.limits, max_cost=FULL_TREE_COST))
+    team = await factories.team()
+    await factories.goal(team, title="Root")
+
+    async with AsyncExitStack() as stack:
+        client = await client_for(stack, lifted)
+
+        # when
+        body = await client.raw(FULL_TREE)
+
+    # then
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["goals"]["nodes"][0]["title"] == "Root"
+    assert body["extensions"] == {"cost": {"nodes": FULL_TREE_COST, "limit": FULL_TREE_COST}}
+
+
+async def test_page_sizes_come_from_variables_and_their_defaults(gql):
+    # when: first falls back to the declared default 7, last comes from the request
+    given = await gql.raw(VARIABLE_PAGES, {"children": 3})
+    defaulted = await gql.raw(VARIABLE_PAGES, {})
+
+    # then: 7 + 7 x 3, and 7 + 7 x 100 when children take the default page
+    assert given["extensions"]["cost"]["nodes"] == 28
+    assert defaulted["extensions"]["cost"]["nodes"] == 707
+
+
+async def test_fragments_and_ids_are_counted_through(gql):
+    # given: well-formed IDs, whatever they name
+    ids = [
+        encode_global_id("Goal", 1),
+        encode_global_id("Campaign", 2),
+        encode_global_id("Task", 3),
+    ]
+
+    # when
+    body = await gql.raw(FRAGMENTS, {"ids": ids})
+
+    # then
+    assert "errors" not in body, body["errors"]
+    assert body["extensions"]["cost"]["nodes"] == FRAGMENTS_COST
+
+
+async def test_a_limit_set_in_the_settings_applies(client_with):
+    # given
+    client = await client_with(max_depth=3, max_cost=100)
+
+    # when
+    too_deep = await client.raw("{ goals(first: 1) { nodes { owner { name } } } }")
+    too_costly = await client.raw(
+        "{ goals(first: 60) { totalCount } teams(first: 41) { totalCount } }"
+    )
+    fits = await client.raw("{ goals(first: 50) { totalCount } }")
+
+    # then
+    assert refusal(too_deep) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "depth",
+        "value": 4,
+        "limit": 3,
+    }
+    assert refusal(too_costly) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "cost",
+        "value": 101,
+        "limit": 100,
+    }
+    assert fits["extensions"] == {"cost": {"nodes": 50, "limit": 100}}
+
+
+def test_exact_figures_of_operations():
+    # given: a schema-only measurement, no request
+    def figures(query: str, variables: dict | None = None) -> tuple[int, int, int]:
+        measure = measure_operation(schema._schema, parse(query), None, variables)
+        return measure.depth, measure.aliases, measure.cost
+
+    # then
+    assert figures("{ __typename }") == (1, 0, 0)
+    assert figures("{ goals { totalCount } }") == (2, 0, 100)
+    assert figures("{ node(id: 1) { id } }") == (2, 0, 0)
+    assert figures(ALIASES_IN_A_FRAGMENT) == (3, 6, 3)
+    assert figures(FRAGMENTS, {"ids": ["a", "b", "c"]}) == (8, 0, FRAGMENTS_COST)
+    assert figures(FRAGMENTS, {"ids": "a"}) == (8, 0, 115)  # one ID given as a single value
+    assert figures(VARIABLE_PAGES, {"goals": 2, "children": 0}) == (4, 0, 2)
+    assert figures("{ goals(first: 1000) { totalCount } }") == (2, 0, 100)  # refused later
+    assert figures("{ goals(first: 3, last: 2) { totalCount } }") == (2, 0, 2)
+    assert figures(TEAM_OVERVIEW) == (9, 0, TEAM_OVERVIEW_COST)
+    assert figures("{ nope { a: b { c { d } } } goals { totalCount } }") == (4, 1, 100)
+
+
+def test_repeated_fragments_are_measured_once_each():
+    # given: thirty fragments, each spreading the next twice (2^30 expansions)
+    chain = [
+        f"fragment F{i} on Goal {{ parent {{ ...F{i + 1} }} p: parent {{ ...F{i + 1} }} }}"
+        for i in range(30)
+    ]
+    query = (
+        "{ goals(first: 1) { nodes { ...F0 } } } "
+        + " ".join(chain)
+        + " fragment F30 on Goal { title }"
+    )
+
+    # when
+    measure, seconds = clocked(measure_operation, schema._schema, parse(query))
+
+    # then: each fragment has one alias more than twice the next one's
+    assert measure.depth == 33
+    assert measure.aliases == 2**30 - 1
+    assert seconds < QUICKLY
+
+
+def test_a_long_chain_of_fragments_is_measured_in_full():
+    # given: two thousand fragments, each nesting the next one level deeper
+    chain = " ".join(f"fragment F{i} on Goal {{ parent {{ ...F{i + 1} }} }}" for i in range(2000))
+    query = "{ goals { nodes { ...F0 } } } " + chain + " fragment F2000 on Goal { title }"
+
+    # when
+    measure, seconds = clocked(measure_operation, schema._schema, parse(query))
+
+    # then
+    assert measure.depth == 2003
+    assert seconds < QUICKLY
+
+
+def test_fragment_cycles_end():
+    # given: a cycle validation would refuse
+    query = (
+        "{ goals { nodes { ...A } } } "
+        "fragment A on Goal { parent { ...B } } fragment B on Goal { ...A }"
+    )
+
+    # when
+    measure = measure_operation(schema._schema, parse(query))
+
+    # then
+    assert measure.cost == 100
+
+
+def test_token_counting_stops_past_the_limit():
+    # given: 10 MB of tokens
+    document = "{ " + "a " * 5_000_000 + "}"
+
+    # when
+    count, seconds = clocked(count_tokens, document, 3000)
+
+    # then
+    assert count == 3001
+    assert seconds < QUICKLY
+    assert count_tokens("{ goals { totalCount } }", 3000) == 6
+
+
+# --- body size and batches ----------------------------------------------------------------
+
+
+async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
+    # given
+    body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"x" * 10_000_000 + b'"}}'
+
+    # when
+    response, seconds = await timed(
+        gql.http.post(
+            "/graphql",
+            content=body,
+            headers={"content-type": "application/json", **(await gql.headers())},
+        )
+    )
+
+    # then
+    assert response.status_code == 413
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "The request body is larger than 1000000 bytes.",
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "measure": "bytes",
+                    "value": len(body),
+                    "limit": 1_000_000,
+                },
+            }
+        ]
+    }
+    assert seconds < QUICKLY
+
+
+async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql):
+    # given: 10 MB in 64 kB chunks, without a Content-Length
+    chunk = b"x" * 65_536
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(160):
+            sent += 1
+            yield chunk
+
+    # when
+    response = await gql.http.post(
+        "/graphql",
+        content=chunks(),
+        headers={"content-type": "application/json", **(await gql.headers())},
+    )
+
+    # then: refused after the 16th chunk, the rest never read
+    assert response.status_code == 413
+    error = response.json()["errors"][0]
+    assert error["extensions"]["measure"] == "bytes"
+    assert error["extensions"]["value"] == 16 * 65_536
+    assert sent < 20
+
+
+async def test_a_batch_runs_up_to_ten_operations(gql):
+    # when
+    response = await gql.http.post(
+        "/graphql",
+        json=[{"query": "{ goals { totalCount } }"}] * 10,
+        headers=await gql.headers(),
+    )
+
+    # then
+    assert response.status_code == 200
+    assert (
+        response.json()
+        == [
+            {
+                "data": {"goals": {"totalCount": 0}},
+                "extensions": {"cost": {"nodes": 100, "limit": 50_000}},
+            }
+        ]
+        * 10
+    )
+
+
+async def test_an_eleven_operation_batch_is_refused(gql):
+    # when
+    response, seconds = await timed(
+        gql.http.post(
+            "/graphql",
+            json=[{"query": "{ __typename }"}] * 11,
+            headers=await gql.headers(),
+        )
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "A batch may hold at most 10 operations; this one holds 11.",
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "measure": "operations",
+                    "value": 11,
+                    "limit": 10,
+                },
+            }
+        ]
+    }
+    assert seconds < QUICKLY
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [[], [{"query": 5}], [{"query": "{ __typename }", "variables": "x"}], [{"query": "{ a }"}, 5]],
+    ids=["empty", "query not a string", "variables not an object", "not an object"],
+)
+async def test_a_malformed_batch_is_a_client_error(gql, batch):
+    # when
+    response = await gql.http.post("/graphql", json=batch, headers=await gql.headers())
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# --- time limit ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_goal_loader(monkeypatch):
+    async def crawl(self, keys):
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(GoalByIdLoader, "batch_load", crawl)
+
+
+async def test_a_slow_request_is_cut_off_at_the_time_limit(client_with, slow_goal_loader):
+    # given
+    client = await client_with(request_seconds=0.3)
+    goal = await factories.goal(await factories.team())
+
+    # when
+    body, seconds = await timed(client.raw(GOAL_TITLE, {"id": encode_global_id("Goal", goal.pk)}))
+
+    # then
+    extensions = refusal(body)
+    assert extensions["code"] == "QUERY_TOO_COMPLEX"
+    assert extensions["measure"] == "seconds"
+    assert extensions["limit"] == 0.3
+    assert 0.3 <= extensions["value"] < QUICKLY
+    assert body["errors"][0]["message"].startswith(
+        "The request ran for more than 0.3 seconds and was stopped"
+    )
+    assert seconds < QUICKLY
+
+
+async def test_a_write_cut_off_by_the_time_limit_is_rolled_back(client_with, monkeypatch):
+    # given: creating a team stalls after its row and history are written
+    client = await client_with(request_seconds=0.3)
+    record = unit.record
+
+    async def record_then_stall(*args, **kwargs):
+        await record(*args, **kwargs)
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(unit, "record", record_then_stall)
+    await client.signed_in_user()
+    history_before = await models.HistoryEntry.all().count()
+
+    # when
+    body, seconds = await timed(client.raw(TEAM_CREATE, {"input": {"name": "Stalled"}}))
+
+    # then: refused in time, and neither the team nor its history entry remains
+    assert refusal(body)["measure"] == "seconds"
+    assert seconds < QUICKLY
+    monkeypatch.setattr(unit, "record", record)
+    assert await client.data(TEAM_COUNT) == {"teams": {"totalCount": 0}}
+    assert await models.Team.filter(name="Stalled").count() == 0
+    assert await models.HistoryEntry.all().count() == history_before
