@@ -254,3 +254,32 @@ async def test_progress_follows_every_change(gql):
     # then
     data = await node(gql, KEY_RESULT, kr)
     assert (data["progress"], data["health"]) == ("0.4500", "ON_TRACK")
+
+
+CHECK_IN = """
+mutation ($input: KeyResultCheckInInput!) { keyResultCheckIn(input: $input) {
+  userErrors { field code }
+  keyResult { progress health goal { progress health } risks { nodes { kind } } }
+} }
+"""
+
+
+async def test_a_check_in_shows_in_the_same_response(gql):
+    # given: read first, so the request-scoped rows would be stale if they were kept
+    goal = await ten_day_goal()
+    kr = await key_result(goal, 0, 100, 10)
+    assert (await node(gql, KEY_RESULT, kr))["health"] == "OFF_TRACK"
+
+    # when
+    payload = await gql.mutate(
+        CHECK_IN, {"id": global_id_of(kr), "version": kr.version, "value": "60"}, "keyResultCheckIn"
+    )
+
+    # then: the payload is computed from the rows as they are after the write
+    assert payload["userErrors"] == []
+    assert payload["keyResult"] == {
+        "progress": "0.6000",
+        "health": "ON_TRACK",
+        "goal": {"progress": "0.6000", "health": "ON_TRACK"},
+        "risks": {"nodes": []},
+    }

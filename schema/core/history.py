@@ -34,6 +34,29 @@ HistoryAction = strawberry.enum(enums.HistoryAction, description="What kind of c
 INTERNAL_ATTRIBUTES = frozenset({"email_key", "password_hash"})
 # Recorded lists of keys kept outside a row's columns, and the model they name.
 REFERENCE_LISTS: dict[str, type[Model]] = {"team_ids": models.Team}
+# Recorded structured values (a campaign's alignments, an added spend or result entry):
+# the keys inside them that hold references, by the value's name.
+NESTED_REFERENCES: dict[str, dict[str, type[Model]]] = {
+    "alignments": {"keyResult": models.KeyResult},
+    "spendEntry": {"id": models.SpendEntry},
+    "resultEntry": {"id": models.ResultEntry},
+}
+
+
+def _nested_ids(references: dict[str, type[Model]]) -> Callable[[Any], Any]:
+    converters = {key: _as_global_id(model) for key, model in references.items()}
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        if isinstance(value, dict):
+            return {
+                key: converters[key](item) if key in converters else item
+                for key, item in value.items()
+            }
+        return value
+
+    return convert
 
 
 class HistoryByNodeLoader(BatchLoader):
@@ -93,6 +116,8 @@ def _unchanged(value: Any) -> Any:
 
 def _presentation(model: type[Model] | None, attribute: str) -> tuple[str, Callable[[Any], Any]]:
     """The API field name of a recorded attribute and how to show its values."""
+    if attribute in NESTED_REFERENCES:
+        return attribute, _nested_ids(NESTED_REFERENCES[attribute])
     if attribute in REFERENCE_LISTS:
         return to_camel_case(attribute.removesuffix("_ids") + "s"), _as_global_id(
             REFERENCE_LISTS[attribute]
