@@ -282,6 +282,10 @@ class Milestone(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    starts_at = fields.DatetimeField(
+        null=True, description="UTC start of a timed milestone (a webinar at 16:00), null when all-day"
+    )
+    ends_at = fields.DatetimeField(null=True, description="UTC end of a timed milestone")
 
     class Meta:
         table = "milestone"
@@ -337,3 +341,64 @@ class HistoryEntry(Model):
         table = "history_entry"
         ordering = ["id"]
         indexes = (("node_type", "node_id"),)
+
+
+class CalendarFeed(Entity):
+    """A named iCalendar feed over a calendar filter, read by anyone holding its secret URL.
+
+    Only the secret's SHA-256 digest is kept; archiving the feed revokes it.
+    """
+
+    owner = fields.ForeignKeyField("models.User", related_name="calendar_feeds", db_index=True)
+    name = fields.CharField(max_length=120)
+    secret_hash = fields.CharField(max_length=64, unique=True)
+    criteria = fields.JSONField(default=dict, description="the calendar filter, as plain values")
+
+    class Meta:
+        table = "calendar_feed"
+        ordering = ["name", "id"]
+
+
+class ExternalCalendar(Entity):
+    """An imported calendar (public holidays, industry events), from a URL or an upload."""
+
+    name = fields.CharField(max_length=120)
+    url = fields.CharField(max_length=2000, null=True, description="null for an uploaded file")
+    blocking = fields.BooleanField(default=False, description="its events clash with launches")
+    color = fields.CharField(max_length=7, default="#6b7280")
+    refresh_minutes = fields.IntField(default=360)
+    refreshed_at = fields.DatetimeField(null=True)
+    next_refresh_at = fields.DatetimeField(null=True, db_index=True)
+    last_error = fields.TextField(default="")
+    content_hash = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "external_calendar"
+        ordering = ["name", "id"]
+
+
+class ExternalEvent(Model):
+    """One VEVENT of an imported calendar (a recurring one keeps its rule and expands on read).
+
+    `first_date`/`last_date` bound every occurrence (last_date null: the rule never ends),
+    so a range query is an indexed overlap test before any expansion.
+    """
+
+    id = fields.IntField(primary_key=True)
+    calendar = fields.ForeignKeyField(
+        "models.ExternalCalendar", related_name="events", on_delete=fields.CASCADE, db_index=True
+    )
+    uid = fields.CharField(max_length=255)
+    sequence = fields.IntField(default=0)
+    summary = fields.CharField(max_length=500, default="")
+    description = fields.TextField(default="")
+    location = fields.CharField(max_length=500, default="")
+    all_day = fields.BooleanField(default=True)
+    first_date = fields.DateField()
+    last_date = fields.DateField(null=True)
+    source = fields.TextField(description="the event's own iCalendar text, for expansion")
+
+    class Meta:
+        table = "external_event"
+        ordering = ["first_date", "id"]
+        indexes = (("first_date", "last_date"),)
