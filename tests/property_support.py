@@ -1,18 +1,20 @@
 """Literal strategies, the answer contract and a write fingerprint for the property suite.
 
 hypothesis-graphql writes argument values into the document as literals. The strategies
-here make most of them plausible (real IDs of seeded rows, small versions and page
-sizes, dates near the data, money with two decimals) so generated writes get past
-validation and really change rows, mixed with the malformed, out-of-range and hostile
-values a careless or malicious client sends.
+here make most of them plausible (real IDs of seeded rows, valid cursors, small versions
+and page sizes, dates near the data, money with two decimals) so generated operations
+get past validation, read real rows and really write, mixed with the malformed,
+out-of-range and hostile values a careless or malicious client sends.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from random import Random
 
 import graphql
 import httpx
@@ -45,18 +47,28 @@ BUILT_IN_SCALARS = frozenset({"Int", "Float", "String", "Boolean", "ID"})
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 NEAR_DATA = date(2024, 1, 1), date(2028, 12, 31)
 
-# Tables whose rows only a successful write changes (tokens change on sign-in too).
+# Sign-in writes these; every other table changes only through a successful write.
 UNTRACKED_TABLES = frozenset({"refresh_token", "fixture_load", "tortoise_migrations"})
 
 
+def mostly(plausible: Literal, hostile: Literal) -> Literal:
+    """Four draws in five plausible: an operation holds many values, and one bad value
+    fails its whole field before any row is read or written."""
+    return st.one_of(plausible, plausible, plausible, plausible, hostile)
+
+
 def ints() -> Literal:
-    """Versions, page sizes and counts are small: most draws are, some hit the edges."""
-    return st.one_of(
-        st.integers(-2, 12),
-        st.integers(0, 120),
-        st.sampled_from((MIN_INT, -1, 0, 1, 2, 100, 101, MAX_INT)),
-        st.integers(MIN_INT, MAX_INT),
-    ).map(nodes.Int)
+    """Versions (most rows are at 1), page sizes and counts are small; the rest are
+    negative, past the page size limit, or at the edges of the 32-bit range."""
+    return mostly(
+        st.one_of(st.just(1), st.integers(0, 5), st.integers(0, 100)).map(nodes.Int),
+        st.one_of(
+            st.integers(-3, -1),
+            st.integers(101, 200),
+            st.sampled_from((MIN_INT, MAX_INT)),
+            st.integers(MIN_INT, MAX_INT),
+        ).map(nodes.Int),
+    )
 
 
 ODD_TEXTS = (
@@ -74,33 +86,33 @@ ODD_TEXTS = (
     "\\",
     "%_\\%",
     "' OR '1'='1",
-    "\"; DROP TABLE goal; --",
+    '"; DROP TABLE goal; --',
     "#1f6feb",
     "not-an-email",
 )
 
 
 def strings(words: Sequence[str] = ()) -> Literal:
-    """Plausible names, any Unicode (NUL included), lengths at the limits, currency codes,
-    real and forged cursors, and words of the seeded data (e-mail addresses, names)."""
-    currencies = sorted(CURRENCIES) + ["usd", "XXX", "EURO"]
-    cursors = st.one_of(
-        st.integers(0, 150), st.sampled_from((10**11, 10**12, 10**13))
-    ).map(encode_cursor)
-    forged_cursors = st.sampled_from(("offset:-1", "offset:1.5", "offset:", "page:3")).map(
-        encode_opaque
-    )
-    options = [
-        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
+    """A String argument may be a cursor, a name, a currency, a search or an e-mail
+    address, so plausible draws mix them all (a valid cursor is harmless as a name);
+    hostile ones are any Unicode with NUL, lengths at the limits, forged cursors."""
+    plausible = [
+        st.integers(0, 150).map(encode_cursor),
         st.text(string.ascii_letters + string.digits + " -.", min_size=1, max_size=30),
-        st.sampled_from(currencies),
-        st.sampled_from(ODD_TEXTS),
-        cursors,
-        forged_cursors,
+        st.sampled_from(sorted(CURRENCIES)),
     ]
     if words:
-        options.append(st.sampled_from(sorted(words)))
-    return st.one_of(options).map(nodes.String)
+        plausible.append(st.sampled_from(sorted(words)))
+    forged_cursors = st.one_of(
+        st.sampled_from((10**12, 10**13)).map(encode_cursor),
+        st.sampled_from(("offset:-1", "offset:1.5", "offset:", "page:3")).map(encode_opaque),
+    )
+    hostile = st.one_of(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
+        st.sampled_from(ODD_TEXTS + ("usd", "XXX", "EURO")),
+        forged_cursors,
+    )
+    return mostly(st.one_of(plausible), hostile).map(nodes.String)
 
 
 ODD_DECIMALS = (
@@ -130,16 +142,18 @@ ODD_DECIMALS = (
 
 
 def decimals() -> Literal:
-    """Money and measures: mostly two decimals in a sane range; shares around (0, 1];
-    then NaN, infinities, huge exponents and non-numbers, as strings, ints and floats."""
-    plausible = st.decimals(
-        min_value=Decimal(-1000), max_value=Decimal(10**9), places=2, allow_nan=False
-    )
-    shares = st.integers(0, 20).map(lambda twentieths: Decimal(twentieths) / 20)
-    return st.one_of(
-        st.one_of(plausible, shares, st.sampled_from(ODD_DECIMALS)).map(nodes.String),
-        st.integers(MIN_INT, MAX_INT).map(nodes.Int),
-        st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
+    """Money and measures with two decimals, shares in twentieths; then any decimal,
+    NaN, infinities, huge exponents and non-numbers, as strings, ints and floats."""
+    amounts = st.decimals(min_value=0, max_value=Decimal(10**6), places=2, allow_nan=False)
+    shares = st.integers(1, 20).map(lambda twentieths: Decimal(twentieths) / 20)
+    return mostly(
+        st.one_of(amounts, shares).map(nodes.String),
+        st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False).map(nodes.String),
+            st.sampled_from(ODD_DECIMALS).map(nodes.String),
+            st.integers(MIN_INT, MAX_INT).map(nodes.Int),
+            st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
+        ),
     )
 
 
@@ -166,65 +180,79 @@ def dates() -> Literal:
 
 def datetimes() -> Literal:
     near = [datetime.combine(day, datetime.min.time()) for day in NEAR_DATA]
+    odd = (*ODD_DATES, "2026-01-01T25:00:00Z", "2026-01-01 10:00")
     return st.one_of(
         st.datetimes(*near, timezones=st.just(UTC)).map(datetime.isoformat).map(nodes.String),
-        st.datetimes(timezones=st.none() | st.just(UTC))
-        .map(datetime.isoformat)
-        .map(nodes.String),
-        st.sampled_from(ODD_DATES + ("2026-01-01T25:00:00Z", "2026-01-01 10:00")).map(
-            nodes.String
-        ),
+        st.datetimes(timezones=st.none() | st.just(UTC)).map(datetime.isoformat).map(nodes.String),
+        st.sampled_from(odd).map(nodes.String),
         st.integers(MIN_INT, MAX_INT).map(nodes.Int),
     )
 
 
-def global_ids(real_ids: Sequence[str], type_names: Collection[str]) -> Literal:
-    """Three in four draws name a seeded row (of any type, so often the wrong one); the
-    rest are forged: out of range, of no node type, padded, re-cased, not base64, ints."""
-    if not real_ids:
+def global_ids(real_ids: Mapping[str, Sequence[str]]) -> Literal:
+    """Plausible draws name a seeded row (a type first, then one of its rows, so a rare
+    type is as likely as a common one); hostile ones are out of range, of no node type,
+    padded, re-cased, not base64, or not even a string."""
+    types = sorted(name for name, ids in real_ids.items() if ids)
+    if not types:
         raise ValueError("the seeded organisation has no rows to name")
-    real = st.sampled_from(sorted(real_ids))
+    real = st.sampled_from(types).flatmap(lambda name: st.sampled_from(real_ids[name]))
     out_of_range = st.builds(
         encode_global_id,
-        st.sampled_from(sorted(type_names)),
+        st.sampled_from(sorted(real_ids)),
         st.sampled_from((0, MAX_DATABASE_ID, MAX_DATABASE_ID + 1, 10**18)),
     )
     forged = st.sampled_from(
         ("PageInfo:1", "Goal:-1", "Goal:1.5", "Goal", ":1", "Goal:\u0663", "goal:1", "Goal:01")
     ).map(encode_opaque)
-    return st.one_of(
-        real.map(nodes.String),
-        real.map(nodes.String),
+    return mostly(
         real.map(nodes.String),
         st.one_of(
-            out_of_range,
-            forged,
-            real.map(lambda global_id: global_id + "=="),
-            real.map(str.swapcase),
-            st.text(max_size=20),
-        ).map(nodes.String),
-        st.integers(MIN_INT, MAX_INT).map(nodes.Int),
+            st.one_of(
+                out_of_range,
+                forged,
+                real.map(lambda global_id: global_id + "=="),
+                real.map(str.swapcase),
+                st.text(max_size=20),
+            ).map(nodes.String),
+            st.integers(MIN_INT, MAX_INT).map(nodes.Int),
+        ),
     )
 
 
 def any_literal() -> Literal:
-    """For a custom scalar this module does not know yet: every kind of literal."""
-    return st.one_of(
+    """For JSON, and for a custom scalar added after this module: every kind of literal,
+    objects and lists included."""
+    leaves = st.one_of(
         st.text(max_size=20).map(nodes.String),
         st.integers(MIN_INT, MAX_INT).map(nodes.Int),
         st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
         st.booleans().map(nodes.Boolean),
+        st.just(nodes.Null),
     )
+    names = st.text(string.ascii_letters, min_size=1, max_size=8)
+
+    def nested(children: Literal) -> Literal:
+        fields = st.dictionaries(names, children, max_size=4).map(
+            lambda values: nodes.Object(
+                [
+                    graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=v)
+                    for k, v in values.items()
+                ]
+            )
+        )
+        return st.lists(children, max_size=4).map(nodes.List) | fields
+
+    return st.recursive(leaves, nested, max_leaves=8)
 
 
 def scalar_literals(
-    schema: graphql.GraphQLSchema, real_ids: Sequence[str], words: Sequence[str]
+    schema: graphql.GraphQLSchema, real_ids: Mapping[str, Sequence[str]], words: Sequence[str]
 ) -> dict[str, Literal]:
     """A strategy for every scalar of `schema` that needs more than hypothesis-graphql's
     defaults, including custom scalars added after this module was written."""
-    node_types = [t.name for t in schema.get_possible_types(schema.type_map["Node"])]
     known: dict[str, Literal] = {
-        "ID": global_ids(real_ids, node_types),
+        "ID": global_ids(real_ids),
         "Int": ints(),
         "String": strings(words),
         "Decimal": decimals(),
@@ -237,26 +265,98 @@ def scalar_literals(
         if isinstance(named, graphql.GraphQLScalarType) and not name.startswith("__")
     ]
     return {
-        name: known.get(name, any_literal())
+        name: known[name] if name in known else any_literal()
         for name in scalars
         if name in known or name not in BUILT_IN_SCALARS
     }
 
 
-async def seeded_ids(schema: graphql.GraphQLSchema, *, exclude: Collection[str]) -> list[str]:
-    """Global IDs of every row whose model shares its name with a Node type."""
-    found: list[str] = []
+# Names of ID fields that say which role a row plays rather than its type.
+ROLES = {"owner": "User", "assignee": "User", "parent": "Goal", "under": "Goal"}
+AIMED = 0.75
+
+
+def referenced_type(field: str, container: str, type_names: Collection[str]) -> str | None:
+    """The node type an ID input field names: the `id` of a `GoalUpdateInput` a Goal;
+    `ownerTeamId`, `teams`, `keyResultIds` what they say; `ownerId` or `parent` a role."""
+    longest_first = sorted(type_names, key=len, reverse=True)
+    if field == "id":
+        return next((name for name in longest_first if container.startswith(name)), None)
+    stem = re.sub(r"(Ids|Id|s)$", "", field)
+    if stem in ROLES:
+        return ROLES[stem]
+    return next((name for name in longest_first if stem.lower().endswith(name.lower())), None)
+
+
+def aim(
+    document: str,
+    schema: graphql.GraphQLSchema,
+    real_ids: Mapping[str, Sequence[str]],
+    random: Random,
+) -> str:
+    """Point most ID input fields at rows of the type their name implies, most `after`
+    and `before` arguments at valid cursors and most `currency` fields at a known
+    currency. Drawn alone, an ID names a row of any type and a String is seldom a
+    cursor, so a write would seldom find its target and a page seldom be read."""
+    type_info = graphql.TypeInfo(schema)
+    cursors = [encode_cursor(offset) for offset in range(120)]
+    currencies = sorted(CURRENCIES)
+
+    def choices(name: str, scalar: str, container: str) -> Sequence[str]:
+        if scalar == "ID":
+            target = referenced_type(name, container, real_ids)
+            return real_ids.get(target, ()) if target else ()
+        if scalar == "String" and name in ("after", "before"):
+            return cursors
+        if scalar == "String" and name == "currency":
+            return currencies
+        return ()
+
+    def retarget(value: graphql.ValueNode, options: Sequence[str]) -> graphql.ValueNode:
+        if isinstance(value, graphql.ListValueNode):
+            return graphql.ListValueNode(values=tuple(retarget(v, options) for v in value.values))
+        if isinstance(value, graphql.StringValueNode) and random.random() < AIMED:
+            return graphql.StringValueNode(value=random.choice(options))
+        return value
+
+    def aimed(node: graphql.ArgumentNode | graphql.ObjectFieldNode, container: str) -> object:
+        scalar = graphql.get_named_type(type_info.get_input_type())
+        options = choices(node.name.value, scalar.name if scalar else "", container)
+        if not options:
+            return None
+        return type(node)(name=node.name, value=retarget(node.value, options))
+
+    class Aim(graphql.Visitor):
+        def enter_argument(self, node: graphql.ArgumentNode, *_) -> object:
+            return aimed(node, "")
+
+        def enter_object_field(self, node: graphql.ObjectFieldNode, *_) -> object:
+            container = graphql.get_named_type(type_info.get_parent_input_type())
+            return aimed(node, container.name if container else "")
+
+    visitor = graphql.TypeInfoVisitor(type_info, Aim())
+    return graphql.print_ast(graphql.visit(graphql.parse(document), visitor))
+
+
+async def seeded_ids(
+    schema: graphql.GraphQLSchema, *, exclude: Collection[str]
+) -> dict[str, list[str]]:
+    """Global IDs of the rows of every model that shares its name with a Node type."""
+    found: dict[str, list[str]] = {}
     for node_type in schema.get_possible_types(schema.type_map["Node"]):
         model = getattr(models, node_type.name, None)
         if isinstance(model, type) and issubclass(model, Model):
-            keys = await model.all().values_list("id", flat=True)
-            found += [encode_global_id(node_type.name, pk) for pk in keys]
-    return [global_id for global_id in found if global_id not in exclude]
+            keys = await model.all().order_by("id").values_list("id", flat=True)
+            ids = [encode_global_id(node_type.name, pk) for pk in keys]
+            found[node_type.name] = [global_id for global_id in ids if global_id not in exclude]
+    return found
 
 
 def problems_with(response: httpx.Response) -> list[str]:
     """Every way an answer breaks the contract: a 5xx, a body that is not a GraphQL JSON
-    result, an error without a documented code, or internals leaking into a message."""
+    result, an error without a documented code, internals leaking into a message, or a
+    request that was still running at the time limit (on a small organisation, within
+    the cost limit, that is a stall)."""
     if response.status_code >= 500:
         return [f"status {response.status_code}"]
     try:
@@ -267,12 +367,14 @@ def problems_with(response: httpx.Response) -> list[str]:
         return ["the body is not a GraphQL result"]
     found = []
     for error in body.get("errors") or []:
-        code = (error.get("extensions") or {}).get("code")
+        extensions = error.get("extensions") or {}
         message = str(error.get("message"))
-        if code not in DOCUMENTED_CODES:
-            found.append(f"error code {code!r}: {message!r}")
+        if extensions.get("code") not in DOCUMENTED_CODES:
+            found.append(f"error code {extensions.get('code')!r}: {message!r}")
         if any(marker in message for marker in TRACEBACK_MARKERS):
             found.append(f"a traceback in an error message: {message!r}")
+        if extensions.get("measure") == "seconds":
+            found.append(f"stopped by the time limit: {message!r}")
     return found
 
 
@@ -281,9 +383,15 @@ def error_codes(response: httpx.Response) -> list[str]:
     return [(error.get("extensions") or {}).get("code") for error in body.get("errors") or []]
 
 
-async def write_fingerprint() -> Mapping[str, tuple]:
+async def write_fingerprint(own_account: int) -> dict[str, tuple[str, ...]]:
     """Row count, version total and archived count of every table writes touch: any
-    create, update, archive or history entry changes it."""
+    create, update, archive or history entry changes it. The signed-in person's own
+    account row and its history are left out: they may sign out everywhere or change
+    their password whatever their role."""
+    own = {
+        "app_user": f"id <> {own_account}",
+        "history_entry": f"NOT (node_type = 'User' AND node_id = {own_account})",
+    }
     fingerprint = {}
     connection = connections.get("default")
     for model in Tortoise.apps["models"].values():
@@ -293,8 +401,9 @@ async def write_fingerprint() -> Mapping[str, tuple]:
         columns = ["COUNT(*)"]
         if "version" in model._meta.fields_map:
             columns += ["SUM(version)", "COUNT(archived_at)"]
+        where = f" WHERE {own[table]}" if table in own else ""
         rows = await connection.execute_query_dict(
-            f'SELECT {", ".join(columns)} FROM "{table}"'
+            f'SELECT {", ".join(columns)} FROM "{table}"{where}'
         )
         fingerprint[table] = tuple(str(value) for value in rows[0].values())
     return fingerprint

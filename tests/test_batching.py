@@ -135,3 +135,18 @@ async def test_a_batch_with_the_wrong_number_of_values_is_an_error():
     # then
     with pytest.raises(RuntimeError, match="returned 1 values for 2 keys"):
         await asyncio.gather(loader.load("a"), loader.load("b"))
+
+
+async def test_two_requests_settling_at_the_same_time_both_get_their_round():
+    # given: two requests, each with its own scheduler, loading in the same event loop
+    first, second = BatchScheduler(), BatchScheduler()
+    first_loader, second_loader = Recorder(first), Recorder(second)
+
+    # when
+    values = await asyncio.wait_for(
+        asyncio.gather(first_loader.load(1), second_loader.load(2)), timeout=5
+    )
+
+    # then: neither waited for the other's turns to stop
+    assert values == [10, 20]
+    assert (first.rounds, second.rounds) == (1, 1)

@@ -4,10 +4,15 @@ A plain DataLoader dispatches its batch on the next turn of the event loop, so h
 loads group into batches depends on timing: a cached row, or one query finishing
 sooner than another, lets some resolvers run ahead and split the next batch in two.
 Then the number of SQL statements would depend on the data. Here one scheduler per
-request waits until every resolver of the request is blocked on a load (the loop has
-nothing else ready), then runs all pending batches together as one round; loads of
-already cached keys also resolve at the next round. Resolvers therefore advance in
-lock-step, and the statements a query sends depend only on its shape.
+request waits until every resolver of the request is blocked on a load (several turns
+of the loop pass with no new load from the request), then runs all pending batches
+together as one round; loads of already cached keys also resolve at the next round.
+Resolvers therefore advance in lock-step, and the statements a query sends depend only
+on its shape.
+
+The quiet turns are counted on this request's own activity alone. Looking at the
+loop's shared ready queue instead would let two requests settling at the same time
+see each other's turns forever and never start a round.
 """
 
 from __future__ import annotations
@@ -17,10 +22,9 @@ from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-# Consecutive quiet turns of the loop before a round starts. On the standard asyncio
-# loop the ready queue is also checked; other loops rely on the quiet turns alone.
-QUIET_TURNS = 2
-QUIET_TURNS_BLIND = 12
+# Consecutive turns of the loop without a new load before a round starts: more than
+# the turns graphql-core takes from a filled future to the next resolver's load.
+QUIET_TURNS = 12
 
 
 class BatchScheduler:
@@ -65,21 +69,15 @@ class BatchScheduler:
             self._runner = asyncio.get_running_loop().create_task(self._run())
 
     async def _settle(self) -> None:
-        loop = asyncio.get_running_loop()
-        ready = getattr(loop, "_ready", None)
-        needed = QUIET_TURNS if ready is not None else QUIET_TURNS_BLIND
         quiet = 0
-        while quiet < needed:
+        while quiet < QUIET_TURNS:
             if self._busy:
                 await self._idle.wait()
                 quiet = 0
                 continue
             seen = self._activity
             await asyncio.sleep(0)
-            if self._activity == seen and not ready:
-                quiet += 1
-            else:
-                quiet = 0
+            quiet = quiet + 1 if self._activity == seen else 0
 
     async def _run(self) -> None:
         while self._pending or self._deferred:
