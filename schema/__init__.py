@@ -20,6 +20,12 @@ from schema.core.errors import ErrorCodes
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.sign_in import SignInRequired
+from schema.external_calendars.mutations import ExternalCalendarMutations
+from schema.external_calendars.queries import ExternalCalendarQueries
+from schema.external_calendars.types import ExternalCalendar
+from schema.feeds.mutations import FeedMutations
+from schema.feeds.queries import FeedQueries
+from schema.goals.flat_tree import GoalTreeQueries
 from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
@@ -45,6 +51,7 @@ NODE_TYPES = [
     ResultEntry,
     Task,
     Milestone,
+    ExternalCalendar,
 ]
 
 
@@ -52,6 +59,7 @@ NODE_TYPES = [
 class Query(
     NodeQueries,
     GoalQueries,
+    GoalTreeQueries,
     CampaignQueries,
     TaskQueries,
     CalendarQueries,
@@ -59,6 +67,8 @@ class Query(
     TraceQueries,
     AuthQueries,
     RollupQueries,
+    FeedQueries,
+    ExternalCalendarQueries,
 ):
     pass
 
@@ -72,6 +82,8 @@ MUTATION_CLASSES: list[type] = [
     TaskMutations,
     MilestoneMutations,
     OrgMutations,
+    FeedMutations,
+    ExternalCalendarMutations,
 ]
 
 

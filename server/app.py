@@ -18,7 +18,11 @@ from starlette.staticfiles import StaticFiles
 from schema import build_schema
 from server.authentication import TokenAuthentication
 from server.database import close_database, database_reachable, open_database
+from server.external_calendars.refresh import RefreshScheduler
+from server.faults import DatabaseFaults
+from server.feeds.endpoint import feed_endpoint
 from server.graphql_app import GraphQLApp
+from server.memory import tune_garbage_collector
 from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
@@ -43,10 +47,15 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             yield
             return
         await open_database(settings)
+        tune_garbage_collector()
+        refresher = RefreshScheduler(settings.calendar_imports)
+        if settings.calendar_imports.scheduler:
+            refresher.start()
         try:
             log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
             yield
         finally:
+            await refresher.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)
@@ -55,8 +64,12 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/calendar/{secret}.ics", feed_endpoint(settings), methods=["GET", "HEAD"]),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],
-        middleware=[Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer))],
+        middleware=[
+            Middleware(DatabaseFaults),
+            Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer)),
+        ],
         lifespan=lifespan,
     )

@@ -1,5 +1,5 @@
-"""The `throughline` command: serve, load-fixtures, export-schema, create-user,
-reset-password.
+"""The `throughline` command: serve, migrate, load-fixtures, export-schema,
+create-user, reset-password, backup, restore.
 
 Configuration mistakes end with a one-line message on stderr and exit status 2,
 never a traceback. Passwords are read from a prompt or standard input, never from
@@ -12,11 +12,13 @@ import argparse
 import asyncio
 import getpass
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import asyncpg
 from tortoise.exceptions import BaseORMException
 
 from server.enums import Role
@@ -59,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run the API and the web client",
         description="Serve the GraphQL API (GraphiQL at /graphql), /healthz and the web "
-        "client. An empty database is first filled with the demo organisation.",
+        "client. The database must be migrated (`throughline migrate`); an empty one is "
+        "first filled with the demo organisation.",
     )
     serve.add_argument(
         "--host", help="interface to listen on (env THROUGHLINE_HOST; default: 127.0.0.1)"
@@ -71,7 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not load the demo organisation into an empty database "
         "(it is never loaded when THROUGHLINE_ENV=production)",
     )
+    serve.add_argument(
+        "--workers",
+        help="number of server processes (env THROUGHLINE_WORKERS; default: 1)",
+    )
     _add_database_flags(serve)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="create the database or bring its schema up to date",
+        description="Apply every pending migration in server/migrations, keeping the data. "
+        "Creates the SQLite database when it does not exist yet.",
+    )
+    _add_database_flags(migrate)
 
     load = commands.add_parser(
         "load-fixtures",
@@ -142,6 +157,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--email", required=True, help="sign-in email of the user")
     _add_database_flags(reset)
+
+    backup = commands.add_parser(
+        "backup",
+        help="copy the SQLite database to a new file, safely while serving",
+        description="Write a consistent copy of the SQLite database with SQLite's online "
+        "backup API; the server may keep serving and writing meanwhile. For PostgreSQL "
+        "use pg_dump (README, Backups).",
+    )
+    backup.add_argument("file", help="the new backup file to write")
+    _add_database_flags(backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace the SQLite database with a backup",
+        description="Check a backup file and put it in place of the SQLite database. Stop "
+        "the server first.",
+    )
+    restore.add_argument("file", help="the backup file to restore")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that already exists"
+    )
+    _add_database_flags(restore)
     return parser
 
 
@@ -153,6 +190,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             "host": getattr(args, "host", None),
             "port": getattr(args, "port", None),
             "log_level": getattr(args, "log_level", None),
+            "workers": getattr(args, "workers", None),
         }
     )
 
@@ -160,21 +198,40 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
-    import uvicorn
-
-    from server.app import create_app
     from server.data_sets import prepare_database
+    from server.serving import serve
 
     configure_logging(settings)
     asyncio.run(prepare_database(settings, load_demo=demo_wanted(args.no_demo, settings)))
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        lifespan="on",
-    )
+    serve(settings)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    from server.database import migrate_database
+
+    configure_logging(settings)
+    applied = asyncio.run(migrate_database(settings))
+    if applied:
+        print(f"applied {len(applied)} migration(s): {', '.join(applied)}")
+    else:
+        print("the database schema is up to date")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from server.backup import backup
+
+    print(backup(_settings(args), Path(args.file)))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from server.backup import restore
+
+    print(restore(_settings(args), Path(args.file), force=args.force))
     return 0
 
 
@@ -328,10 +385,13 @@ def _reset_password(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "serve": _serve,
+    "migrate": _migrate,
     "load-fixtures": _load_fixtures,
     "export-schema": _export_schema,
     "create-user": _create_user,
     "reset-password": _reset_password,
+    "backup": _backup,
+    "restore": _restore,
 }
 
 
@@ -343,8 +403,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Bad settings, or a data set that cannot be built or loaded (FixtureError).
         print(f"throughline: {error}", file=sys.stderr)
         return 2
-    except (OSError, BaseORMException) as error:
-        print(f"throughline: {type(error).__name__}: {error}", file=sys.stderr)
+    except (OSError, BaseORMException, sqlite3.Error, asyncpg.PostgresError) as error:
+        message = f"{type(error).__name__}: {error}".splitlines()[0]
+        print(f"throughline: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

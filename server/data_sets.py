@@ -10,7 +10,7 @@ from fixtures.demo import DEMO_NAME, demo_document
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import database_is_empty, load_document
 from server import clock
-from server.database import close_database, open_database
+from server.database import close_database, migrate_database, open_database
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ async def load_fixtures(settings: Settings, synthetic: bool, nodes: int, seed: i
         name, document = synthetic_name(nodes, seed), generate_document(nodes, seed, today)
     else:
         name, document = DEMO_NAME, demo_document(today)
+    # Loading a data set is how a new database is set up: create or update it first.
+    await migrate_database(settings)
     await open_database(settings)
     try:
         report = await load_document(document, name=name, progress=ProgressPrinter())

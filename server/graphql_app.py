@@ -25,6 +25,7 @@ from strawberry.types import ExecutionResult
 
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX
+from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from server.settings import Settings
 from server.tokens import TokenSigner
 
@@ -160,7 +161,7 @@ class GraphQLApp(GraphQL[Context, None]):
         deadline = asyncio.timeout(seconds)
         try:
             async with deadline:
-                return await super().execute_operation(
+                result = await super().execute_operation(
                     request=request,
                     request_adapter=request_adapter,
                     request_data=request_data,
@@ -168,11 +169,25 @@ class GraphQLApp(GraphQL[Context, None]):
                     root_value=root_value,
                     sub_response=sub_response,
                 )
+            mark_unavailable(result, sub_response)
+            return result
         except TimeoutError:
             if not deadline.expired():
                 raise
         result = timed_out(seconds, time.monotonic() - started)
         return [result] * len(request_data) if isinstance(request_data, list) else result
+
+
+def mark_unavailable(result: Any, sub_response: Response) -> None:
+    """Answer 503 with Retry-After when the database could not be reached, so clients
+    and load balancers retry instead of treating it as a bad request or a bug."""
+    results = result if isinstance(result, list) else [result]
+    for each in results:
+        for error in getattr(each, "errors", None) or []:
+            if (error.extensions or {}).get("code") == SERVICE_UNAVAILABLE:
+                sub_response.status_code = 503
+                sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+                return
 
 
 def check_batched_operation(item: dict[str, Any]) -> None:

@@ -63,6 +63,7 @@ class User(Entity):
     class Meta:
         table = "app_user"
         ordering = ["name"]
+        indexes = (("name", "id"), ("role",))
 
     async def save(self, *args, **kwargs) -> None:
         self.email_key = self.email.strip().lower()
@@ -106,6 +107,7 @@ class Goal(Entity):
     class Meta:
         table = "goal"
         ordering = ["id"]
+        indexes = (("period_end", "period_start"), ("period_start",), ("category",))
 
 
 class KeyResult(Entity):
@@ -130,6 +132,7 @@ class KeyResult(Entity):
     class Meta:
         table = "key_result"
         ordering = ["id"]
+        indexes = (("due_date",), ("unit",))
 
 
 class CheckIn(Entity):
@@ -169,6 +172,7 @@ class Campaign(Entity):
     class Meta:
         table = "campaign"
         ordering = ["start_date", "id"]
+        indexes = (("end_date", "start_date"), ("start_date", "id"), ("status",))
 
 
 class CampaignChannel(Model):
@@ -259,6 +263,7 @@ class Task(Entity):
     class Meta:
         table = "task"
         ordering = ["id"]
+        indexes = (("status",),)
 
 
 class Milestone(Entity):
@@ -283,13 +288,15 @@ class Milestone(Entity):
         db_index=True,
     )
     starts_at = fields.DatetimeField(
-        null=True, description="UTC start of a timed milestone (a webinar at 16:00), null when all-day"
+        null=True,
+        description="UTC start of a timed milestone (a webinar at 16:00), null when all-day",
     )
     ends_at = fields.DatetimeField(null=True, description="UTC end of a timed milestone")
 
     class Meta:
         table = "milestone"
         ordering = ["start_date", "id"]
+        indexes = (("end_date", "start_date"), ("start_date", "id"), ("kind",))
 
 
 class FixtureLoad(Model):

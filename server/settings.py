@@ -61,6 +61,16 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class CalendarImports:
+    """Bounds on imported calendars (see README, "Imported calendars")."""
+
+    max_bytes: int = 2_000_000
+    max_events: int = 5000
+    fetch_seconds: float = 10.0
+    scheduler: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
@@ -76,6 +86,12 @@ class Settings:
     field_suggestions: bool = True
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    calendar_imports: CalendarImports = field(default_factory=CalendarImports)
+    public_url: str = "http://127.0.0.1:8000"
+    workers: int = 1
+    pool_size: int = 10
+    statement_timeout_seconds: float = 30.0
+    busy_timeout_seconds: float = 5.0
 
     @property
     def production(self) -> bool:
@@ -144,6 +160,22 @@ def _secret(raw: object | None) -> str | None:
     return str(raw)
 
 
+def _public_url(raw: str) -> str:
+    """The address people reach the server at, for links in feeds (no trailing slash)."""
+    url = raw.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        valid = False
+    if not valid or parts.query or parts.fragment or parts.username:
+        raise SettingsError(
+            f"THROUGHLINE_PUBLIC_URL must be an http(s) address such as "
+            f"https://plans.example.com, got {raw!r}"
+        )
+    return url
+
+
 def _environment(raw: str) -> str:
     value = raw.strip().lower()
     if value not in ENVIRONMENTS:
@@ -162,6 +194,21 @@ def _limits(setting) -> Limits:
         ),
         max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
         request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
+    )
+
+
+def _calendar_imports(setting) -> CalendarImports:
+    return CalendarImports(
+        max_bytes=_whole(
+            "THROUGHLINE_IMPORT_MAX_BYTES", setting("import_max_bytes", 2_000_000), 1000, 10**8
+        ),
+        max_events=_whole(
+            "THROUGHLINE_IMPORT_MAX_EVENTS", setting("import_max_events", 5000), 1, 100_000
+        ),
+        fetch_seconds=_seconds(
+            "THROUGHLINE_IMPORT_FETCH_SECONDS", setting("import_fetch_seconds", 10)
+        ),
+        scheduler=_switch("THROUGHLINE_IMPORT_SCHEDULER", setting("import_scheduler", True)),
     )
 
 
@@ -280,6 +327,16 @@ def load_settings(
         ),
         limits=_limits(setting),
         thresholds=_thresholds(setting),
+        calendar_imports=_calendar_imports(setting),
+        public_url=_public_url(str(setting("public_url", "http://127.0.0.1:8000"))),
+        workers=_whole("THROUGHLINE_WORKERS", setting("workers", 1), 1, 64),
+        pool_size=_whole("THROUGHLINE_DB_POOL_SIZE", setting("db_pool_size", 10), 1, 1000),
+        statement_timeout_seconds=_seconds(
+            "THROUGHLINE_DB_STATEMENT_TIMEOUT", setting("db_statement_timeout", 30)
+        ),
+        busy_timeout_seconds=_seconds(
+            "THROUGHLINE_SQLITE_BUSY_TIMEOUT", setting("sqlite_busy_timeout", 5)
+        ),
     )
 
 

@@ -48,9 +48,10 @@ query Rollups {
 
 # the signed-in user; goals, key results, campaigns and teams: COUNT + SELECT each;
 # thirteen rollup sections, each once; the nodes breakdowns point at, one statement per
-# type (key results, goals, tasks). (A risk's `node` and `related` add one statement per
+# type (key results, goals, tasks); the calendar section behind CALENDAR_CONFLICT,
+# eight (server/calendar/sources.py). (A risk's `node` and `related` add one statement per
 # type of node in the page, at most six, like `nodes(ids:)`.)
-ROLLUP_STATEMENTS = 1 + 8 + 13 + 3
+ROLLUP_STATEMENTS = 1 + 8 + 13 + 3 + 8
 
 
 @pytest.fixture(autouse=True)

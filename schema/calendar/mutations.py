@@ -13,6 +13,10 @@ from schema.core.enums import MilestoneKind
 from schema.core.mutations import UserError, key_of, perform, target_of
 from server.writes import milestones
 
+TIMED = (
+    "Start of a timed milestone, with a UTC offset; send `endsAt` with it. `startDate` "
+    "(and `endDate`) must be its local dates. Left out: an all-day milestone."
+)
 REFERENCE_TYPES = {"team_id": "Team", "campaign_id": "Campaign", "key_result_id": "KeyResult"}
 
 
@@ -42,6 +46,10 @@ class MilestoneCreateInput:
     description: str | None = None
     campaign_id: strawberry.ID | None = None
     key_result_id: strawberry.ID | None = None
+    starts_at: dt.datetime | None = strawberry.field(default=None, description=TIMED)
+    ends_at: dt.datetime | None = strawberry.field(
+        default=None, description="End of a timed milestone, after `startsAt`."
+    )
 
 
 @strawberry.input(description="Changes to a milestone: only the fields sent are changed.")
@@ -56,6 +64,11 @@ class MilestoneUpdateInput:
     end_date: dt.date | None = strawberry.UNSET
     campaign_id: strawberry.ID | None = strawberry.UNSET
     key_result_id: strawberry.ID | None = strawberry.UNSET
+    starts_at: dt.datetime | None = strawberry.field(default=strawberry.UNSET, description=TIMED)
+    ends_at: dt.datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="End of a timed milestone; send both times as null to make it all-day.",
+    )
 
 
 @strawberry.input

@@ -29,6 +29,12 @@ class Milestone(Node, Versioned):
     kind: MilestoneKind
     start_date: dt.date
     end_date: dt.date | None = strawberry.field(description="Null for a one-day milestone.")
+    starts_at: dt.datetime | None = strawberry.field(
+        description="Start of a timed milestone (UTC); null for an all-day one."
+    )
+    ends_at: dt.datetime | None = strawberry.field(
+        description="End of a timed milestone (UTC); null for an all-day one."
+    )
 
     team = to_one(TeamByIdLoader, "team_id", TeamRef, "Team it belongs to.")
     campaign = to_one(CampaignByIdLoader, "campaign_id", CampaignRef | None, "Its campaign.")

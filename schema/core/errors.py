@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from server import faults
+
 log = logging.getLogger("throughline.errors")
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -82,6 +84,9 @@ def classify(error: GraphQLError) -> GraphQLError:
     if isinstance(original, GraphQLError) and original.original_error is None:
         # Raised by graphql-core while coercing arguments and variables.
         return _with_code(error, BAD_USER_INPUT)
+    if faults.database_unavailable(original):
+        log.warning("database unavailable at %s: %s", error.path, faults.describe(original))
+        return _with_code(error, faults.SERVICE_UNAVAILABLE, faults.MESSAGE)
     log.error("unexpected error at %s", error.path, exc_info=original)
     return _with_code(error, INTERNAL_SERVER_ERROR, "Internal server error.")
 

@@ -102,6 +102,14 @@ def is_connection(field: GraphQLField) -> bool:
     )
 
 
+def max_page_size(field: GraphQLField) -> int:
+    """The largest page a connection serves: `MAX_PAGE_SIZE` unless its Strawberry field
+    declares another (`metadata={"max_page_size": n}`)."""
+    definition = (field.extensions or {}).get("strawberry-definition")
+    metadata = getattr(definition, "metadata", None) or {}
+    return metadata.get("max_page_size", MAX_PAGE_SIZE)
+
+
 def spread_names(selection_set: SelectionSetNode) -> Iterator[str]:
     """Fragments a selection spreads directly, at any nesting within it."""
     for selection in selection_set.selections:
@@ -196,7 +204,7 @@ class OperationMeter:
     ) -> int | None:
         """Nodes this field may return for each parent, or None for a single object."""
         if is_connection(definition):
-            return self.page_size(node)
+            return self.page_size(node, max_page_size(definition))
         if not is_list_type(get_nullable_type(definition.type)):
             return None
         if not is_composite_type(get_named_type(definition.type)):
@@ -208,7 +216,7 @@ class OperationMeter:
             return len(ids) if isinstance(ids, list) else 1
         return LIST_ESTIMATE
 
-    def page_size(self, node: FieldNode) -> int:
+    def page_size(self, node: FieldNode, maximum: int = MAX_PAGE_SIZE) -> int:
         sizes = [
             size
             for size in (self.argument(node, "first"), self.argument(node, "last"))
@@ -217,7 +225,7 @@ class OperationMeter:
         if not sizes:
             return DEFAULT_PAGE_SIZE
         # Larger pages are refused when the field runs; count what may come back.
-        return max(0, min(min(sizes), MAX_PAGE_SIZE))
+        return max(0, min(min(sizes), maximum))
 
     def argument(self, node: FieldNode, name: str) -> Any:
         for argument in node.arguments or ():

@@ -203,5 +203,5 @@ async def load_rollups(
     theirs through the request's batch loader)."""
     graph = OrgGraph()
     for section in sections:
-        graph.add(section, await load_section(section))
+        graph.add(section, await load_section(section, today))
     return Rollups(graph, today, thresholds)

@@ -16,6 +16,8 @@ from typing import Any
 
 from tortoise import connections
 
+from server import clock
+from server.calendar.horizon import upcoming_entries
 from server.enums import (
     CampaignStatus,
     Channel,
@@ -41,6 +43,9 @@ class Section(StrEnum):
     TEAMS = "teams"
     MEMBERSHIPS = "memberships"
     MILESTONES = "milestones"
+    CALENDAR = "calendar"
+    """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
+    CALENDAR_CONFLICT risk: a fixed number of statements rather than one."""
 
 
 ARCHIVED = "CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived"
@@ -201,8 +206,11 @@ _QUERIES: dict[Section, tuple[str, Callable[[dict], Any]]] = {
 }
 
 
-async def load_section(section: Section) -> list:
-    """Every row of one section, in a stable order (one statement)."""
+async def load_section(section: Section, today: date | None = None) -> list:
+    """Every row of one section, in a stable order (one statement; the calendar, a few,
+    from `today`, else the clock's date)."""
+    if section == Section.CALENDAR:
+        return await upcoming_entries(today or clock.today())
     sql, convert = _QUERIES[section]
     rows = await connections.get("default").execute_query_dict(sql)
     return [convert(row) for row in rows]

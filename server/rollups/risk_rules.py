@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
-from itertools import combinations
 from typing import TYPE_CHECKING
 
 from server import models
-from server.enums import CampaignStatus, MilestoneKind
+from server.calendar.conflicts import Conflict, ConflictRule, find_conflicts
+from server.calendar.horizon import RISK_ZONE, horizon_span
+from server.enums import CampaignStatus
 from server.rollups import rows as r
 from server.rollups.arithmetic import amount, cents, fraction
+from server.rollups.loading import Section
 from server.rollups.progress import CLOSED_CAMPAIGN, Health
 from server.rollups.risks import Risk, RiskKind, Severity, figure, percent
 from server.rollups.workload import CLOSED_TASK, WEEK, Week, monday_of
@@ -23,7 +25,6 @@ from server.rollups.workload import CLOSED_TASK, WEEK, Week, monday_of
 if TYPE_CHECKING:
     from server.rollups.engine import Rollups
 
-LAUNCHES = (MilestoneKind.LAUNCH, MilestoneKind.RELEASE)
 BEHIND = {Health.AT_RISK: Severity.MEDIUM, Health.OFF_TRACK: Severity.HIGH}
 
 
@@ -303,72 +304,52 @@ def unaligned_work(rollups: Rollups) -> Iterator[Risk]:
         )
 
 
+NODE_MODELS = {"Campaign": models.Campaign, "Milestone": models.Milestone, "Task": models.Task}
+
+
 def calendar_conflicts(rollups: Rollups) -> Iterator[Risk]:
-    """Campaigns not over yet that overlap in time on a shared channel for the same
-    audience (MEDIUM), and days ahead with more launches than allowed (MEDIUM; HIGH
-    beyond twice as many)."""
-    yield from _campaign_clashes(rollups)
-    yield from _crowded_launch_days(rollups)
-
-
-def _campaign_clashes(rollups: Rollups) -> Iterator[Risk]:
-    graph, today = rollups.graph, rollups.today
-    groups: dict[tuple[str, object], list[r.CampaignRow]] = defaultdict(list)
-    for campaign in live_campaigns(rollups):
-        audience = " ".join(campaign.audience.lower().split())
-        if campaign.status == CampaignStatus.CANCELLED or campaign.end_date < today or not audience:
-            continue
-        for row in graph.channels_of.get(campaign.id, []):
-            groups[(audience, row.channel)].append(campaign)
-    shared: dict[tuple[int, int], list] = defaultdict(list)
-    for (_, channel), campaigns in groups.items():
-        for a, b in combinations(sorted(campaigns, key=lambda c: (c.start_date, c.id)), 2):
-            if a.start_date <= b.end_date and b.start_date <= a.end_date:
-                shared[(a.id, b.id)].append(channel)
-    for (first_id, second_id), channels in sorted(shared.items()):
-        a, b = graph.campaigns[first_id], graph.campaigns[second_id]
-        overlap = (max(a.start_date, b.start_date), min(a.end_date, b.end_date))
-        names = ", ".join(sorted(channel.value for channel in channels))
-        yield Risk(
-            RiskKind.CALENDAR_CONFLICT,
-            Severity.MEDIUM,
-            (models.Campaign, a.id),
-            f"{a.name} and {b.name} address the same audience on {names} from "
-            f"{overlap[0].isoformat()} to {overlap[1].isoformat()}.",
-            (
-                figure("audience", a.audience),
-                figure("channels", names),
-                figure("overlapStart", overlap[0].isoformat()),
-                figure("overlapEnd", overlap[1].isoformat()),
-            ),
-            ((models.Campaign, b.id),),
-        )
-
-
-def _crowded_launch_days(rollups: Rollups) -> Iterator[Risk]:
+    """Clashes from today through the year ahead, found by `server.calendar.conflicts`
+    exactly as `calendar.conflicts` finds them: campaigns for the same audience on a
+    shared channel (MEDIUM), crowded launch days (MEDIUM; HIGH beyond twice the allowed
+    number), milestones and campaign starts during blocking imported events (HIGH for
+    launches, releases and events, else MEDIUM). The subject is the first of the
+    organisation's entries involved; the others are related."""
+    entries = rollups.graph.rows(Section.CALENDAR)
     allowed = rollups.thresholds.launches_per_day
-    days: dict = defaultdict(list)
-    for milestone in rollups.graph.milestones.values():
-        if milestone.kind in LAUNCHES and milestone.start_date >= rollups.today:
-            days[milestone.start_date].append(milestone)
-    for day, launches in sorted(days.items()):
-        if len(launches) <= allowed:
+    for conflict in find_conflicts(entries, horizon_span(rollups.today), RISK_ZONE, allowed):
+        nodes = [(NODE_MODELS[e.node_type], e.node_id) for e in conflict.entries if e.node_type]
+        if not nodes:
             continue
-        first, *others = sorted(launches, key=lambda m: m.id)
         yield Risk(
             RiskKind.CALENDAR_CONFLICT,
-            Severity.HIGH if len(launches) > 2 * allowed else Severity.MEDIUM,
-            (models.Milestone, first.id),
-            f"{len(launches)} launches on {day.isoformat()}: "
-            + ", ".join(m.title for m in [first, *others])
-            + ".",
-            (
-                figure("date", day.isoformat()),
-                figure("launches", len(launches)),
-                figure("allowedPerDay", allowed),
-            ),
-            tuple((models.Milestone, m.id) for m in others),
+            conflict.severity,
+            nodes[0],
+            conflict.message,
+            _conflict_figures(conflict),
+            tuple(dict.fromkeys(nodes[1:])),
         )
+
+
+def _conflict_figures(conflict: Conflict) -> tuple:
+    if conflict.rule == ConflictRule.CHANNEL_AUDIENCE_OVERLAP:
+        return (
+            figure("audience", conflict.audience),
+            figure("channels", ", ".join(conflict.channels)),
+            figure("overlapStart", conflict.start.isoformat()),
+            figure("overlapEnd", conflict.end.isoformat()),
+        )
+    if conflict.rule == ConflictRule.CROWDED_DAY:
+        return (
+            figure("date", conflict.start.isoformat()),
+            figure("launches", len(conflict.entries)),
+            figure("allowedPerDay", conflict.allowed),
+        )
+    blocker = conflict.entries[-1]
+    return (
+        figure("date", conflict.start.isoformat()),
+        figure("blockingEvent", blocker.title),
+        figure("calendar", blocker.external_calendar_name or ""),
+    )
 
 
 RULES = (

@@ -23,6 +23,19 @@ class UserErrorCode(StrEnum):
     SHARES_DO_NOT_SUM_TO_ONE = "SHARES_DO_NOT_SUM_TO_ONE"
     HAS_DEPENDENTS = "HAS_DEPENDENTS"
     NOT_ALLOWED = "NOT_ALLOWED"
+    # An imported calendar that could not be read (server.external_calendars.errors).
+    NOT_ICALENDAR = "NOT_ICALENDAR"
+    TOO_LARGE = "TOO_LARGE"
+    TOO_MANY_EVENTS = "TOO_MANY_EVENTS"
+    MISSING_START = "MISSING_START"
+    BAD_DATE = "BAD_DATE"
+    BAD_RULE = "BAD_RULE"
+    BAD_URL = "BAD_URL"
+    REFUSED = "REFUSED"
+    TIMEOUT = "TIMEOUT"
+    HTTP_STATUS = "HTTP_STATUS"
+    TOO_MANY_REDIRECTS = "TOO_MANY_REDIRECTS"
+    UNREACHABLE = "UNREACHABLE"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""GraphQL for imported calendars: their listing and the administrators' mutations."""

@@ -1,0 +1,1 @@
+"""GraphQL: iCalendar feeds of the shared calendar, each the caller's own."""

@@ -1,0 +1,31 @@
+"""The stretch of calendar the CALENDAR_CONFLICT risk watches: today and the year ahead.
+
+Risks are about what can still be changed, so clashes are looked for from today on,
+over the longest range one calendar query may cover, with dates in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from server.calendar.entries import CalendarQuery, Entry, EntryKind
+from server.calendar.ranges import MAX_DAYS, DateSpan
+from server.calendar.sources import load_entries
+
+RISK_ZONE = ZoneInfo("UTC")
+
+
+def horizon(today: date) -> CalendarQuery:
+    return CalendarQuery(today, today + timedelta(days=MAX_DAYS - 1), RISK_ZONE)
+
+
+def horizon_span(today: date) -> DateSpan:
+    return horizon(today).span
+
+
+async def upcoming_entries(today: date) -> list[Entry]:
+    """Every entry overlapping the horizon except task due dates (which never clash)."""
+    query = horizon(today)
+    loaded = await load_entries(query, tasks=False)
+    return [e for e in loaded if e.overlaps(query) and e.kind != EntryKind.TASK_DUE]

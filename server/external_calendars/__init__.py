@@ -1,0 +1,1 @@
+"""Imported calendars: parsing, fetching, refreshing and expanding external iCalendar feeds."""

@@ -1,0 +1,212 @@
+"""Expansion of one stored event (its master VEVENT, overrides and time zones) in a range.
+
+`recurring-ical-events` does the iCalendar work (RRULE, RDATE, EXDATE, RECURRENCE-ID,
+TZID). What this module adds is bounds: the range is walked in windows sized so that each
+holds about `limit` occurrences, the walk stops at `limit`, and a rule repeating faster than
+daily starts from its grid step just before the range instead of from a DTSTART years back
+(the underlying rule engine steps through every occurrence from DTSTART).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+import recurring_ical_events
+
+FREQ_SECONDS = {
+    "SECONDLY": 1,
+    "MINUTELY": 60,
+    "HOURLY": 3600,
+    "DAILY": 86400,
+    "WEEKLY": 7 * 86400,
+    "MONTHLY": 28 * 86400,
+    "YEARLY": 365 * 86400,
+}
+SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
+FINEST_BY_PART = (("BYSECOND", 1), ("BYMINUTE", 60), ("BYHOUR", 3600))
+MAX_WINDOWS = 24
+"""Windows walked for one event and one query before giving up on a sparse rule."""
+
+
+@dataclass(frozen=True)
+class Expanded:
+    """One occurrence as read from the expanded component."""
+
+    all_day: bool
+    start: date | datetime
+    end: date | datetime
+    recurrence_key: str
+    summary: str
+    description: str
+    location: str
+    sequence: int | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A stored event parsed once: the calendar text and what its rule needs for bounds."""
+
+    calendar: icalendar.Calendar
+    freq: str | None
+    step_seconds: int | None
+    has_count: bool
+
+
+def prepare(source: str) -> Prepared:
+    calendar = icalendar.Calendar.from_ical(source)
+    master = _master(calendar)
+    rule = master.get("RRULE") if master is not None else None
+    if isinstance(rule, list):
+        rule = rule[0]
+    if rule is None:
+        return Prepared(calendar, None, None, False)
+    freq = str(rule.get("FREQ", ["DAILY"])[0]).upper()
+    interval = int(rule.get("INTERVAL", [1])[0] or 1)
+    step = FREQ_SECONDS.get(freq, 86400) * max(interval, 1)
+    for part, seconds in FINEST_BY_PART:
+        if rule.get(part):
+            step = min(step, seconds)
+            break
+    return Prepared(calendar, freq, step, "COUNT" in rule)
+
+
+def _master(calendar: icalendar.Calendar) -> icalendar.Event | None:
+    events = list(calendar.walk("VEVENT"))
+    for event in events:
+        if "RECURRENCE-ID" not in event:
+            return event
+    return events[0] if events else None
+
+
+def expand_event(
+    prepared: Prepared,
+    start_utc: datetime,
+    end_utc: datetime,
+    limit: int,
+    *,
+    keep: Callable[[Expanded], bool] | None = None,
+    strict: bool = False,
+) -> Iterator[Expanded]:
+    """Up to `limit` occurrences of the event overlapping [start_utc, end_utc), in order.
+
+    `keep` filters occurrences before they count towards `limit`. `strict` lets a broken
+    series raise (on import) instead of yielding nothing (on read).
+    """
+    calendar = _rebased(prepared, start_utc)
+    if calendar is None:
+        return
+    query = recurring_ical_events.of(calendar, skip_bad_series=not strict)
+    if prepared.step_seconds is None:
+        windows = [(start_utc, end_utc)]
+    else:
+        width = timedelta(seconds=min(prepared.step_seconds * max(limit, 1), 400 * 365 * 86400))
+        windows = _windows(start_utc, end_utc, width)
+    seen: set[str] = set()
+    count = 0
+    for window_start, window_end in windows:
+        components = query.between(window_start, window_end)
+        items = sorted((_read(c) for c in components), key=_start_key)
+        for item in items:
+            if item.recurrence_key in seen or (keep is not None and not keep(item)):
+                continue
+            seen.add(item.recurrence_key)
+            yield item
+            count += 1
+            if count >= limit:
+                return
+
+
+def _windows(start: datetime, end: datetime, width: timedelta):
+    current = start
+    for _ in range(MAX_WINDOWS):
+        if current >= end:
+            return
+        try:
+            following = min(current + width, end)
+        except OverflowError:
+            following = end
+        yield current, following
+        current = following
+
+
+def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | None:
+    """The calendar, with a faster-than-daily rule moved to just before the range.
+
+    The rule keeps its grid (DTSTART moves by whole steps of FREQ times INTERVAL) and a COUNT
+    is reduced by the steps skipped. None when a COUNT is used up before the range.
+    """
+    if prepared.freq not in SUB_DAILY:
+        return prepared.calendar
+    master = _master(prepared.calendar)
+    dtstart = master.decoded("DTSTART")
+    if not isinstance(dtstart, datetime):
+        return prepared.calendar
+    anchor = dtstart if dtstart.tzinfo is not None else dtstart.replace(tzinfo=UTC)
+    rule = master["RRULE"]
+    interval = int(rule.get("INTERVAL", [1])[0] or 1)
+    period = FREQ_SECONDS[prepared.freq] * max(interval, 1)
+    steps = math.floor((start_utc - anchor).total_seconds() / period) - 1
+    if steps < 1000:
+        return prepared.calendar
+    shift = timedelta(seconds=steps * period)
+    calendar = icalendar.Calendar.from_ical(prepared.calendar.to_ical())
+    master = _master(calendar)
+    rule = master["RRULE"]
+    if "COUNT" in rule:
+        left = int(rule["COUNT"][0]) - steps
+        if left <= 0:
+            return None
+        rule["COUNT"] = [left]
+    for name in ("DTSTART", "DTEND"):
+        if name in master:
+            moved = master.decoded(name) + shift
+            params = dict(master[name].params)
+            del master[name]
+            master.add(name, moved, parameters=params)
+    return calendar
+
+
+def _read(component) -> Expanded:
+    start = component.decoded("DTSTART")
+    all_day = not isinstance(start, datetime)
+    if "DTEND" in component:
+        end = component.decoded("DTEND")
+    elif "DURATION" in component:
+        end = start + component.decoded("DURATION")
+    else:
+        end = start + timedelta(days=1) if all_day else start
+    if all_day:
+        end = end.date() if isinstance(end, datetime) else end
+        end = max(end, start + timedelta(days=1))
+    else:
+        start = _utc(start)
+        end = max(_utc(end) if isinstance(end, datetime) else start, start)
+    key_value = component.decoded("RECURRENCE-ID") if "RECURRENCE-ID" in component else None
+    key_value = start if key_value is None else key_value
+    key = _utc(key_value).isoformat() if isinstance(key_value, datetime) else key_value.isoformat()
+    sequence = component.get("SEQUENCE")
+    return Expanded(
+        all_day=all_day,
+        start=start,
+        end=end,
+        recurrence_key=key,
+        summary=str(component.get("SUMMARY", "")),
+        description=str(component.get("DESCRIPTION", "")),
+        location=str(component.get("LOCATION", "")),
+        sequence=int(sequence) if sequence is not None else None,
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _start_key(item: Expanded) -> datetime:
+    start = item.start
+    if isinstance(start, datetime):
+        return start
+    return datetime(start.year, start.month, start.day, tzinfo=UTC)
