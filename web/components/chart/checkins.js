@@ -1,0 +1,52 @@
+// A key result's check-in history as a line, with its start and target as guides.
+import uPlot from "uplot";
+import { h } from "../../dom.js";
+import { dateTime, number } from "../../format.js";
+
+export function checkInChart(keyResult) {
+  const points = keyResult.checkIns.nodes;
+  const figure = h("figure.chart", {});
+  if (!points.length) {
+    figure.append(h("p.empty", {}, "No check-ins yet."));
+    return { element: figure, destroy() {} };
+  }
+  const xs = points.map((point) => Date.parse(point.checkedInAt) / 1000);
+  const values = points.map((point) => Number(point.value));
+  const target = points.map(() => Number(keyResult.targetValue));
+  const width = 420;
+  const plot = new uPlot({
+    width, height: 180,
+    legend: { show: false },
+    scales: { x: { time: true } },
+    axes: [{ stroke: "#44506a" }, { stroke: "#44506a", size: 56 }],
+    series: [
+      {},
+      { label: "Value", stroke: "#2456c7", width: 2, points: { size: 6, fill: "#2456c7" } },
+      { label: "Target", stroke: "#8a5a00", dash: [6, 4], width: 1.5, points: { show: false } },
+    ],
+  }, [xs, values, target], figure);
+  figure.append(h("figcaption", {},
+    `${points.length} check-ins; latest ${number(values.at(-1))} on `
+    + `${dateTime(points.at(-1).checkedInAt)}; target ${number(keyResult.targetValue)} (dashed).`));
+  const resize = new ResizeObserver(() => {
+    const available = Math.max(Math.min(figure.clientWidth, 640), 240);
+    if (Math.abs(available - plot.width) > 4) plot.setSize({ width: available, height: 180 });
+  });
+  resize.observe(figure);
+  return { element: figure, destroy() { resize.disconnect(); plot.destroy(); } };
+}
+
+/** Horizontal bars: each child's part in the progress. */
+export function breakdownBars(items) {
+  return h("ul.bars", {}, items.map((item) => {
+    const share = Number(item.contribution) * 100;
+    return h("li", {},
+      h("span.bar-label", {}, item.node.title ?? item.node.name),
+      h("span.bar", { "aria-hidden": "true" },
+        h("span.bar-fill", { style: { width: `${Math.min(Number(item.progress) * 100, 100)}%` } })),
+      h("span.bar-text", {}, item.counted
+        ? `${(Number(item.progress) * 100).toFixed(0)}% done, weight ${number(item.weight)}, `
+          + `adds ${share.toFixed(1)} points`
+        : "not counted (measures nothing yet)"));
+  }));
+}
