@@ -26,7 +26,7 @@ from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from server import models
 from server.app import create_app
-from server.database import close_database, open_database
+from server.database import close_database, migrate_database, open_database
 from server.enums import Role
 from server.settings import load_settings, normalise_database_url
 from server.statements import count_statements
@@ -89,6 +89,7 @@ async def bench_database(url: str, label: str, sizes: list[int], repeat: int) ->
     settings = load_settings(
         env={}, overrides={"database_url": url, "jwt_secret": secret, "max_cost": 10**15}
     )
+    await migrate_database(settings)
     await open_database(settings)
     app = create_app(settings, manage_database=False)
     transport = httpx.ASGITransport(app=app)

@@ -1,0 +1,187 @@
+"""Throughline benchmarks: W1-W5 on synthetic organisations, printed as one table.
+
+    python -m bench [--sizes 1000 10000 100000] [--postgres URL] [--repeat 10]
+                    [--traces 1000] [--load-seconds 20] [--clients 8]
+
+Organisations are generated once and cached (bench/databases.py). The reads (W1, W2,
+W3, W5) are sent to `throughline serve` running as a child process, whose peak
+resident memory is read from /proc; statement counts come from the same request sent
+to the app inside this process. W4 drives a copy of the 10 000-node organisation (or
+the largest size asked for below it) with concurrent clients: one worker on SQLite,
+two on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import random
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from tortoise import connections
+
+from bench import load, workloads
+from bench.databases import (
+    Engine,
+    ensure_organisation,
+    organisation_name,
+    scratch_name,
+    user_ids,
+)
+from bench.server_process import ServerProcess
+from bench.stats import HEADER, Row, format_row
+from server.app import create_app
+from server.database import close_database, open_database
+from server.settings import load_settings
+from server.tokens import TokenSigner
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+def log(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def emit(rows: list[Row]) -> None:
+    for row in rows:
+        print(format_row(row), flush=True)
+
+
+async def reads(engine: Engine, size: int, args: argparse.Namespace) -> list[Row]:
+    url = await ensure_organisation(engine, size, log)
+    secret = secrets.token_urlsafe(48)
+    settings = load_settings(
+        env={},
+        overrides={"database_url": url, "jwt_secret": secret, "max_cost": 10**15,
+                   "request_seconds": 600},
+    )  # fmt: skip
+    await open_database(settings)
+    rows: list[Row] = []
+    try:
+        reader, _ = await user_ids()
+        local_app = create_app(settings, manage_database=False)
+        with ServerProcess(url) as server:
+            async with (
+                httpx.AsyncClient(
+                    base_url=server.base_url,
+                    timeout=600,
+                    headers={"Authorization": f"Bearer {server.token(reader)}"},
+                ) as remote,
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=local_app),
+                    base_url="http://bench",
+                    timeout=600,
+                    headers={"Authorization": f"Bearer {TokenSigner(secret).issue(reader).token}"},
+                ) as local,
+            ):
+                sdl = SCHEMA_FILE.read_text(encoding="utf-8")
+                ctx = workloads.Context(
+                    engine=engine.label, size=size, server=server, remote=remote,
+                    local=local, repeat=args.repeat,
+                    heavy_repeat=args.repeat if size <= 10_000 else max(3, args.repeat // 3),
+                    schema_sdl=sdl,
+                )  # fmt: skip
+                steps = [("W1", workloads.w1(ctx))]
+                if "calendar(" in sdl:
+                    steps.append(("W2", workloads.w2(ctx)))
+                steps += [("W3", workloads.w3(ctx, args.traces)), ("W5", workloads.w5(ctx))]
+                for name, step in steps:
+                    started = time.perf_counter()
+                    found = await step
+                    log(f"{engine.label} {size}: {name} took {time.perf_counter() - started:.1f}s")
+                    emit(found)
+                    rows += found
+    finally:
+        await close_database()
+    return rows
+
+
+async def mixed_load(engine: Engine, size: int, args: argparse.Namespace) -> Row:
+    """W4 on a throwaway copy of the organisation, so the cached one stays unchanged."""
+    source_url = await ensure_organisation(engine, size, log)
+    await open_database(load_settings(env={}, overrides={"database_url": source_url}))
+    try:
+        reader, writer = await user_ids()
+        db = connections.get("default")
+        _, task_rows = await db.execute_query("SELECT id FROM task ORDER BY id")
+        _, kr_rows = await db.execute_query(
+            "SELECT id, version, CAST(current_value AS TEXT) FROM key_result "
+            "WHERE archived_at IS NULL ORDER BY id"
+        )
+    finally:
+        await close_database()
+    tasks = [int(tuple(row)[0]) for row in task_rows]
+    key_results = [(int(a), int(b), str(c)) for a, b, c in map(tuple, kr_rows)]
+    random.Random(size).shuffle(key_results)
+    key_results = key_results[: args.clients * 10]
+
+    name = scratch_name(engine, size)
+    await engine.create(name, template=organisation_name(engine, size))
+    workers = 2 if engine.postgres else 1
+    try:
+        with ServerProcess(engine.url(name), workers=workers) as server:
+            server.reset_peak()
+            result = await load.run_load(
+                server.base_url, server.token(reader), server.token(writer),
+                args.load_seconds, args.clients, tasks, key_results,
+                calendar="calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
+            )  # fmt: skip
+            peak = server.peak_mb()
+    finally:
+        await engine.drop(name)
+    note = (
+        f"{result.per_second:.0f} req/s, {result.requests} requests ({result.writes} writes), "
+        f"{len(result.errors)} errors, {args.clients} clients, {workers} worker(s)"
+    )
+    for error in result.errors[:5]:
+        log(f"W4 error: {error}")
+    return Row(engine.label, size, "W4 mixed load", timings=result.timings, peak_mb=peak,
+               note=note)  # fmt: skip
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--postgres", help="URL of a PostgreSQL server to also measure on")
+    parser.add_argument("--repeat", type=int, default=10, help="requests per timing")
+    parser.add_argument("--traces", type=int, default=1000, help="W3: tasks traced")
+    parser.add_argument("--load-seconds", type=float, default=20, help="W4: duration")
+    parser.add_argument("--clients", type=int, default=8, help="W4: concurrent clients")
+    parser.add_argument("--data-dir", type=Path, help="where cached SQLite files go")
+    args = parser.parse_args(argv)
+    if min(args.sizes) < 20 or args.repeat < 1 or args.traces < 1 or args.clients < 1:
+        parser.error("sizes must be at least 20; repeat, traces and clients at least 1")
+    args.sizes = sorted(set(args.sizes))
+    return args
+
+
+async def run(args: argparse.Namespace) -> list[Row]:
+    sqlite = Engine("SQLite") if args.data_dir is None else Engine("SQLite", folder=args.data_dir)
+    engines = [sqlite] + ([Engine("PostgreSQL", args.postgres)] if args.postgres else [])
+    print(f"# {platform.node()}: {platform.processor() or platform.machine()}, "
+          f"Python {platform.python_version()}, {' '.join(sys.argv)}")  # fmt: skip
+    print(HEADER, flush=True)
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for engine in engines:
+        for size in args.sizes:
+            rows += await reads(engine, size, args)
+        load_size = max([s for s in args.sizes if s <= 10_000] or [min(args.sizes)])
+        row = await mixed_load(engine, load_size, args)
+        emit([row])
+        rows.append(row)
+    log(f"finished in {time.perf_counter() - started:.0f}s")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    asyncio.run(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
