@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -241,6 +242,26 @@ def test_every_calendar_view(page, view):
     screenshot(page, f"calendar-{view}")
 
 
+def brand_titles(entries) -> bool:
+    """Every entry shown is Brand & Content's, has no team or is imported (the list is
+    refetched after the filter changes, so the first answer may still be the old one)."""
+    titles = entries.evaluate_all("els => els.map(e => e.title)")
+    return bool(titles) and all(
+        title.split("\n")[1] in {"Brand & Content", "None"} or "Imported" in title
+        for title in titles
+    )
+
+
+def wait_until(condition, timeout_seconds: float) -> bool:
+    """Poll `condition` until it holds or the time is up; its last answer."""
+    deadline = time.monotonic() + timeout_seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def test_calendar_filters_by_team_and_opens_an_entry(page, api):
     # given
     teams = api("{ teams(first: 20) { nodes { id name } } }")["teams"]["nodes"]
@@ -254,13 +275,9 @@ def test_calendar_filters_by_team_and_opens_an_entry(page, api):
 
     # then
     expect(page).to_have_url(re.compile(f"teams={brand['id']}"))
-    expect(page.locator(".ec-event").first).to_be_visible()
     entries = page.locator("[data-entry]")
-    for index in range(entries.count()):
-        assert entries.nth(index).get_attribute("title").split("\n")[1] in {
-            "Brand & Content",
-            "None",
-        } or "Imported" in entries.nth(index).get_attribute("title")
+    only_brand = wait_until(lambda: brand_titles(entries), timeout_seconds=10)
+    assert only_brand, entries.evaluate_all("els => els.map(e => e.title)")
 
     # when
     entries.first.click()
