@@ -222,4 +222,4 @@ async def calendar_entries(query: CalendarQuery) -> list[Entry]:
     query's zone) then key; a fixed number of SQL statements."""
     from server.calendar.sources import load_entries  # it builds entries: a cycle at import
 
-    return selected(await load_entries(query, tasks=query.include_tasks), query)
+    return selected(await load_entries(query, tasks=query.include_tasks, narrow=True), query)
