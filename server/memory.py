@@ -1,23 +1,19 @@
-"""Garbage-collector settings for a serving process.
+"""Garbage-collector set-up for a serving process.
 
-A large response builds hundreds of thousands of short-lived objects. With CPython's
-default thresholds the oldest generation is swept again and again while it grows, which
-made a 75 000-node tree several times slower than its objects alone cost. Objects that
-live as long as the process (modules, the schema) are frozen out of collection, and
-the young generation is collected less often; reference cycles are still collected.
+A large response builds hundreds of thousands of short-lived objects, and each full
+collection also walked everything start-up had built (modules, the schema, settings).
+Freezing those objects moves them out of the collector's sight, which made a
+100 000-node tree about a fifth faster. The collection thresholds are left at
+CPython's defaults: spacing collections further apart was faster still but let
+cyclic garbage pile up, doubling the memory a server held.
 """
 
 from __future__ import annotations
 
 import gc
 
-YOUNG_OBJECTS = 50_000
-MIDDLE_SWEEPS = 20
-OLD_SWEEPS = 100
-
 
 def tune_garbage_collector() -> None:
-    """Freeze what start-up built and space collections out; call once per process."""
+    """Freeze what start-up built; call once per process, after start-up."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(YOUNG_OBJECTS, MIDDLE_SWEEPS, OLD_SWEEPS)
