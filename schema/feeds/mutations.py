@@ -6,14 +6,13 @@ import strawberry
 
 from schema.calendar.entries import CalendarFilter
 from schema.core.context import Info
-from schema.core.mutations import UserError, key_of, perform, require_actor, target_of
+from schema.core.mutations import UserError, key_of, perform, target_of
 from schema.feeds.types import CalendarFeed
 from server.calendar.entries import EntryKind
 from server.enums import Channel
 from server.feeds import links
 from server.feeds.criteria import FeedCriteria
 from server.settings import Settings
-from server.writes import errors as refusals
 from server.writes import feeds
 
 
@@ -90,18 +89,21 @@ class FeedMutations:
     async def calendar_feed_create(
         self, info: Info, input: CalendarFeedCreateInput
     ) -> CalendarFeedCreatePayload:
-        actor = require_actor(info)
-        try:
-            made = await feeds.create_feed(actor, input.name, criteria_of(input.filter))
-        except refusals.Invalid as invalid:
-            errors = [
-                UserError(field=e.field, code=e.code, message=e.message) for e in invalid.errors
-            ]
-            return CalendarFeedCreatePayload(calendar_feed=None, url=None, user_errors=errors)
-        finally:
-            info.context.forget_loaded()
-        url = links.feed_url(public_url(info), made.secret)
-        return CalendarFeedCreatePayload(calendar_feed=made.feed, url=url, user_errors=[])
+        def payload(made: feeds.CreatedFeed | None, user_errors: list[UserError]):
+            """The created feed with its URL, which only this answer ever holds."""
+            if made is None:
+                return CalendarFeedCreatePayload(
+                    calendar_feed=None, url=None, user_errors=user_errors
+                )
+            url = links.feed_url(public_url(info), made.secret)
+            return CalendarFeedCreatePayload(calendar_feed=made.feed, url=url, user_errors=[])
+
+        return await perform(
+            info,
+            payload,
+            "made",
+            lambda actor: feeds.create_feed(actor, input.name, criteria_of(input.filter)),
+        )
 
     @strawberry.mutation(description="Rename one of your feeds (its URL stays the same).")
     async def calendar_feed_rename(
