@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from schema import build_schema
+from server import clock
 from server.authentication import TokenAuthentication
 from server.database import close_database, database_reachable, open_database
 from server.external_calendars.refresh import RefreshScheduler
@@ -40,6 +41,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """Build the app; `manage_database=False` leaves opening the database to the caller."""
+    if settings.clock_start is not None:
+        clock.start_at(settings.clock_start.instant, settings.clock_start.real)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

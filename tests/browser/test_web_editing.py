@@ -9,8 +9,9 @@ import json
 import re
 import time
 import urllib.request
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+import jwt
 import pytest
 
 from tests.browser.conftest import (
@@ -22,6 +23,7 @@ from tests.browser.conftest import (
     sync_api,
     watched_page,
 )
+from tests.pinned_time import pinned_now
 
 expect = sync_api.expect
 
@@ -184,8 +186,18 @@ def column_centre(page, value: date) -> float:
     return box["x"] + box["width"] / 2
 
 
+def show_days(page, start: date, days: int) -> None:
+    """Scroll the timeline (it shows about two weeks of the month at a time) so that the
+    columns of `start` and of `days` later are both on screen."""
+    middle = start + timedelta(days=days // 2)
+    page.locator(f".ec-col-head:has(time[datetime='{middle.isoformat()}'])").evaluate(
+        "head => head.scrollIntoView({block: 'nearest', inline: 'center'})"
+    )
+
+
 def drag_by_days(page, event, start: date, days: int) -> None:
     """Drag the bar sideways from its first day's column to the column `days` later."""
+    show_days(page, start, days)
     box = event.bounding_box()
     x, y = box["x"] + 8, box["y"] + box["height"] / 2
     shift = column_centre(page, start + timedelta(days=days)) - column_centre(page, start)
@@ -241,6 +253,7 @@ def test_a_refused_move_puts_the_campaign_back_and_says_why(page, api, restore_c
     open_timeline_at(page, start.replace(day=1))
     event = page.locator(".ec-event.kind-campaign.ec-draggable").filter(has_text=SHORT_CAMPAIGN)
     expect(event).to_have_count(1)
+    show_days(page, start, shift)
     x_before = event.bounding_box()["x"]
     # ...which an admin hands to another team meanwhile
     sales = next(t for t in api(TEAMS)["teams"]["nodes"] if t["name"] == "Sales")
@@ -430,7 +443,9 @@ def test_the_access_token_is_refreshed_before_it_expires(
         signed_in = time.monotonic()
         first = json.loads(page.evaluate("localStorage.getItem('throughline.session')"))
         expires = datetime.fromisoformat(first["accessTokenExpiresAt"])
-        assert 55 <= (expires - datetime.now(UTC)).total_seconds() <= 60
+        claims = jwt.decode(first["accessToken"], options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 60
+        assert int(expires.timestamp()) == claims["exp"]
 
         # when: half its life goes by
         refresh = page.wait_for_event(
@@ -439,7 +454,7 @@ def test_the_access_token_is_refreshed_before_it_expires(
             timeout=45_000,
         )
         answer = refresh.response().json()
-        renewed_at = datetime.now(UTC)
+        renewed_at = pinned_now()
 
         # then: renewed once, half-way through (not at once, nor in a loop), still valid
         assert 25 <= time.monotonic() - signed_in <= 40
