@@ -37,6 +37,14 @@ POSTGRES_SKIP = (
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "date_sensitive: reads the clock; CI runs these again with THROUGHLINE_TEST_NOW "
+        "on awkward days (.ci/run)",
+    )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def pinned_clock() -> Iterator[None]:
     """Every test sees the suite's pinned day (tests/pinned_time.py), not the day it runs

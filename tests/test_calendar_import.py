@@ -20,6 +20,8 @@ from server.settings import CalendarImports, SettingsError, load_settings
 from tests import factories
 from tests.test_calendar_import_expand import CALENDAR, SECONDLY
 
+pytestmark = pytest.mark.date_sensitive
+
 LIMITS = CalendarImports(max_bytes=20_000, max_events=50, fetch_seconds=0.5, scheduler=False)
 
 ADD = """

@@ -11,6 +11,8 @@ from server import clock
 from server.settings import SettingsError, load_settings
 from server.tokens import TokenRejected, TokenSigner
 
+pytestmark = pytest.mark.date_sensitive
+
 SECRET = "clock-test-signing-secret-" + "z" * 32
 
 

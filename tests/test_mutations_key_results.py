@@ -15,6 +15,8 @@ from server import clock, models
 from server.enums import HistoryAction, MeasureUnit, Role
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive
+
 KEY_RESULT_FIELDS = """
 fragment KeyResultFields on KeyResult {
   id title description unit currency startValue targetValue currentValue dueDate weight

@@ -13,6 +13,8 @@ from server import clock, models
 from server.enums import HistoryAction, Role
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive
+
 TEAM_FIELDS = """
 fragment TeamFields on Team { id name description color version archivedAt }
 """

@@ -176,7 +176,9 @@ def watched_page(browser, server: str, allowed_console: list[str]) -> Iterator:
     """A page of its own context on `server`; any console or page error not allowed
     fails the test when the page closes."""
     context = browser.new_context(
-        base_url=server, viewport={"width": 1280, "height": 900}, timezone_id="UTC"
+        base_url=server,
+        viewport={"width": 1280, "height": 900},
+        timezone_id=os.environ.get("THROUGHLINE_TEST_TIMEZONE", "UTC"),
     )
     context.set_default_timeout(15_000)
     context.clock.install(time=browser_start())

@@ -13,6 +13,8 @@ import pytest
 from tests.browser.conftest import USERS, screenshot, sign_in, sync_api
 from tests.pinned_time import pinned_now
 
+pytestmark = pytest.mark.date_sensitive
+
 expect = sync_api.expect
 
 TWO_OBJECTIVE_CAMPAIGNS = """

@@ -25,6 +25,8 @@ from tests.browser.conftest import (
 )
 from tests.pinned_time import pinned_now
 
+pytestmark = pytest.mark.date_sensitive
+
 expect = sync_api.expect
 
 # The demo's campaigns these tests change (looked up by name, dates read from the API).
