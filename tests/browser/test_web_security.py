@@ -1,0 +1,85 @@
+"""The web client under its security headers: the content policy breaks nothing and
+reports what it blocks; the session survives reloads without a token any script can read."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot, sign_in, sync_api
+
+expect = sync_api.expect
+
+# Records every violation of the content policy, from before the page's first script.
+RECORD_VIOLATIONS = """
+window.policyViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.policyViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+INJECTED = "inline script injected by the test"
+
+
+@pytest.fixture
+def recorded(page):
+    page.add_init_script(RECORD_VIOLATIONS)
+    return page
+
+
+def violations(page) -> list[str]:
+    return page.evaluate("window.policyViolations")
+
+
+def test_the_client_works_under_its_security_headers(recorded):
+    # given
+    page = recorded
+
+    # when: the page, then every view
+    with page.expect_response(lambda r: r.url.endswith("/")) as document:
+        sign_in(page)
+    page.get_by_role("tree").get_by_role("treeitem").first.click()
+    expect(page.get_by_test_id("detail-title")).to_be_visible()
+    for view in ("month", "week", "list", "timeline"):
+        page.goto(f"/#/calendar?view={view}")
+        expect(page.locator(".ec")).to_be_visible()
+    page.goto("/#/risks")
+    expect(page.locator(".risk-table tbody tr").first).to_be_visible()
+
+    # then
+    headers = document.value.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert violations(page) == []
+    screenshot(page, "risks-under-policy")
+
+
+def test_an_injected_inline_script_is_blocked_and_reported(recorded, allowed_console):
+    # given: the console error the browser writes is what fails every other test
+    page = recorded
+    reported: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            reported.append(message.text)
+            allowed_console.append(message.text)
+
+    page.on("console", on_console)
+    page.goto("/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+    # when
+    ran = page.evaluate(
+        """() => {
+          window.injectedRan = false;
+          const script = document.createElement("script");
+          script.textContent = "window.injectedRan = true";
+          document.head.append(script);
+          return window.injectedRan;
+        }"""
+    )
+
+    # then
+    assert ran is False
+    page.wait_for_function("window.policyViolations.length > 0")
+    assert violations(page) == ["script-src-elem inline"]
+    assert len(reported) == 1
