@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL, the health check and the static web client."""
+"""The ASGI application: GraphQL, the health check, feeds, the web client's session
+endpoints and the static web client."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from server.security_headers import SecurityHeaders
 from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
+from server.web_session import session_routes
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/calendar/{secret}.ics", feed_endpoint(settings), methods=["GET", "HEAD"]),
+            *session_routes(settings, signer),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],
         middleware=[
