@@ -7,8 +7,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from server.app import create_app
 from server.enums import Role
 from tests.test_auth_sessions import ME, PASSWORD, person, post, refreshed, refused, sign_in
+from tests.test_limits import custom_settings
 
 CLIENT = {"X-Throughline-Client": "web"}
 COOKIE = "throughline_refresh"
@@ -71,12 +73,21 @@ async def test_the_login_refresh_token_becomes_a_strict_http_only_cookie_and_is_
     refused(await refreshed(http, login["refreshToken"]))
 
 
-async def test_the_cookie_is_secure_over_https(settings, http, ada):
+@pytest.mark.parametrize(
+    ("base_url", "public_url"),
+    [
+        pytest.param("https://testserver", None, id="reached over HTTPS"),
+        pytest.param("http://testserver", "https://plans.example.com", id="behind HTTPS"),
+    ],
+)
+async def test_the_cookie_is_secure_over_https(settings, ada, base_url, public_url):
     # given
-    transport = http._transport
-    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as https:
+    if public_url:
+        settings = custom_settings(settings, public_url=public_url)
+    transport = httpx.ASGITransport(app=create_app(settings, manage_database=False))
+    async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
         # when
-        _, response = await handed_over(https)
+        _, response = await handed_over(client)
 
     # then
     assert "secure" in set_cookie(response)
