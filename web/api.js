@@ -69,7 +69,7 @@ function unreachable(response) {
   );
 }
 
-/** POST `body` as JSON; returns the response and its decoded body (null when empty). */
+/** POST `body` as JSON; returns the decoded answer (null when it is empty). */
 async function send(url, body, headers) {
   let response;
   try {
@@ -83,7 +83,7 @@ async function send(url, body, headers) {
   }
   if (response.status === 204) {
     emit("reachable");
-    return { response, payload: null };
+    return null;
   }
   let payload;
   try {
@@ -92,12 +92,12 @@ async function send(url, body, headers) {
     throw unreachable(response);
   }
   emit("reachable");
-  return { response, payload };
+  return payload;
 }
 
 async function post(body, token) {
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
-  return (await send(ENDPOINT, body, headers)).payload;
+  return send(ENDPOINT, body, headers);
 }
 
 function firstError(payload) {
@@ -115,7 +115,7 @@ const ME = `{ me { ${USER_FIELDS} } }`;
 /** POST to one of the session endpoints; null when there is no session to restore. */
 async function auth(path, body, token) {
   const headers = { ...CLIENT_HEADER, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-  const { payload } = await send(`${AUTH}/${path}`, body, headers);
+  const payload = await send(`${AUTH}/${path}`, body, headers);
   const error = firstError(payload);
   if (error) throw error;
   return payload;
