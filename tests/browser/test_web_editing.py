@@ -431,44 +431,36 @@ def test_the_access_token_is_refreshed_before_it_expires(
     browser, short_token_server, allowed_console
 ):
     with watched_page(browser, short_token_server, allowed_console) as page:
-        # given: signed in with a token that lives 60 s
-        refreshes: list[tuple[float, dict]] = []
-        page.on(
-            "request",
-            lambda r: (
-                refreshes.append((time.monotonic(), json.loads(r.post_data)))
-                if r.url.endswith("/graphql") and "refreshToken(input" in (r.post_data or "")
-                else None
-            ),
-        )
-        sign_in(page)
+        # given: signed in with a token that lives 60 s, the refresh token in a cookie
+        with page.expect_response(lambda r: r.url.endswith("/auth/session")) as handed_over:
+            sign_in(page)
         signed_in = time.monotonic()
-        first = json.loads(page.evaluate("localStorage.getItem('throughline.session')"))
+        first = handed_over.value.json()
         expires = datetime.fromisoformat(first["accessTokenExpiresAt"])
         claims = jwt.decode(first["accessToken"], options={"verify_signature": False})
         assert claims["exp"] - claims["iat"] == 60
         assert int(expires.timestamp()) == claims["exp"]
+        (cookie,) = page.context.cookies()
+        refreshes: list[str] = []
+        page.on("request", lambda r: refreshes.append(r.url) if "/auth/refresh" in r.url else None)
 
         # when: half its life goes by
         refresh = page.wait_for_event(
-            "request",
-            predicate=lambda r: "refreshToken(input" in (r.post_data or ""),
-            timeout=45_000,
+            "request", predicate=lambda r: r.url.endswith("/auth/refresh"), timeout=45_000
         )
-        answer = refresh.response().json()
+        fresh = refresh.response().json()
         renewed_at = pinned_now()
 
-        # then: renewed once, half-way through (not at once, nor in a loop), still valid
+        # then: renewed once, half-way through (not at once, nor in a loop), still valid,
+        # by the cookie
         assert 25 <= time.monotonic() - signed_in <= 40
         assert renewed_at < expires
         assert len(refreshes) == 1
-        sent = refreshes[0][1]["variables"]["input"]["refreshToken"]
-        assert sent == first["refreshToken"]
-        fresh = answer["data"]["refreshToken"]
+        assert refresh.all_headers()["cookie"] == f"{cookie['name']}={cookie['value']}"
         assert fresh["accessToken"] != first["accessToken"]
         assert datetime.fromisoformat(fresh["accessTokenExpiresAt"]) > expires
-        stored = json.loads(page.evaluate("localStorage.getItem('throughline.session')"))
-        assert stored["accessToken"] == fresh["accessToken"]
+        (rotated,) = page.context.cookies()
+        assert rotated["value"] != cookie["value"]
 
         # when: a later request
         with page.expect_response(
