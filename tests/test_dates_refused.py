@@ -265,3 +265,37 @@ async def test_the_calendar_reads_the_last_supported_days(gql, org):
     first = '{ calendar(from: "1900-01-01", to: "1900-01-31", timeZone: "Pacific/Kiritimati") '
     assert await gql.data(first + "{ entries { totalCount } } }")
     assert date(2199, 12, 31)
+
+
+IMPORT = """
+mutation ($input: ExternalCalendarAddInput!) {
+  externalCalendarAdd(input: $input) { externalCalendar { id } userErrors { field code message } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "DTSTART;VALUE=DATE:99991231",
+        "DTSTART;VALUE=DATE:00010101",
+        "DTSTART:99991231T230000Z",
+        "DTSTART;TZID=Etc/GMT-14:00010101T000000",
+        "DTSTART;VALUE=DATE:21991230\r\nRRULE:FREQ=DAILY;UNTIL=99991231",
+    ],
+)
+async def test_imported_events_outside_the_supported_range_are_refused(gql, org, start):
+    # given
+    admin = await gql.signed_in_user()
+    before = await write_fingerprint(admin.pk)
+    content = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:edge@example.com\r\nSUMMARY:Edge\r\n{start}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    # when
+    payload = await gql.mutate(IMPORT, {"name": "Edges", "content": content}, "externalCalendarAdd")
+    # then
+    assert payload["externalCalendar"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("content", "BAD_DATE")]
+    assert "supported dates" in payload["userErrors"][0]["message"]
+    assert await write_fingerprint(admin.pk) == before
