@@ -29,6 +29,11 @@ class SettingsError(ValueError):
 
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32
+JSON_ESCAPE_FACTOR = 6
+"""Bytes one byte of text may take inside a JSON string at most (a control character
+becomes `\\u0001`)."""
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+"""Room for the operation and the other fields around an uploaded calendar."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,13 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The request body limit: the general one, raised where needed so that an
+        uploaded calendar at the import limit fits however its text is escaped."""
+        upload = self.calendar_imports.max_bytes * JSON_ESCAPE_FACTOR + UPLOAD_ENVELOPE_BYTES
+        return max(self.limits.max_body_bytes, upload)
 
     @property
     def engine(self) -> str:

@@ -5,20 +5,20 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
-import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from server import models
+from server.app import create_app
 from server.enums import Role
 from server.external_calendars.refresh import RefreshScheduler, refresh_due
 from server.settings import CalendarImports, SettingsError, load_settings
 from tests import factories
-from tests.test_calendar_import_expand import CALENDAR, SECONDLY
+from tests.graphql import GraphQLClient
+from tests.test_calendar_import_expand import CALENDAR
 
 LIMITS = CalendarImports(max_bytes=20_000, max_events=50, fetch_seconds=0.5, scheduler=False)
 
@@ -56,62 +56,6 @@ mutation Archive($input: ExternalCalendarArchiveInput!) {
 }
 """
 LIST = "{ externalCalendars { nodes { name eventCount blocking } } }"
-
-
-class Feed:
-    """What the test server answers, by path; `hits` counts requests per path."""
-
-    def __init__(self) -> None:
-        self.documents: dict[str, tuple[int, str, bytes]] = {}
-        self.hits: dict[str, int] = {}
-        self.port = 0
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-def handler_for(feed: Feed) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            feed.hits[self.path] = feed.hits.get(self.path, 0) + 1
-            if self.path == "/never":
-                time.sleep(3)
-                return
-            if self.path == "/loop":
-                self.send_response(302)
-                self.send_header("Location", "/loop")
-                self.end_headers()
-                return
-            status, kind, body = feed.documents.get(self.path, (404, "text/plain", b"missing"))
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def feed() -> Iterator[Feed]:
-    feed = Feed()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(feed))
-    server.daemon_threads = True
-    server.block_on_close = False
-    feed.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    feed.documents["/holidays.ics"] = (200, "text/calendar", CALENDAR.encode())
-    feed.documents["/page.html"] = (200, "text/html", b"<!DOCTYPE html><html>Hi</html>")
-    feed.documents["/junk.bin"] = (200, "application/octet-stream", bytes(range(256)) * 4)
-    feed.documents["/huge.ics"] = (200, "text/calendar", b"BEGIN:VCALENDAR\r\n" + b"X" * 30_000)
-    feed.documents["/secondly.ics"] = (200, "text/calendar", SECONDLY.encode())
-    yield feed
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -321,3 +265,28 @@ def test_import_settings_are_read_and_checked():
     assert loaded.calendar_imports == CalendarImports(50_000, 10, 2.5, False)
     with pytest.raises(SettingsError, match="THROUGHLINE_IMPORT_MAX_EVENTS"):
         load_settings(env={"THROUGHLINE_IMPORT_MAX_EVENTS": "0"})
+
+
+async def test_an_upload_at_the_import_limit_passes_the_request_body_limit(db, anonymous, settings):
+    # given: a tiny general body limit, and a document at the import limit whose text
+    # takes six bytes per byte in JSON (control characters are escaped as \u0001)
+    tight = dataclasses.replace(
+        settings, limits=dataclasses.replace(settings.limits, max_body_bytes=1000)
+    )
+    app = create_app(tight, manage_database=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    head, tail = CALENDAR.split("END:VCALENDAR")
+    filler = LIMITS.max_bytes - len(CALENDAR.encode()) - len("X-PAD:\r\n")
+    document = f"{head}X-PAD:{chr(1) * filler}\r\nEND:VCALENDAR{tail}"
+    assert len(document.encode()) == LIMITS.max_bytes
+
+    # when
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        admin = GraphQLClient(http, anonymous.signer).as_admin()
+        accepted = await add(admin, name="Large", content=document)
+        refused = await add(admin, name="Larger", content=document + "X")
+
+    # then: the body limit lets both through; the import limit refuses the larger one
+    assert accepted["userErrors"] == []
+    assert accepted["externalCalendar"]["eventCount"] == 4
+    assert [e["code"] for e in refused["userErrors"]] == ["TOO_LARGE"]

@@ -212,3 +212,16 @@ def test_size_and_event_limits():
         parse(CALENDAR, max_events=4)
     assert too_many.value.code == "TOO_MANY_EVENTS"
     assert "5 events" in too_many.value.message
+
+
+def test_a_line_without_a_colon_is_not_icalendar():
+    # given: a line inside an event that is not NAME:value
+    broken = CALENDAR.replace("SUMMARY:Boxing Day\r\n", "SUMMARY:Boxing Day\r\nBoxing Day\r\n")
+
+    # when
+    with pytest.raises(ImportFailure) as refused:
+        parse(broken)
+
+    # then
+    assert refused.value.code == "NOT_ICALENDAR"
+    assert "Boxing Day" in refused.value.message
