@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.external_calendars.addresses import parse_networks
+
 SUPPORTED_SCHEMES = {
     "sqlite": "sqlite",
     "postgres": "postgres",
@@ -73,6 +75,8 @@ class CalendarImports:
     max_events: int = 5000
     fetch_seconds: float = 10.0
     scheduler: bool = True
+    allow_networks: tuple = ()
+    """Networks imports may reach though not public (`THROUGHLINE_IMPORT_ALLOW_NETWORKS`)."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,17 @@ def _calendar_imports(setting) -> CalendarImports:
             "THROUGHLINE_IMPORT_FETCH_SECONDS", setting("import_fetch_seconds", 10)
         ),
         scheduler=_switch("THROUGHLINE_IMPORT_SCHEDULER", setting("import_scheduler", True)),
+        allow_networks=_networks(
+            "THROUGHLINE_IMPORT_ALLOW_NETWORKS", setting("import_allow_networks", "")
+        ),
     )
+
+
+def _networks(name: str, raw: object) -> tuple:
+    try:
+        return parse_networks(str(raw))
+    except ValueError as error:
+        raise SettingsError(f"{name} must list networks such as 10.1.0.0/16: {error}") from None
 
 
 def _fraction(name: str, raw: object, high: Decimal = Decimal(10)) -> Decimal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -15,13 +16,15 @@ from tests.test_calendar_import_expand import CALENDAR, SECONDLY
 class Feed:
     """What the test server answers, by path; `hits` counts requests per path."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.documents: dict[str, tuple[int, str, bytes]] = {}
+        self.redirects: dict[str, str] = {}
         self.hits: dict[str, int] = {}
+        self.host = host
         self.port = 0
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
 
 def handler_for(feed: Feed) -> type[BaseHTTPRequestHandler]:
@@ -31,9 +34,10 @@ def handler_for(feed: Feed) -> type[BaseHTTPRequestHandler]:
             if self.path == "/never":
                 time.sleep(3)
                 return
-            if self.path == "/loop":
+            location = "/loop" if self.path == "/loop" else feed.redirects.get(self.path)
+            if location is not None:
                 self.send_response(302)
-                self.send_header("Location", "/loop")
+                self.send_header("Location", location)
                 self.end_headers()
                 return
             status, kind, body = feed.documents.get(self.path, (404, "text/plain", b"missing"))
@@ -49,10 +53,11 @@ def handler_for(feed: Feed) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def feed() -> Iterator[Feed]:
-    feed = Feed()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(feed))
+@contextmanager
+def serving(host: str = "127.0.0.1", port: int = 0) -> Iterator[Feed]:
+    """A feed server on `host` and `port` (a free one by default), with the test documents."""
+    feed = Feed(host)
+    server = ThreadingHTTPServer((host, port), handler_for(feed))
     server.daemon_threads = True
     server.block_on_close = False
     feed.port = server.server_address[1]
@@ -63,6 +68,14 @@ def feed() -> Iterator[Feed]:
     feed.documents["/junk.bin"] = (200, "application/octet-stream", bytes(range(256)) * 4)
     feed.documents["/huge.ics"] = (200, "text/calendar", b"BEGIN:VCALENDAR\r\n" + b"X" * 30_000)
     feed.documents["/secondly.ics"] = (200, "text/calendar", SECONDLY.encode())
-    yield feed
-    server.shutdown()
-    server.server_close()
+    try:
+        yield feed
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def feed() -> Iterator[Feed]:
+    with serving() as feed:
+        yield feed
