@@ -283,7 +283,7 @@ async def external_entries(query: CalendarQuery) -> list[Entry]:
         end = occurrence.end if occurrence.all_day else _utc(occurrence.end)
         entries.append(
             Entry(
-                key=f"external-{occurrence.event_id}-{start.isoformat()}",
+                key=occurrence.key,
                 kind=EntryKind.EXTERNAL,
                 title=occurrence.summary,
                 description=occurrence.description,

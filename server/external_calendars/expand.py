@@ -54,6 +54,7 @@ class Prepared:
     freq: str | None
     step_seconds: int | None
     has_count: bool
+    repeats: bool = False
 
 
 def prepare(source: str) -> Prepared:
@@ -62,8 +63,11 @@ def prepare(source: str) -> Prepared:
     rule = master.get("RRULE") if master is not None else None
     if isinstance(rule, list):
         rule = rule[0]
+    repeats = len(list(calendar.walk("VEVENT"))) > 1 or (
+        master is not None and ("RRULE" in master or "RDATE" in master)
+    )
     if rule is None:
-        return Prepared(calendar, None, None, False)
+        return Prepared(calendar, None, None, False, repeats)
     freq = str(rule.get("FREQ", ["DAILY"])[0]).upper()
     interval = int(rule.get("INTERVAL", [1])[0] or 1)
     step = FREQ_SECONDS.get(freq, 86400) * max(interval, 1)
@@ -71,7 +75,7 @@ def prepare(source: str) -> Prepared:
         if rule.get(part):
             step = min(step, seconds)
             break
-    return Prepared(calendar, freq, step, "COUNT" in rule)
+    return Prepared(calendar, freq, step, "COUNT" in rule, repeats)
 
 
 def _master(calendar: icalendar.Calendar) -> icalendar.Event | None:
@@ -109,7 +113,7 @@ def expand_event(
     count = 0
     for window_start, window_end in windows:
         components = query.between(window_start, window_end)
-        items = sorted((_read(c) for c in components), key=_start_key)
+        items = sorted((_read(c, prepared.repeats) for c in components), key=_start_key)
         for item in items:
             if item.recurrence_key in seen or (keep is not None and not keep(item)):
                 continue
@@ -170,7 +174,7 @@ def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | No
     return calendar
 
 
-def _read(component) -> Expanded:
+def _read(component, repeats: bool) -> Expanded:
     start = component.decoded("DTSTART")
     all_day = not isinstance(start, datetime)
     if "DTEND" in component:
@@ -185,9 +189,7 @@ def _read(component) -> Expanded:
     else:
         start = _utc(start)
         end = max(_utc(end) if isinstance(end, datetime) else start, start)
-    key_value = component.decoded("RECURRENCE-ID") if "RECURRENCE-ID" in component else None
-    key_value = start if key_value is None else key_value
-    key = _utc(key_value).isoformat() if isinstance(key_value, datetime) else key_value.isoformat()
+    key = _recurrence_key(component, start) if repeats else ""
     sequence = component.get("SEQUENCE")
     return Expanded(
         all_day=all_day,
@@ -199,6 +201,12 @@ def _read(component) -> Expanded:
         location=str(component.get("LOCATION", "")),
         sequence=int(sequence) if sequence is not None else None,
     )
+
+
+def _recurrence_key(component, start: date | datetime) -> str:
+    """The occurrence's original start (RECURRENCE-ID, else its start), in UTC."""
+    value = component.decoded("RECURRENCE-ID") if "RECURRENCE-ID" in component else start
+    return _utc(value).isoformat() if isinstance(value, datetime) else value.isoformat()
 
 
 def _utc(value: datetime) -> datetime:
