@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import socket
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from ipaddress import ip_network
 
 import httpx
@@ -15,11 +15,13 @@ import pytest
 from server import models
 from server.app import create_app
 from server.enums import Role
+from server.external_calendars.occurrences import MAX_PER_EVENT
 from server.external_calendars.refresh import RefreshScheduler, refresh_due
 from server.settings import CalendarImports, SettingsError, load_settings
 from tests import factories
 from tests.graphql import GraphQLClient
-from tests.test_calendar_import_expand import CALENDAR
+from tests.test_calendar_api import calendar
+from tests.test_calendar_import_expand import CALENDAR, SECONDLY
 
 LIMITS = CalendarImports(
     max_bytes=20_000,
@@ -303,3 +305,20 @@ async def test_an_upload_at_the_import_limit_passes_the_request_body_limit(db, a
     assert accepted["userErrors"] == []
     assert accepted["externalCalendar"]["eventCount"] == 4
     assert [e["code"] for e in refused["userErrors"]] == ["TOO_LARGE"]
+
+
+async def test_an_endless_secondly_rule_shows_its_first_occurrences_in_the_range(db, gql):
+    # given: a rule every second since 2020
+    payload = await add(gql, name="Spam", content=SECONDLY)
+    assert payload["userErrors"] == []
+
+    # when: one day is read on the shared calendar
+    found = await calendar(gql, date(2026, 5, 1), date(2026, 5, 1), zone="UTC", first=2)
+
+    # then: the day's first occurrences, up to the cap, none spent before the range
+    entries = found["entries"]
+    assert entries["totalCount"] == MAX_PER_EVENT
+    assert [e["startsAt"] for e in entries["nodes"]] == [
+        "2026-05-01T00:00:00+00:00",
+        "2026-05-01T00:00:01+00:00",
+    ]

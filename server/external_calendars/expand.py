@@ -1,21 +1,25 @@
 """Expansion of one stored event (its master VEVENT, overrides and time zones) in a range.
 
 `recurring-ical-events` does the iCalendar work (RRULE, RDATE, EXDATE, RECURRENCE-ID,
-TZID). What this module adds is bounds: the range is walked in windows sized so that each
-holds about `limit` occurrences, the walk stops at `limit`, and a rule repeating faster than
-daily starts from its grid step just before the range instead of from a DTSTART years back
-(the underlying rule engine steps through every occurrence from DTSTART).
+TZID). What this module adds is bounds: the range is walked from its start in windows sized so
+that each holds about `limit` occurrences, skipping stretches where no occurrence begins,
+until the end of the range or `limit`, so the occurrences returned are the first ones in
+the range; and a rule repeating faster than daily starts from its grid step just before
+the range instead of from a DTSTART years back (the underlying rule engine steps through
+every occurrence from DTSTART).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import recurring_ical_events
+from dateutil.rrule import rrulestr
 
 FREQ_SECONDS = {
     "SECONDLY": 1,
@@ -28,8 +32,6 @@ FREQ_SECONDS = {
 }
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
 FINEST_BY_PART = (("BYSECOND", 1), ("BYMINUTE", 60), ("BYHOUR", 3600))
-MAX_WINDOWS = 24
-"""Windows walked for one event and one query before giving up on a sparse rule."""
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,10 @@ def expand_event(
         return
     query = recurring_ical_events.of(calendar, skip_bad_series=not strict)
     if prepared.step_seconds is None:
-        windows = [(start_utc, end_utc)]
+        windows: Iterable[tuple[datetime, datetime]] = [(start_utc, end_utc)]
     else:
         width = timedelta(seconds=min(prepared.step_seconds * max(limit, 1), 400 * 365 * 86400))
-        windows = _windows(start_utc, end_utc, width)
+        windows = _windows(start_utc, end_utc, width, Starts.of(calendar))
     seen: set[str] = set()
     count = 0
     for window_start, window_end in windows:
@@ -124,17 +126,119 @@ def expand_event(
                 return
 
 
-def _windows(start: datetime, end: datetime, width: timedelta):
+def _windows(start: datetime, end: datetime, width: timedelta, starts: Starts | None):
+    """Windows one after another from `start` to `end`, each `width` wide (so none holds
+    more than about `limit` occurrences), skipping ahead over stretches where `starts`
+    says no occurrence begins (an occurrence begun earlier overlapped the window before)."""
     current = start
-    for _ in range(MAX_WINDOWS):
-        if current >= end:
-            return
+    while current < end:
         try:
             following = min(current + width, end)
         except OverflowError:
             following = end
         yield current, following
         current = following
+        if starts is not None:
+            upcoming = starts.first_from(current)
+            if upcoming is None:
+                return
+            current = max(current, upcoming)
+
+
+class Starts:
+    """Where an event's occurrences may begin, in order, at most `MARGIN` early: its rule's
+    instants walked lazily (from a DTSTART already moved near the range), its RDATEs, its
+    overrides' starts; shifted by the largest move of a RANGE=THISANDFUTURE override."""
+
+    MARGIN = timedelta(hours=2)
+    """Room for time-zone gaps and folds, where the expansion may move an instant."""
+
+    def __init__(self, rules: Iterator[datetime], fixed: list[datetime], early: timedelta):
+        self.rules = rules
+        self.fixed = sorted(fixed)
+        self.early = early
+        self.next_rule: datetime | None = next(rules, None)
+
+    @classmethod
+    def of(cls, calendar: icalendar.Calendar) -> Starts | None:
+        """None when the rule cannot be walked here (the windows then cover every moment)."""
+        master = _master(calendar)
+        events = list(calendar.walk("VEVENT"))
+        try:
+            dtstart = master.decoded("DTSTART")
+            early = _margin(dtstart)
+            fixed = [_moment(value) for value in _rdates(master)]
+            for event in events:
+                if "RECURRENCE-ID" in event:
+                    fixed.append(_moment(event.decoded("DTSTART")))
+                    if event["RECURRENCE-ID"].params.get("RANGE") == "THISANDFUTURE":
+                        moved = _moment(event.decoded("DTSTART")) - _moment(
+                            event.decoded("RECURRENCE-ID")
+                        )
+                        early = max(early, early + abs(moved))
+            rules = _rule_instants(master, dtstart)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            return None
+        return cls(rules, fixed, early)
+
+    def first_from(self, moment: datetime) -> datetime | None:
+        """The earliest moment at or after `moment` where an occurrence not begun before
+        `moment` may begin; None when none is left."""
+        while self.next_rule is not None and self.next_rule + self.early < moment:
+            self.next_rule = next(self.rules, None)
+        found = [m for m in self.fixed if m + self.early >= moment][:1]
+        if self.next_rule is not None:
+            found.append(self.next_rule)
+        return max(moment, min(found) - self.early) if found else None
+
+
+def _margin(dtstart: date | datetime) -> timedelta:
+    """How early the expansion may place an occurrence before the instant computed here:
+    a day for dates, `Starts.MARGIN` in a zone with gaps and folds, nothing in UTC."""
+    if not isinstance(dtstart, datetime):
+        return timedelta(days=1)
+    if dtstart.tzinfo is None or dtstart.tzinfo == UTC or str(dtstart.tzinfo) == "UTC":
+        return timedelta(0)
+    return Starts.MARGIN
+
+
+def _rule_instants(master: icalendar.Event, dtstart: date | datetime) -> Iterator[datetime]:
+    """The instants of every RRULE of `master` in UTC, merged in order and lazily. Each
+    rule is walked in DTSTART's wall-clock time (as the expansion does); an UNTIL is
+    pushed a day later, so a zone mismatch between it and DTSTART never loses one."""
+    zone = dtstart.tzinfo if isinstance(dtstart, datetime) else None
+    local = _moment(dtstart).replace(tzinfo=None)
+    if zone is not None:
+        local = dtstart.replace(tzinfo=None)
+    rules = master.get("RRULE")
+    walks = []
+    for rule in rules if isinstance(rules, list) else [rules]:
+        walker = rrulestr(rule.to_ical().decode(), dtstart=local, ignoretz=True, cache=False)
+        if getattr(walker, "_until", None) is not None:
+            walker = walker.replace(until=walker._until + timedelta(days=1))
+        walks.append(_aware(instant, zone) for instant in walker)
+    return heapq.merge(*walks)
+
+
+def _aware(local: datetime, zone) -> datetime:
+    return local.replace(tzinfo=zone or UTC).astimezone(UTC)
+
+
+def _moment(value) -> datetime:
+    """A DTSTART, RDATE or RECURRENCE-ID value as an aware UTC moment (dates at midnight)."""
+    if isinstance(value, tuple):
+        value = value[0]
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return _utc(value)
+
+
+def _rdates(master: icalendar.Event) -> list:
+    values = master.get("RDATE")
+    found = []
+    for value in values if isinstance(values, list) else [values] if values is not None else []:
+        found.extend(item.dt for item in getattr(value, "dts", []))
+    return found
 
 
 def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | None:
