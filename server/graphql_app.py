@@ -1,6 +1,6 @@
 """Strawberry's ASGI view with Throughline's per-request context and request limits.
 
-A body over `max_body_bytes` is refused with 413 before the rest of it is read; a batch
+A body over `max_request_bytes` is refused with 413 before the rest of it is read; a batch
 holds at most `max_batch` operations; a request still running after `request_seconds`
 is cut off (a write in progress rolls back with its transaction). Every refused request
 gets a JSON body whose error carries `extensions.code`, as a GraphQL error would.
@@ -112,7 +112,7 @@ class GraphQLApp(GraphQL[Context, None]):
             return
         response: Response
         try:
-            body = await read_body(scope, receive, self.settings.limits.max_body_bytes)
+            body = await read_body(scope, receive, self.settings.max_request_bytes)
             response = await self.run(Request(scope, receive=body))
         except HTTPException as refusal:
             response = refusal_response(refusal)

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.external_calendars.addresses import parse_networks
+
 SUPPORTED_SCHEMES = {
     "sqlite": "sqlite",
     "postgres": "postgres",
@@ -30,6 +32,11 @@ class SettingsError(ValueError):
 
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32
+JSON_ESCAPE_FACTOR = 6
+"""Bytes one byte of text may take inside a JSON string at most (a control character
+becomes `\\u0001`)."""
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+"""Room for the operation and the other fields around an uploaded calendar."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class CalendarImports:
     max_events: int = 5000
     fetch_seconds: float = 10.0
     scheduler: bool = True
+    allow_networks: tuple = ()
+    """Networks imports may reach though not public (`THROUGHLINE_IMPORT_ALLOW_NETWORKS`)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,13 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The request body limit: the general one, raised where needed so that an
+        uploaded calendar at the import limit fits however its text is escaped."""
+        upload = self.calendar_imports.max_bytes * JSON_ESCAPE_FACTOR + UPLOAD_ENVELOPE_BYTES
+        return max(self.limits.max_body_bytes, upload)
 
     @property
     def engine(self) -> str:
@@ -246,7 +262,17 @@ def _calendar_imports(setting) -> CalendarImports:
             "THROUGHLINE_IMPORT_FETCH_SECONDS", setting("import_fetch_seconds", 10)
         ),
         scheduler=_switch("THROUGHLINE_IMPORT_SCHEDULER", setting("import_scheduler", True)),
+        allow_networks=_networks(
+            "THROUGHLINE_IMPORT_ALLOW_NETWORKS", setting("import_allow_networks", "")
+        ),
     )
+
+
+def _networks(name: str, raw: object) -> tuple:
+    try:
+        return parse_networks(str(raw))
+    except ValueError as error:
+        raise SettingsError(f"{name} must list networks such as 10.1.0.0/16: {error}") from None
 
 
 def _fraction(name: str, raw: object, high: Decimal = Decimal(10)) -> Decimal:

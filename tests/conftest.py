@@ -27,6 +27,7 @@ from server.app import create_app
 from server.database import tortoise_config
 from server.settings import Settings, load_settings, normalise_database_url
 from server.tokens import TokenSigner
+from tests.feed_server import feed  # noqa: F401 (a fixture of the import tests)
 from tests.graphql import GraphQLClient
 from tests.pinned_time import pinned_start, suite_started
 

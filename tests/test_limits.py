@@ -458,9 +458,11 @@ def test_token_counting_stops_past_the_limit():
 # --- body size and batches ----------------------------------------------------------------
 
 
-async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
-    # given
-    body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"x" * 10_000_000 + b'"}}'
+async def test_a_body_twice_the_limit_is_refused_with_413_without_being_read(gql, settings):
+    # given: the limit leaves room for an uploaded calendar at the import limit
+    limit = settings.max_request_bytes
+    assert limit == 2_000_000 * 6 + 65_536
+    body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"x" * 2 * limit + b'"}}'
 
     # when
     response, seconds = await timed(
@@ -476,12 +478,12 @@ async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
     assert response.json() == {
         "errors": [
             {
-                "message": "The request body is larger than 1000000 bytes.",
+                "message": f"The request body is larger than {limit} bytes.",
                 "extensions": {
                     "code": "BAD_USER_INPUT",
                     "measure": "bytes",
                     "value": len(body),
-                    "limit": 1_000_000,
+                    "limit": limit,
                 },
             }
         ]
@@ -489,14 +491,15 @@ async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
     assert seconds < QUICKLY
 
 
-async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql):
-    # given: 10 MB in 64 kB chunks, without a Content-Length
+async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql, settings):
+    # given: twice the limit in 64 kB chunks, without a Content-Length
     chunk = b"x" * 65_536
+    needed = settings.max_request_bytes // len(chunk) + 1
     sent = 0
 
     async def chunks() -> AsyncIterator[bytes]:
         nonlocal sent
-        for _ in range(160):
+        for _ in range(2 * needed):
             sent += 1
             yield chunk
 
@@ -507,12 +510,12 @@ async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql):
         headers={"content-type": "application/json", **(await gql.headers())},
     )
 
-    # then: refused after the 16th chunk, the rest never read
+    # then: refused at the first chunk past the limit, the rest never read
     assert response.status_code == 413
     error = response.json()["errors"][0]
     assert error["extensions"]["measure"] == "bytes"
-    assert error["extensions"]["value"] == 16 * 65_536
-    assert sent < 20
+    assert error["extensions"]["value"] == needed * 65_536
+    assert sent < needed + 4
 
 
 async def test_a_batch_runs_up_to_ten_operations(gql):

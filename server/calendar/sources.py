@@ -275,19 +275,19 @@ async def load_entries(
 
 
 async def external_entries(query: CalendarQuery) -> list[Entry]:
-    """Occurrences of imported events around the range (a day wider on each side, so an
-    all-day event is judged by its own dates, not by UTC midnights)."""
+    """Occurrences of imported events in the range. Only the range is asked for: the
+    expansion's caps must be spent inside it. (All-day occurrences are judged by the UTC
+    days the range touches, which hold every local day of it; `matches` trims the rest.)"""
     from server.external_calendars.occurrences import occurrences_between
 
-    slack = timedelta(days=1)
-    found = await occurrences_between(query.start_utc - slack, query.end_utc + slack)
+    found = await occurrences_between(query.start_utc, query.end_utc)
     entries = []
     for occurrence in found:
         start = occurrence.start if occurrence.all_day else _utc(occurrence.start)
         end = occurrence.end if occurrence.all_day else _utc(occurrence.end)
         entries.append(
             Entry(
-                key=f"external-{occurrence.event_id}-{start.isoformat()}",
+                key=occurrence.key,
                 kind=EntryKind.EXTERNAL,
                 title=occurrence.summary,
                 description=occurrence.description,

@@ -63,6 +63,7 @@ def parse_calendar(data: bytes, *, max_bytes: int, max_events: int) -> ParsedCal
         ) from None
     if calendar.name != "VCALENDAR":
         raise ImportFailure("NOT_ICALENDAR", "The document does not hold a VCALENDAR.")
+    _refuse_broken_lines(calendar)
     try:
         calendar = x_wr_timezone.to_standard(calendar)
     except Exception as error:  # the library raises several kinds on odd input
@@ -100,6 +101,16 @@ def _text(data: bytes) -> str:
             f"it looks like {looks}).",
         )
     return text
+
+
+def _refuse_broken_lines(calendar: icalendar.Calendar) -> None:
+    """A line that is not `NAME:value` (the parser skips it inside a component and notes
+    it as an error without a property name) makes the document unreadable as a whole."""
+    for component in calendar.walk():
+        for name, problem in getattr(component, "errors", []):
+            if name is None:
+                message = f"The document has a line that is not iCalendar: {problem[:200]}"
+                raise ImportFailure("NOT_ICALENDAR", message)
 
 
 def _short(error: BaseException) -> str:
