@@ -11,12 +11,12 @@ import asyncio
 import dataclasses
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from ipaddress import ip_address, ip_network
 
 import pytest
 
-from server import models
+from server import clock, models
 from server.external_calendars.addresses import permitted
 from server.external_calendars.errors import ImportFailure
 from server.external_calendars.fetch import fetch_calendar
@@ -143,7 +143,7 @@ async def test_the_scheduler_refreshes_only_from_allowed_networks(db, gql, feed)
     # given: a feed imported while its network was open, then closed
     await add(gql, url=feed.url("/holidays.ics"))
     row = await models.ExternalCalendar.get()
-    row.next_refresh_at = datetime.now(UTC) - timedelta(minutes=1)
+    row.next_refresh_at = clock.now() - timedelta(minutes=1)
     await row.save()
     hits = dict(feed.hits)
 
