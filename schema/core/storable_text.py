@@ -80,8 +80,15 @@ def step(node: Node) -> str | None:
     return None
 
 
+# Parts of a node that hold names and types, never a value.
+NO_VALUES = frozenset({"loc", "name", "alias", "type", "type_condition", "variable"})
+
+
 def literal_strings(document: DocumentNode) -> Iterator[tuple[str, str]]:
     """(path, string) of every string literal in the document, in order."""
+    source = document.loc.source.body if document.loc is not None else None
+    if source is not None and '"' not in source:
+        return  # every string literal starts with a quote: nothing to walk
     stack: list[tuple[str, Node]] = [("", node) for node in reversed(document.definitions)]
     while stack:
         path, node = stack.pop()
@@ -92,6 +99,8 @@ def literal_strings(document: DocumentNode) -> Iterator[tuple[str, str]]:
         here = f"{path}.{name}" if path and name else name or path
         children: list[tuple[str, Node]] = []
         for key in node.keys:
+            if key in NO_VALUES:
+                continue
             child = getattr(node, key, None)
             if isinstance(child, Node):
                 children.append((here, child))
