@@ -20,6 +20,7 @@ from schema.core.errors import ErrorCodes
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.sign_in import SignInRequired
+from schema.core.storable_text import StorableText
 from schema.core.supported_dates import hold_dates_to_supported_range
 from schema.external_calendars.mutations import ExternalCalendarMutations
 from schema.external_calendars.queries import ExternalCalendarQueries
@@ -128,7 +129,7 @@ def configured_schema(
     limits: Limits, *, introspection: bool, field_suggestions: bool
 ) -> strawberry.Schema:
     """Built once per configuration: every app (and test) with the same settings shares it."""
-    extensions: list = [SignInRequired, query_limits(limits), ErrorCodes]
+    extensions: list = [SignInRequired, StorableText, query_limits(limits), ErrorCodes]
     if not introspection:
         extensions.append(DisableIntrospection)
     return ThroughlineSchema(

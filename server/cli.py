@@ -304,10 +304,12 @@ MAX_HOURS = Decimal(168)
 
 def _account_fields(args: argparse.Namespace) -> tuple[str, str, Decimal]:
     """The email, name and capacity given, checked before the database is opened."""
+    from server.writes.checks import is_single_line
+
     email, name = args.email.strip(), args.name.strip()
-    if len(email) > 254 or not EMAIL.fullmatch(email):
+    if len(email) > 254 or not EMAIL.fullmatch(email) or not is_single_line(email):
         raise CommandError(f"{args.email!r} is not an email address")
-    if not 0 < len(name) <= 120 or any(ord(ch) < 32 for ch in name):
+    if not 0 < len(name) <= 120 or not is_single_line(name):
         raise CommandError("the name must have 1 to 120 characters and no control characters")
     try:
         hours = Decimal(args.capacity.strip())

@@ -1,7 +1,9 @@
 """Strawberry's ASGI view with Throughline's per-request context and request limits.
 
-A body over `max_request_bytes` is refused with 413 before the rest of it is read; a batch
-holds at most `max_batch` operations; a request still running after `request_seconds`
+A body over `max_request_bytes` is refused with 413 before the rest of it is read; JSON
+that cannot be read safely (`server.json_body`: not UTF-8, not standard JSON, nested
+too deep), in a body or in GET's `variables`, with 400; a batch holds at most
+`max_batch` operations; a request still running after `request_seconds`
 is cut off (a write in progress rolls back with its transaction). Every refused request
 gets a JSON body whose error carries `extensions.code`, as a GraphQL error would.
 """
@@ -26,6 +28,7 @@ from strawberry.types import ExecutionResult
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
+from server.json_body import UnreadableJSON, read_json
 from server.settings import Settings
 from server.tokens import TokenSigner
 
@@ -123,6 +126,20 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request, response=response, settings=self.settings, signer=self.signer
         )
 
+    def decode_json(self, data: str | bytes) -> object:
+        return readable_json(data, "The request body")
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """GET's parameters, with `variables` and `extensions` read as JSON objects."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                value = readable_json(parsed[name], f"The `{name}` parameter")
+                if not isinstance(value, dict):
+                    raise HTTPException(400, f"The `{name}` parameter must be a JSON object.")
+                parsed[name] = value
+        return parsed
+
     def parse_json(self, data: str | bytes) -> Any:
         """Refuse JSON that is not an operation object or a bounded list of them (a bare
         string or number would otherwise fail deep inside the view with a 500)."""
@@ -141,9 +158,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 value=len(parsed),
                 limit=limit,
             )
-        if isinstance(parsed, list):
-            for item in parsed:
-                check_batched_operation(item)
+        for item in items:
+            check_operation(item)
         return parsed
 
     async def execute_operation(
@@ -190,10 +206,20 @@ def mark_unavailable(result: Any, sub_response: Response) -> None:
                 return
 
 
-def check_batched_operation(item: dict[str, Any]) -> None:
-    """The checks Strawberry makes of a single operation, for each one of a batch."""
+def readable_json(data: str | bytes, what: str) -> Any:
+    try:
+        return read_json(data, what)
+    except UnreadableJSON as unreadable:
+        raise RequestRefused(400, str(unreadable), **unreadable.details) from None
+
+
+def check_operation(item: dict[str, Any]) -> None:
+    """The checks Strawberry makes of a single operation, for each one of a batch, and
+    of `operationName` for every operation."""
     if not isinstance(item.get("query"), str | None):
-        raise HTTPException(400, "Each operation's `query` must be a string.")
+        raise HTTPException(400, "An operation's `query` must be a string.")
+    if not isinstance(item.get("operationName"), str | None):
+        raise HTTPException(400, "An operation's `operationName` must be a string or null.")
     for name in ("variables", "extensions"):
         if not isinstance(item.get(name), dict | None):
-            raise HTTPException(400, f"Each operation's `{name}` must be an object or null.")
+            raise HTTPException(400, f"An operation's `{name}` must be an object or null.")

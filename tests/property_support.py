@@ -503,3 +503,85 @@ async def write_fingerprint(own_account: int) -> dict[str, tuple[str, ...]]:
         )
         fingerprint[table] = tuple(str(value) for value in rows[0].values())
     return fingerprint
+
+
+# --- text at the edges -------------------------------------------------------------------
+# Kept apart from the literal strategies above: strings travel here as variables, the
+# way clients send text, so that lone surrogates (which no GraphQL literal may hold) and
+# megabyte values reach the server too.
+
+EDGE_TEXTS = (
+    "a\x00b",
+    "\x00",
+    "DEL\x7f",
+    "Line one\nline two",
+    "Carriage\rreturn",
+    "CR LF\r\n",
+    "Tab\there",
+    "\x1b[31mred\x1b[0m",
+    "Next\x85line",
+    "Line\u2028separator",
+    "Para\u2029graph",
+    "Bell\x07",
+    "Lone \ud800 high",
+    "Lone \udfff low",
+    "\udc00",
+    "Zürich 🚀",
+    "x" * 200,
+    "x" * 201,
+    "y" * 10_001,
+    "é" * 400_000,
+    "z" * 1_000_000,
+)
+
+
+def edge_strings() -> st.SearchStrategy[str]:
+    """Strings at the edges: NUL, DEL, every kind of line break, other C0 and C1
+    controls, lone surrogates, lengths at the limits and around a megabyte."""
+    controls = st.characters(min_codepoint=0, max_codepoint=0x9F, categories=("Cc",))
+    surrogates = st.characters(categories=("Cs",))
+    return st.one_of(
+        st.sampled_from(EDGE_TEXTS),
+        st.text(controls | st.sampled_from("ab \u2028"), min_size=1, max_size=8),
+        st.text(surrogates | st.sampled_from("ab"), min_size=1, max_size=8),
+    )
+
+
+def hoist_strings(
+    document: str, schema: graphql.GraphQLSchema, values: Sequence[str]
+) -> tuple[str, dict[str, str]]:
+    """`document` with each String literal it passes to an argument or input field
+    replaced by a variable holding the next of `values` (cycled), and those variables."""
+    type_info = graphql.TypeInfo(schema)
+    definitions: list[graphql.VariableDefinitionNode] = []
+    variables: dict[str, str] = {}
+
+    class Hoist(graphql.Visitor):
+        def enter_string_value(self, node: graphql.StringValueNode, *_) -> object:
+            expected = type_info.get_input_type()
+            if expected is None or graphql.get_named_type(expected).name != "String":
+                return None
+            name = f"text{len(variables)}"
+            variables[name] = values[len(variables) % len(values)]
+            definitions.append(
+                graphql.VariableDefinitionNode(
+                    variable=graphql.VariableNode(name=graphql.NameNode(value=name)),
+                    type=graphql.parse_type(str(expected)),
+                )
+            )
+            return graphql.VariableNode(name=graphql.NameNode(value=name))
+
+    visited = graphql.visit(graphql.parse(document), graphql.TypeInfoVisitor(type_info, Hoist()))
+    operations = [
+        graphql.OperationDefinitionNode(
+            operation=definition.operation,
+            name=definition.name,
+            variable_definitions=(*(definition.variable_definitions or ()), *definitions),
+            directives=definition.directives,
+            selection_set=definition.selection_set,
+        )
+        if isinstance(definition, graphql.OperationDefinitionNode)
+        else definition
+        for definition in visited.definitions
+    ]
+    return graphql.print_ast(graphql.DocumentNode(definitions=tuple(operations))), variables

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
 from collections import deque
 from dataclasses import dataclass, field
@@ -44,7 +45,9 @@ from tests.property_support import (
     dated_throughout,
     edge_dates,
     edge_datetimes,
+    edge_strings,
     error_codes,
+    hoist_strings,
     problems_with,
     scalar_literals,
     seeded_ids,
@@ -211,6 +214,64 @@ async def test_viewer_reads_and_changes_nothing(
         assert await write_fingerprint(organisation.viewer.pk) == before, (
             f"a viewer changed data with\n{document}"
         )
+
+
+# --- text at the edges: the same operations, their String arguments sent as variables
+# holding NUL, DEL, line breaks, other controls, lone surrogates and megabyte values.
+
+
+async def exchange_with_texts(
+    client: GraphQLClient,
+    organisation: Organisation,
+    data: st.DataObject,
+    document: str,
+    caplog: pytest.LogCaptureFixture,
+) -> httpx.Response:
+    """Send `document` with its String literals hoisted into variables holding edge
+    strings (as ASCII JSON, so lone surrogates travel as escapes); check the answer."""
+    values = data.draw(st.lists(edge_strings(), min_size=1, max_size=4), label="texts")
+    document, variables = hoist_strings(document, GRAPHQL_SCHEMA, values)
+    caplog.clear()
+    headers = await client.headers() | {"content-type": "application/json"}
+    body = json.dumps({"query": document, "variables": variables})
+    response = await client.http.post("/graphql", content=body, headers=headers)
+    problems = problems_with(response)
+    before = "\n--- \n".join(organisation.recent)
+    organisation.recent.append(document)
+    shown = {name: value[:80] for name, value in variables.items()}
+    assert not problems, (
+        f"{problems}\n--- operation\n{document}\n--- variables (cut)\n{shown!r}\n"
+        f"--- answer {response.status_code}\n{response.text[:4000]}\n"
+        f"--- server log\n{caplog.text[-4000:]}\n"
+        f"--- operations sent before it, oldest first\n{before}"
+    )
+    for code in error_codes(response) or ["none"]:
+        event(f"error code: {code}")
+    return response
+
+
+@bounded(examples=150)
+@given(data=st.data())
+async def test_admin_mutations_with_edge_strings_never_fail_inside(
+    organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given
+    admin = gql.as_user(organisation.admin)
+    document = organisation.draw(data, organisation.mutations, "mutation")
+    # when / then
+    await exchange_with_texts(admin, organisation, data, document, caplog)
+
+
+@bounded(examples=80)
+@given(data=st.data())
+async def test_admin_queries_with_edge_strings_never_fail_inside(
+    organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given
+    admin = gql.as_user(organisation.admin)
+    document = organisation.draw(data, organisation.queries, "query")
+    # when / then
+    await exchange_with_texts(admin, organisation, data, document, caplog)
 
 
 # Two regressions this suite once found: a request whose lookup was refused while other
