@@ -188,6 +188,7 @@ async def test_an_endless_secondly_rule_is_imported_but_bounded_on_read(db):
     [
         ("<!DOCTYPE html><html><body>Calendar</body></html>", "NOT_ICALENDAR"),
         ("\x00\x01\x02PK binary", "NOT_ICALENDAR"),
+        (CALENDAR.replace("SUMMARY:Trade", "SUMMARY:" + "x" * 70_000 + "\x00"), "NOT_ICALENDAR"),
         ("BEGIN:VCALENDAR\r\nthis is : : not\r\n", "NOT_ICALENDAR"),
         (CALENDAR.replace("DTSTART;VALUE=DATE:20261226\r\n", ""), "MISSING_START"),
         (CALENDAR.replace("20261225", "2026-13-45"), "BAD_DATE"),

@@ -86,7 +86,7 @@ def parse_calendar(data: bytes, *, max_bytes: int, max_events: int) -> ParsedCal
 
 
 def _text(data: bytes) -> str:
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # binary data; and no database stores a NUL in text
         raise ImportFailure("NOT_ICALENDAR", "The document is binary data, not iCalendar text.")
     try:
         text = data.decode("utf-8-sig")
