@@ -123,7 +123,9 @@ def configured_schema(
     limits: Limits, *, introspection: bool, field_suggestions: bool
 ) -> strawberry.Schema:
     """Built once per configuration: every app (and test) with the same settings shares it."""
-    extensions: list = [SignInRequired, query_limits(limits), ErrorCodes]
+    # The limits measure first; sign-in then refuses, before validation, what a
+    # signed-out caller may not run.
+    extensions: list = [query_limits(limits), SignInRequired, ErrorCodes]
     if not introspection:
         extensions.append(DisableIntrospection)
     return ThroughlineSchema(
