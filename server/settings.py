@@ -43,6 +43,7 @@ class Limits:
     max_body_bytes: int = 1_000_000
     max_batch: int = 10
     request_seconds: float = 30.0
+    max_in_flight: int = 4
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def _limits(setting) -> Limits:
         ),
         max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
         request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
+        max_in_flight=_whole("THROUGHLINE_MAX_IN_FLIGHT", setting("max_in_flight", 4), 1, 10_000),
     )
 
 
