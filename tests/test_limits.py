@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -26,6 +27,7 @@ from schema.core.limits import count_tokens, measure_operation
 from schema.goals.loaders import GoalByIdLoader
 from server import models
 from server.app import create_app
+from server.rollups import engine
 from server.settings import Settings, load_settings
 from server.statements import count_statements
 from server.tokens import TokenSigner
@@ -823,3 +825,71 @@ async def test_a_write_cut_off_by_the_time_limit_is_rolled_back(client_with, mon
     assert await client.data(TEAM_COUNT) == {"teams": {"totalCount": 0}}
     assert await models.Team.filter(name="Stalled").count() == 0
     assert await models.HistoryEntry.all().count() == history_before
+
+
+# --- heavy computations and the event loop ------------------------------------------------
+
+RISK_COUNT = "{ risks(first: 1) { totalCount } }"
+
+
+class HeavyRisks:
+    """A risk rule that records when it starts and ends, and in between waits until the
+    test releases it. Ten seconds end the wait in any case: only a computation holding
+    the event loop, which the test could not release, ever reaches them."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.events: list[str] = []
+        self.started = asyncio.Event()
+        self.released = threading.Event()
+        self.finished = threading.Event()
+
+    def rule(self, rollups: Any) -> list:
+        self.events.append("heavy started")
+        self.loop.call_soon_threadsafe(self.started.set)
+        self.released.wait(timeout=10)
+        self.events.append("heavy finished")
+        self.finished.set()
+        return []
+
+
+@pytest.fixture
+async def heavy_risks(monkeypatch) -> AsyncIterator[HeavyRisks]:
+    heavy = HeavyRisks(asyncio.get_running_loop())
+    monkeypatch.setattr(engine, "RULES", (*engine.RULES, heavy.rule))
+    yield heavy
+    heavy.released.set()
+    heavy.finished.wait(timeout=10)
+
+
+async def test_other_requests_are_answered_while_risks_are_computed(gql, heavy_risks):
+    # given: a request computing the organisation's risks
+    await gql.signed_in_user()
+    computing = asyncio.create_task(gql.raw(RISK_COUNT))
+    await heavy_risks.started.wait()
+
+    # when
+    health = await gql.http.get("/healthz")
+    light = await gql.data("{ me { name } }")
+    heavy_risks.events.append("light answered")
+    heavy_risks.released.set()
+    heavy = await computing
+
+    # then: answered before the computation ended
+    assert heavy_risks.events == ["heavy started", "light answered", "heavy finished"]
+    assert health.json()["status"] == "ok"
+    assert light == {"me": {"name": "Test Admin"}}
+    assert heavy["data"] == {"risks": {"totalCount": 0}}
+
+
+async def test_the_time_limit_stops_a_request_while_risks_are_computed(client_with, heavy_risks):
+    # given
+    client = await client_with(request_seconds=0.3)
+
+    # when
+    body = await client.raw(RISK_COUNT)
+    heavy_risks.events.append("answered")
+
+    # then: refused while the computation still ran
+    assert refusal(body)["measure"] == "seconds"
+    assert heavy_risks.events == ["heavy started", "answered"]
