@@ -132,3 +132,14 @@ async def test_a_batch_of_flat_trees_stops_at_the_request_budget(gql):
     # then: eight fit in 50 000
     assert [result["extensions"]["cost"]["nodes"] for result in results[:8]] == [8000] + [6000] * 7
     assert [refusal(result)["value"] for result in results[8:]] == [56_000, 56_000]
+
+
+def test_the_figures_of_the_readme_example():
+    # given
+    query = "{ goals(first: 10) { nodes { progress risks(first: 5) { totalCount } } } }"
+    spreads = "{ a: me { ...F } b: me { ...F } } fragment F on User { id name email }"
+
+    # then: 10 goals and 50 risks, and both organisation-wide computations once
+    assert cost(query) == (60, {cost_map.ROLLUPS, cost_map.RISKS})
+    assert cost_map.ORGANISATION_WEIGHTS == {cost_map.ROLLUPS: 2000, cost_map.RISKS: 5000}
+    assert measure_operation(schema._schema, parse(spreads)).selections == 11

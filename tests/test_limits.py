@@ -28,7 +28,7 @@ from schema.goals.loaders import GoalByIdLoader
 from server import models
 from server.app import create_app
 from server.rollups import engine
-from server.settings import Settings, load_settings
+from server.settings import Limits, Settings, SettingsError, load_settings
 from server.statements import count_statements
 from server.tokens import TokenSigner
 from server.writes import unit
@@ -406,6 +406,20 @@ async def test_a_limit_set_in_the_settings_applies(client_with):
         "limit": 100,
     }
     assert fits["extensions"] == {"cost": {"nodes": 50, "limit": 100}}
+
+
+def test_the_selection_and_in_flight_limits_are_read_from_the_environment():
+    # when
+    limits = load_settings(
+        env={"THROUGHLINE_MAX_SELECTIONS": "20", "THROUGHLINE_MAX_IN_FLIGHT": "2"}
+    ).limits
+
+    # then
+    assert (limits.max_selections, limits.max_in_flight) == (20, 2)
+    assert (load_settings(env={}).limits.max_selections, Limits().max_in_flight) == (500, 4)
+    for name in ("THROUGHLINE_MAX_SELECTIONS", "THROUGHLINE_MAX_IN_FLIGHT"):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(env={name: "0"})
 
 
 def test_exact_figures_of_operations():
