@@ -536,7 +536,7 @@ async def test_repeated_fields_over_the_selection_limit_are_refused_before_valid
         "limit": 500,
     }
     assert body["errors"][0]["message"] == (
-        "The query select 502 fields (counting each spread of a fragment); the limit is 500."
+        "The query selects 502 fields (counting each spread of a fragment); the limit is 500."
     )
     assert validations == []
 
@@ -632,6 +632,7 @@ async def test_the_operations_of_a_batch_share_one_selection_budget(gql, validat
         "limit": 500,
     }
     assert len(validations) == 1
+    assert second["errors"][0]["message"].startswith("The batch's operations select 600 fields")
 
 
 async def test_the_operations_of_a_batch_share_one_cost_budget(gql):

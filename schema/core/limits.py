@@ -317,11 +317,12 @@ def excess(measure: Measure, limits: Limits, budget: RequestBudget) -> GraphQLEr
     subject = "The batch's operations" if budget.batched else "The query"
     selections = budget.selections + measure.selections
     if selections > limits.max_selections:
+        verb = "select" if budget.batched else "selects"
         return too_complex(
             "selections",
             selections,
             limits.max_selections,
-            f"{subject} select {selections} fields (counting each spread of a fragment); "
+            f"{subject} {verb} {selections} fields (counting each spread of a fragment); "
             f"the limit is {limits.max_selections}.",
         )
     cost = budget.cost + request_cost(measure, budget)
