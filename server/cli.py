@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 from tortoise.exceptions import BaseORMException
 
+from server import clock
 from server.enums import Role
 from server.settings import Settings, SettingsError, configure_logging, load_settings
 
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(
+    settings = load_settings(
         overrides={
             "database_url": getattr(args, "database_url", None),
             "data_dir": getattr(args, "data_dir", None),
@@ -193,6 +194,9 @@ def _settings(args: argparse.Namespace) -> Settings:
             "workers": getattr(args, "workers", None),
         }
     )
+    if settings.clock_start is not None:  # the demo's dates are seen from its day
+        clock.start_at(settings.clock_start.instant, settings.clock_start.real)
+    return settings
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -94,6 +95,7 @@ class Settings:
     pool_size: int = 10
     statement_timeout_seconds: float = 30.0
     busy_timeout_seconds: float = 5.0
+    clock_start: ClockStart | None = None
 
     @property
     def production(self) -> bool:
@@ -176,6 +178,41 @@ def _public_url(raw: str) -> str:
             f"https://plans.example.com, got {raw!r}"
         )
     return url
+
+
+@dataclass(frozen=True)
+class ClockStart:
+    """THROUGHLINE_CLOCK: the server's clock shows `instant` at the real moment `real`
+    (None: when the server starts) and runs on from there."""
+
+    instant: datetime
+    real: datetime | None = None
+
+
+def _clock_start(raw: object, environment: str) -> ClockStart | None:
+    """THROUGHLINE_CLOCK, for demos and tests only (a production server always runs on
+    real time): an ISO 8601 date (midnight UTC) or date and time with an offset, where
+    the clock starts; `@<UNIX seconds>` after it names the real moment at which the
+    clock shows that instant, so several processes started one after another agree."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    if environment == "production":
+        raise SettingsError("THROUGHLINE_CLOCK is for development; production runs on real time")
+    text, _, since = str(raw).strip().partition("@")
+    problem = (
+        "THROUGHLINE_CLOCK must be a date such as 2027-02-28, or a date and time with an "
+        f"offset such as 2027-02-28T09:00:00Z, optionally followed by @<UNIX seconds>; got {raw!r}"
+    )
+    try:
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        real = datetime.fromtimestamp(float(since), UTC) if since else None
+    except (ValueError, OverflowError, OSError):
+        raise SettingsError(problem) from None
+    if instant.tzinfo is None:
+        if "T" in text:
+            raise SettingsError(problem)
+        instant = instant.replace(tzinfo=UTC)
+    return ClockStart(instant, real)
 
 
 def _environment(raw: str) -> str:
@@ -343,6 +380,7 @@ def load_settings(
         busy_timeout_seconds=_seconds(
             "THROUGHLINE_SQLITE_BUSY_TIMEOUT", setting("sqlite_busy_timeout", 5)
         ),
+        clock_start=_clock_start(setting("clock", None), environment),
     )
 
 

@@ -19,6 +19,8 @@ from server.tokens import digest
 from tests import factories
 from tests.graphql import GraphQLClient
 
+pytestmark = pytest.mark.date_sensitive
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 LOGIN_REFUSED = "Incorrect email or password."

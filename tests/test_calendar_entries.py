@@ -14,6 +14,8 @@ from server.calendar.zones import zone_named
 from server.enums import MilestoneKind
 from tests import factories as make
 
+pytestmark = pytest.mark.date_sensitive
+
 
 async def test_entries_carry_what_a_feed_needs(db):
     # given: a timed milestone on a key result, later edited once; an imported event

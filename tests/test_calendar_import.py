@@ -8,17 +8,19 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from server import models
+from server import clock, models
 from server.enums import Role
 from server.external_calendars.refresh import RefreshScheduler, refresh_due
 from server.settings import CalendarImports, SettingsError, load_settings
 from tests import factories
 from tests.test_calendar_import_expand import CALENDAR, SECONDLY
+
+pytestmark = pytest.mark.date_sensitive
 
 LIMITS = CalendarImports(max_bytes=20_000, max_events=50, fetch_seconds=0.5, scheduler=False)
 
@@ -240,14 +242,14 @@ async def test_a_failed_refresh_keeps_the_old_events(db, gql, feed):
 async def test_the_scheduler_claims_a_due_calendar_once(db, gql, feed):
     await add(gql, url=feed.url("/holidays.ics"))
     row = await models.ExternalCalendar.get()
-    row.next_refresh_at = datetime.now(UTC) - timedelta(minutes=1)
+    row.next_refresh_at = clock.now() - timedelta(minutes=1)
     await row.save()
     hits = feed.hits["/holidays.ics"]
     first, second = await asyncio.gather(refresh_due(LIMITS), refresh_due(LIMITS))
     assert sorted(first + second) == [row.pk]
     assert feed.hits["/holidays.ics"] == hits + 1
     await row.refresh_from_db()
-    assert row.next_refresh_at > datetime.now(UTC) + timedelta(minutes=300)
+    assert row.next_refresh_at > clock.now() + timedelta(minutes=300)
     assert await refresh_due(LIMITS) == []
 
 
@@ -296,7 +298,7 @@ async def test_only_administrators_change_imported_calendars(db, gql, role):
 async def test_the_background_task_refreshes_due_feeds_until_stopped(db, gql, feed):
     await add(gql, url=feed.url("/holidays.ics"))
     row = await models.ExternalCalendar.get()
-    row.next_refresh_at = datetime.now(UTC) - timedelta(minutes=1)
+    row.next_refresh_at = clock.now() - timedelta(minutes=1)
     await row.save()
     hits = feed.hits["/holidays.ics"]
     scheduler = RefreshScheduler(LIMITS, poll_seconds=0.05)

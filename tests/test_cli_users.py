@@ -18,6 +18,8 @@ from server.enums import HistoryAction, Role
 from server.tokens import digest, new_refresh_token
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long enough password"
 

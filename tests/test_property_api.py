@@ -18,7 +18,7 @@ import dataclasses
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import graphql
 import httpx
@@ -41,10 +41,16 @@ from tests.graphql import GraphQLClient
 from tests.property_support import (
     CONFLICT,
     aim,
+    dated_throughout,
+    edge_dates,
+    edge_datetimes,
     error_codes,
     problems_with,
     scalar_literals,
     seeded_ids,
+    unsupported_dates,
+    unsupported_datetimes,
+    with_date_literals,
     write_fingerprint,
 )
 
@@ -251,3 +257,82 @@ async def test_concurrent_requests_all_answer(gql: GraphQLClient):
     answers = await asyncio.gather(*(admin.raw(GOALS_WITH_KEY_RESULTS) for _ in range(4)))
     # then
     assert [answer.get("errors") for answer in answers] == [None] * 4, answers
+
+
+# Dates and times at the edges of the supported range (server/dates.py): generated
+# arguments of type Date and DateTime are drawn from the range's first and last days,
+# days outside it, times with extreme offsets and malformed text, against an
+# organisation that also holds rows dated at year 1 and year 9999, inserted directly.
+
+FIRST_DAY, LAST_DAY = date(1, 1, 1), date(9999, 12, 31)
+
+
+async def add_rows_at_the_database_edges() -> None:
+    """Rows an older version or another tool may have written, outside the range."""
+    team = await models.Team.filter(archived_at=None).order_by("id").first()
+    goal = await factories.goal(team, period_start=FIRST_DAY, period_end=LAST_DAY)
+    key_result = await factories.key_result(goal, due_date=LAST_DAY)
+    await factories.check_in(key_result, "1", checked_in_at=datetime(1, 1, 1, tzinfo=UTC))
+    campaign = await factories.campaign(team, start_date=FIRST_DAY, end_date=LAST_DAY)
+    await factories.align(campaign, key_result)
+    await factories.spend(campaign, "1", date=LAST_DAY)
+    await factories.task(campaign=campaign, start_date=FIRST_DAY, due_date=LAST_DAY)
+    await factories.milestone(
+        team,
+        start_date=LAST_DAY,
+        starts_at=datetime(9999, 12, 31, 22, tzinfo=UTC),
+        ends_at=datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    )
+    await factories.milestone(team, start_date=FIRST_DAY, end_date=LAST_DAY)
+
+
+def at_the_edges(organisation: Organisation, dates_, datetimes_) -> Organisation:
+    """The organisation with Date and DateTime arguments drawn from the given strategies."""
+    literals = with_date_literals(
+        scalar_literals(GRAPHQL_SCHEMA, organisation.ids, ()), dates_, datetimes_
+    )
+    return dataclasses.replace(
+        organisation,
+        queries=queries(SDL, custom_scalars=literals),
+        mutations=mutations(SDL, custom_scalars=literals),
+        operations=from_schema(SDL, custom_scalars=literals),
+    )
+
+
+@pytest.fixture
+async def edge_organisation(organisation: Organisation) -> Organisation:
+    await add_rows_at_the_database_edges()
+    return at_the_edges(organisation, edge_dates(), edge_datetimes())
+
+
+@bounded(examples=150)
+@given(data=st.data())
+async def test_date_edges_in_reads_never_fail_inside(
+    edge_organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given
+    admin = gql.as_user(edge_organisation.admin)
+    document = edge_organisation.draw(data, edge_organisation.queries, "query")
+    # when / then
+    await exchange(admin, edge_organisation, document, caplog)
+
+
+@bounded(examples=200)
+@given(data=st.data())
+async def test_unsupported_dates_in_mutations_write_nothing(
+    organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given Date and DateTime arguments that are all outside the range or malformed
+    refused = at_the_edges(organisation, unsupported_dates(), unsupported_datetimes())
+    admin = gql.as_user(refused.admin)
+    document = refused.draw(data, refused.mutations, "mutation")
+    dated = dated_throughout(document, GRAPHQL_SCHEMA)
+    event(f"every field sent a date: {dated}")
+    before = await write_fingerprint(refused.admin.pk) if dated else None
+    # when
+    await exchange(admin, refused, document, caplog)
+    # then
+    if dated:
+        assert await write_fingerprint(refused.admin.pk) == before, (
+            f"an unsupported date was written by\n{document}"
+        )

@@ -168,9 +168,12 @@ class Entry:
             last -= timedelta(days=1)
         return max(last, self.first_day(zone))
 
-    def days(self, zone: ZoneInfo) -> list[date]:
-        """Every calendar date, in `zone`, the entry touches."""
+    def days(self, zone: ZoneInfo, within: DateSpan | None = None) -> list[date]:
+        """Every calendar date, in `zone`, the entry touches (only those of `within`
+        when given: an entry may span centuries)."""
         first, last = self.first_day(zone), self.last_day(zone)
+        if within is not None:
+            first, last = max(first, within.start), min(last, within.end)
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
     def overlaps(self, query: CalendarQuery) -> bool:

@@ -17,6 +17,7 @@ import icalendar
 import x_wr_timezone
 from dateutil.rrule import rrulestr
 
+from server.dates import DATES_TEXT, date_supported
 from server.external_calendars.errors import ImportFailure
 from server.external_calendars.expand import expand_event, prepare
 
@@ -149,7 +150,7 @@ def _event(uid: str, group: list[icalendar.Event], zones: dict) -> ParsedEvent:
     for component in kept:
         component.subcomponents = []  # alarms are the publisher's, not ours
     source = _source(kept, zones)
-    first, last = _bounds(master, overrides if masters else overrides[1:])
+    first, last = _supported_bounds(master, overrides if masters else overrides[1:])
     _check_rule(master, source, first)
     start = master.decoded("DTSTART")
     return ParsedEvent(
@@ -229,6 +230,24 @@ def _bounds(master: icalendar.Event, overrides: list[icalendar.Event]) -> tuple[
         firsts.append(_day(override.decoded("DTSTART")))
         lasts.append(_day(override.decoded("DTSTART") + _length(override)))
     return min(firsts) - SLACK, None if endless else max(lasts) + SLACK
+
+
+def _supported_bounds(
+    master: icalendar.Event, overrides: list[icalendar.Event]
+) -> tuple[date, date | None]:
+    """The event's bounds, refusing an event dated outside the supported range: stored,
+    it could never be shown, and the day arithmetic of its bounds would overflow."""
+    try:
+        first, last = _bounds(master, overrides)
+    except OverflowError:
+        first, last = date.min, None
+    if not date_supported(first + SLACK if first > date.min else first) or (
+        last is not None and not date_supported(last - SLACK)
+    ):
+        raise ImportFailure(
+            "BAD_DATE", f"The {_label(master)} falls outside the supported dates ({DATES_TEXT})."
+        )
+    return first, last
 
 
 def _dates(component: icalendar.Event, name: str) -> list:
