@@ -129,7 +129,9 @@ def configured_schema(
     limits: Limits, *, introspection: bool, field_suggestions: bool
 ) -> strawberry.Schema:
     """Built once per configuration: every app (and test) with the same settings shares it."""
-    extensions: list = [SignInRequired, StorableText, query_limits(limits), ErrorCodes]
+    # The limits measure first; sign-in then refuses, before validation, what a
+    # signed-out caller may not run; then no string holding NUL goes any further.
+    extensions: list = [query_limits(limits), SignInRequired, StorableText, ErrorCodes]
     if not introspection:
         extensions.append(DisableIntrospection)
     return ThroughlineSchema(

@@ -46,10 +46,12 @@ class Limits:
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 3000
+    max_selections: int = 500
     max_cost: int = 50_000
     max_body_bytes: int = 1_000_000
     max_batch: int = 10
     request_seconds: float = 30.0
+    max_in_flight: int = 4
 
 
 @dataclass(frozen=True)
@@ -241,12 +243,16 @@ def _limits(setting) -> Limits:
         max_depth=_whole("THROUGHLINE_MAX_DEPTH", setting("max_depth", 15), 2, 1000),
         max_aliases=_whole("THROUGHLINE_MAX_ALIASES", setting("max_aliases", 30), 0, 100_000),
         max_tokens=_whole("THROUGHLINE_MAX_TOKENS", setting("max_tokens", 3000), 10, 10_000_000),
+        max_selections=_whole(
+            "THROUGHLINE_MAX_SELECTIONS", setting("max_selections", 500), 1, 10_000_000
+        ),
         max_cost=_whole("THROUGHLINE_MAX_COST", setting("max_cost", 50_000), 1, 10**15),
         max_body_bytes=_whole(
             "THROUGHLINE_MAX_BODY_BYTES", setting("max_body_bytes", 1_000_000), 1000, 10**9
         ),
         max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
         request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
+        max_in_flight=_whole("THROUGHLINE_MAX_IN_FLIGHT", setting("max_in_flight", 4), 1, 10_000),
     )
 
 

@@ -314,10 +314,10 @@ async def test_concurrent_requests_all_answer(gql: GraphQLClient):
     goal = await factories.goal(await factories.team())
     await factories.key_result(goal)
     admin = gql.as_user(await factories.user(role=Role.ADMIN))
-    # when
-    answers = await asyncio.gather(*(admin.raw(GOALS_WITH_KEY_RESULTS) for _ in range(8)))
+    # when: as many at once as one user may have in flight
+    answers = await asyncio.gather(*(admin.raw(GOALS_WITH_KEY_RESULTS) for _ in range(4)))
     # then
-    assert [answer.get("errors") for answer in answers] == [None] * 8, answers
+    assert [answer.get("errors") for answer in answers] == [None] * 4, answers
 
 
 # Dates and times at the edges of the supported range (server/dates.py): generated

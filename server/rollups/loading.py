@@ -3,11 +3,13 @@
 Raw SELECTs of the needed columns, converted here: SQLite hands back dates, decimals
 and timestamps as text, PostgreSQL as Python objects, and both end up the same.
 Entity tables come with archived rows flagged (an archived goal still has a progress);
-entries, tasks, milestones and links come live only.
+entries, tasks, milestones and links come live only. Converting a whole organisation's
+rows takes long enough to matter, so it runs on a worker thread, off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -213,4 +215,8 @@ async def load_section(section: Section, today: date | None = None) -> list:
         return await upcoming_entries(today or clock.today())
     sql, convert = _QUERIES[section]
     rows = await connections.get("default").execute_query_dict(sql)
+    return await asyncio.to_thread(_converted, convert, rows)
+
+
+def _converted(convert: Callable[[dict[str, Any]], Any], rows: list[dict[str, Any]]) -> list:
     return [convert(row) for row in rows]
