@@ -12,6 +12,7 @@ from tortoise.queryset import QuerySet
 
 from server import models
 from server.selection import where_in
+from server.task_team import tasks_of_teams
 
 DateSpan = tuple[dt.date | None, dt.date | None]
 
@@ -177,7 +178,7 @@ def tasks(
     order: Order = Order(),
 ) -> QuerySet:
     queryset = where_in(_live(models.Task.all(), include_archived), "assignee_id", assignee_ids)
-    queryset = where_in(queryset, "team_id", team_ids)
+    queryset = tasks_of_teams(queryset, team_ids)
     queryset = where_in(queryset, "status", statuses)
     queryset = where_in(queryset, "campaign_id", campaign_ids)
     queryset = where_in(queryset, "key_result_id", key_result_ids)

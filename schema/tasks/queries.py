@@ -17,7 +17,11 @@ from server import listing
 @strawberry.input(description="Which tasks to list; every condition given must hold.")
 class TaskFilter:
     assignees: list[strawberry.ID] | None = None
-    teams: list[strawberry.ID] | None = None
+    teams: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Tasks of these teams: naming one, or taking it from their campaign "
+        "or key result's goal.",
+    )
     statuses: list[TaskStatus] | None = None
     campaigns: list[strawberry.ID] | None = None
     key_results: list[strawberry.ID] | None = None

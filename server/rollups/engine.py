@@ -169,9 +169,7 @@ class Rollups:
         if criteria.team_ids is not None:
             teams = chosen(criteria.team_ids)
             found = [
-                r
-                for r in found
-                if any(admits_any(teams, self.reach.teams_of(k)) for k in r.nodes)
+                r for r in found if any(admits_any(teams, self.reach.teams_of(k)) for k in r.nodes)
             ]
         return found
 
