@@ -24,6 +24,10 @@ class Order:
     column: str = "id"
     descending: bool = False
 
+    def reversed(self) -> Order:
+        """The same order read backwards (empty values first where they were last)."""
+        return Order(self.column, not self.descending)
+
     def apply(self, queryset: QuerySet) -> QuerySet:
         sign = "-" if self.descending else ""
         keys = [f"{sign}{self.column}"] + ([] if self.column == "id" else [f"{sign}id"])
@@ -40,6 +44,9 @@ class Order:
             )
             keys.insert(0, f"{sign}_is_null")
         return queryset.order_by(*keys)
+
+
+BY_NAME = Order("name")
 
 
 def _live(queryset: QuerySet, include_archived: bool) -> QuerySet:
@@ -85,7 +92,7 @@ def _live_key_result_ids() -> Subquery:
 
 def teams(*, search: str | None = None, include_archived: bool = False) -> QuerySet:
     queryset = _live(models.Team.all(), include_archived)
-    return _matching(queryset, search, "name", "description").order_by("name", "id")
+    return BY_NAME.apply(_matching(queryset, search, "name", "description"))
 
 
 def users(
@@ -95,7 +102,7 @@ def users(
     if team_ids is not None:
         members = models.Membership.filter(team_id__in=list(team_ids))
         queryset = queryset.filter(id__in=Subquery(members.values("user_id")))
-    return _matching(queryset, search, "name", "email").order_by("name", "id")
+    return BY_NAME.apply(_matching(queryset, search, "name", "email"))
 
 
 def goals(

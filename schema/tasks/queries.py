@@ -6,10 +6,11 @@ from enum import Enum
 
 import strawberry
 
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import OrderDirection, TaskStatus
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.root_lists import root_connection
 from schema.tasks.types import Task
 from server import listing
 
@@ -63,6 +64,7 @@ class TaskQueries:
         before: str | None = None,
     ) -> Connection[Task]:
         f = filter or TaskFilter()
+        order = order_of(order_by, TaskOrderField.CREATED)
         queryset = listing.tasks(
             assignee_ids=ids_of(f.assignees, "User"),
             team_ids=ids_of(f.teams, "Team"),
@@ -73,6 +75,6 @@ class TaskQueries:
             aligned=f.aligned,
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
-            order=order_of(order_by, TaskOrderField.CREATED),
+            order=order,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, order, first, after, last, before)
