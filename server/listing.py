@@ -1,15 +1,18 @@
-"""Filtered, ordered queries behind the API's root lists (no GraphQL in here)."""
+"""Filtered, ordered queries behind the API's root lists (no GraphQL in here).
+
+List conditions follow `server.selection`: None sets no condition, [] keeps nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from server import models
+from server.selection import where_in
+from server.task_team import tasks_of_teams
 
 DateSpan = tuple[dt.date | None, dt.date | None]
 
@@ -20,6 +23,10 @@ class Order:
 
     column: str = "id"
     descending: bool = False
+
+    def reversed(self) -> Order:
+        """The same order read backwards (empty values first where they were last)."""
+        return Order(self.column, not self.descending)
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         sign = "-" if self.descending else ""
@@ -37,6 +44,9 @@ class Order:
             )
             keys.insert(0, f"{sign}_is_null")
         return queryset.order_by(*keys)
+
+
+BY_NAME = Order("name")
 
 
 def _live(queryset: QuerySet, include_archived: bool) -> QuerySet:
@@ -66,11 +76,6 @@ def _matching(queryset: QuerySet, text: str | None, *columns: str) -> QuerySet:
     return queryset
 
 
-def _any_of(queryset: QuerySet, column: str, values: Iterable | None) -> QuerySet:
-    values = list(values or [])
-    return queryset.filter(**{f"{column}__in": values}) if values else queryset
-
-
 def _aligned_campaign_ids() -> Subquery:
     """Live campaigns that support at least one live key result."""
     live = models.Alignment.filter(
@@ -87,16 +92,17 @@ def _live_key_result_ids() -> Subquery:
 
 def teams(*, search: str | None = None, include_archived: bool = False) -> QuerySet:
     queryset = _live(models.Team.all(), include_archived)
-    return _matching(queryset, search, "name", "description").order_by("name", "id")
+    return BY_NAME.apply(_matching(queryset, search, "name", "description"))
 
 
 def users(
     *, roles=None, team_ids=None, search: str | None = None, include_archived: bool = False
 ) -> QuerySet:
-    queryset = _any_of(_live(models.User.all(), include_archived), "role", roles)
-    if team_ids:
-        queryset = queryset.filter(memberships__team_id__in=list(team_ids)).distinct()
-    return _matching(queryset, search, "name", "email").order_by("name", "id")
+    queryset = where_in(_live(models.User.all(), include_archived), "role", roles)
+    if team_ids is not None:
+        members = models.Membership.filter(team_id__in=list(team_ids))
+        queryset = queryset.filter(id__in=Subquery(members.values("user_id")))
+    return BY_NAME.apply(_matching(queryset, search, "name", "email"))
 
 
 def goals(
@@ -115,8 +121,8 @@ def goals(
         queryset = queryset.filter(parent_id__isnull=True)
     if parent_id is not None:
         queryset = queryset.filter(parent_id=parent_id)
-    queryset = _any_of(queryset, "owner_team_id", team_ids)
-    queryset = _any_of(queryset, "category", categories)
+    queryset = where_in(queryset, "owner_team_id", team_ids)
+    queryset = where_in(queryset, "category", categories)
     queryset = _overlapping(queryset, "period_start", "period_end", period)
     queryset = _matching(queryset, search, "title", "description")
     return order.apply(queryset)
@@ -132,9 +138,9 @@ def key_results(
     include_archived: bool = False,
     order: Order = Order(),
 ) -> QuerySet:
-    queryset = _any_of(_live(models.KeyResult.all(), include_archived), "goal_id", goal_ids)
-    queryset = _any_of(queryset, "goal__owner_team_id", team_ids)
-    queryset = _any_of(queryset, "unit", units)
+    queryset = where_in(_live(models.KeyResult.all(), include_archived), "goal_id", goal_ids)
+    queryset = where_in(queryset, "goal__owner_team_id", team_ids)
+    queryset = where_in(queryset, "unit", units)
     queryset = _overlapping(queryset, "due_date", "due_date", due)
     queryset = _matching(queryset, search, "title", "description")
     return order.apply(queryset)
@@ -151,9 +157,9 @@ def campaigns(
     include_archived: bool = False,
     order: Order = Order("start_date"),
 ) -> QuerySet:
-    queryset = _any_of(_live(models.Campaign.all(), include_archived), "owner_team_id", team_ids)
-    queryset = _any_of(queryset, "status", statuses)
-    if channels:
+    queryset = where_in(_live(models.Campaign.all(), include_archived), "owner_team_id", team_ids)
+    queryset = where_in(queryset, "status", statuses)
+    if channels is not None:
         with_channel = models.CampaignChannel.filter(channel__in=list(channels))
         queryset = queryset.filter(id__in=Subquery(with_channel.values("campaign_id")))
     if aligned is True:
@@ -178,11 +184,11 @@ def tasks(
     include_archived: bool = False,
     order: Order = Order(),
 ) -> QuerySet:
-    queryset = _any_of(_live(models.Task.all(), include_archived), "assignee_id", assignee_ids)
-    queryset = _any_of(queryset, "team_id", team_ids)
-    queryset = _any_of(queryset, "status", statuses)
-    queryset = _any_of(queryset, "campaign_id", campaign_ids)
-    queryset = _any_of(queryset, "key_result_id", key_result_ids)
+    queryset = where_in(_live(models.Task.all(), include_archived), "assignee_id", assignee_ids)
+    queryset = tasks_of_teams(queryset, team_ids)
+    queryset = where_in(queryset, "status", statuses)
+    queryset = where_in(queryset, "campaign_id", campaign_ids)
+    queryset = where_in(queryset, "key_result_id", key_result_ids)
     queryset = _overlapping(queryset, "due_date", "due_date", due)
     # A task reaches a goal through a live key result or a live, aligned campaign.
     if aligned is True:
@@ -208,9 +214,9 @@ def milestones(
     include_archived: bool = False,
     order: Order = Order("start_date"),
 ) -> QuerySet:
-    queryset = _any_of(_live(models.Milestone.all(), include_archived), "team_id", team_ids)
-    queryset = _any_of(queryset, "kind", kinds)
-    queryset = _any_of(queryset, "campaign_id", campaign_ids)
+    queryset = where_in(_live(models.Milestone.all(), include_archived), "team_id", team_ids)
+    queryset = where_in(queryset, "kind", kinds)
+    queryset = where_in(queryset, "campaign_id", campaign_ids)
     if dates is not None:
         first, last = dates
         if first is not None:

@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from tortoise.models import Model
 
+from schema.core import root_lists
 from schema.core.connection import encode_cursor
 from schema.core.ids import encode_global_id
 from server import models
+from server.listing import BY_NAME
 from tests import factories
 from tests.graphql import GraphQLClient
 
@@ -204,6 +206,17 @@ async def page(
     return data
 
 
+async def cursor_of_first_item(gql: GraphQLClient, subject: Subject, variables) -> str:
+    return (await page(gql, subject, variables, first=1))["pageInfo"]["endCursor"]
+
+
+def far_past_the_end(subject: Subject) -> str:
+    """An offset past every item; for a root list (keyset cursors), a key past every one."""
+    if subject.name != "teams":
+        return encode_cursor(1000)
+    return root_lists.encode_cursor("teams", BY_NAME, ("Item 999", 10**6))
+
+
 def labels(connection: dict[str, Any]) -> list[str]:
     return [edge["node"]["label"] for edge in connection["edges"]]
 
@@ -358,7 +371,7 @@ async def test_first_after_a_cursor_far_past_the_end_is_an_empty_page(
     variables = await subject.setup(5)
 
     # when
-    connection = await page(gql, subject, variables, first=2, after=encode_cursor(1000))
+    connection = await page(gql, subject, variables, first=2, after=far_past_the_end(subject))
 
     # then
     assert connection["edges"] == []
@@ -418,7 +431,8 @@ async def test_nodes_are_the_nodes_of_the_edges(gql: GraphQLClient, subject: Sub
     variables = await subject.setup(5)
 
     # when
-    connection = await page(gql, subject, variables, first=3, after=encode_cursor(0))
+    after = await cursor_of_first_item(gql, subject, variables)
+    connection = await page(gql, subject, variables, first=3, after=after)
 
     # then
     assert [node["label"] for node in connection["nodes"]] == ["Item 2", "Item 3", "Item 4"]

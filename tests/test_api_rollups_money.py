@@ -105,7 +105,7 @@ async def test_campaign_money_and_results_to_date(gql):
     assert money["results"] == [
         {"metric": "LEADS", "value": "60"},
         {"metric": "MQL", "value": "10"},
-        {"metric": "REVENUE", "value": "4500"},
+        {"metric": "REVENUE", "value": "4500.00"},
     ]
 
 
@@ -138,7 +138,7 @@ async def test_campaign_money_by_channel(gql):
             "roi": "2.0000",
             "results": [
                 {"metric": "LEADS", "value": "20"},
-                {"metric": "REVENUE", "value": "4500"},
+                {"metric": "REVENUE", "value": "4500.00"},
             ],
         },
         {
@@ -289,3 +289,73 @@ async def test_money_follows_every_change(gql):
 
     # then
     assert (await money_of(gql, one))["spendToDate"] == usd("2400.00")
+
+
+RESULTS = """
+query ($id: ID!) { node(id: $id) {
+  ... on KeyResult { money { currency revenue { amount } roi results { metric currency value }
+      byCurrency { currency revenue roi } } }
+  ... on Goal { money { currency revenue { amount } roi results { metric currency value }
+      byCurrency { currency revenue roi } } }
+} }
+"""
+PORTFOLIO_RESULTS = """
+query ($period: DateRange!) { portfolio(period: $period) {
+  total { currency revenue { amount } results { metric currency value } }
+} }
+"""
+
+
+async def two_currency_revenue():
+    """A USD campaign (3000 revenue, 30 leads, 1000 spent) and a EUR one (150 revenue,
+    20 leads, 100 spent) supporting the same key result."""
+    team = await make.team()
+    goal = await make.goal(team)
+    kr = await make.key_result(goal)
+    dollars = await make.campaign(team, start_date=START, end_date=END)
+    euros = await make.campaign(team, start_date=START, end_date=END, currency="EUR")
+    await make.align(dollars, kr)
+    await make.align(euros, kr)
+    await make.spend(dollars, "1000.00", date=TODAY)
+    await make.spend(euros, "100.00", date=TODAY)
+    await make.result(dollars, ResultMetric.REVENUE, "3000", date=TODAY)
+    await make.result(euros, ResultMetric.REVENUE, "150", date=TODAY)
+    await make.result(dollars, ResultMetric.LEADS, 30, date=TODAY)
+    await make.result(euros, ResultMetric.LEADS, 20, date=TODAY)
+    return goal, kr
+
+
+TWO_CURRENCY_RESULTS = [
+    {"metric": "LEADS", "currency": None, "value": "50"},
+    {"metric": "REVENUE", "currency": "EUR", "value": "150.00"},
+    {"metric": "REVENUE", "currency": "USD", "value": "3000.00"},
+]
+
+
+@pytest.mark.parametrize("level", ["key result", "goal"])
+async def test_revenue_results_are_never_added_across_currencies(gql, level):
+    # given
+    goal, kr = await two_currency_revenue()
+
+    # when
+    money = await money_of(gql, kr if level == "key result" else goal, RESULTS)
+
+    # then: one REVENUE line per currency (never 3150), counts without a currency
+    assert money["results"] == TWO_CURRENCY_RESULTS
+    assert (money["currency"], money["revenue"], money["roi"]) == (None, None, None)
+    assert money["byCurrency"] == [
+        {"currency": "EUR", "revenue": "150.00", "roi": "0.5000"},  # (150 - 100) / 100
+        {"currency": "USD", "revenue": "3000.00", "roi": "2.0000"},  # (3000 - 1000) / 1000
+    ]
+
+
+async def test_portfolio_results_are_never_added_across_currencies(gql):
+    # given
+    await two_currency_revenue()
+
+    # when
+    period = {"start": START.isoformat(), "end": END.isoformat()}
+    total = (await gql.data(PORTFOLIO_RESULTS, {"period": period}))["portfolio"]["total"]
+
+    # then
+    assert total == {"currency": None, "revenue": None, "results": TWO_CURRENCY_RESULTS}

@@ -185,6 +185,40 @@ async def test_goal_is_the_weighted_mean_of_key_results_and_child_goals(gql):
     ]
 
 
+async def test_breakdown_contributions_add_up_to_the_progress_shown(gql):
+    # given: three key results of equal weight, each half way: a third of 0.5 each
+    goal = await ten_day_goal()
+    for title in ("A", "B", "C"):
+        await key_result(goal, 0, 100, 50, title=title)
+
+    # when
+    breakdown = (await node(gql, GOAL, goal))["progressBreakdown"]
+
+    # then: 0.16666.. rounded alone is 0.1667, three of them 0.5001; by largest
+    # remainder the first two get the missing ten-thousandths (and shares add up to 1)
+    assert breakdown["progress"] == "0.5000"
+    items = breakdown["items"]
+    assert [i["contribution"] for i in items] == ["0.1667", "0.1667", "0.1666"]
+    assert [i["share"] for i in items] == ["0.3334", "0.3333", "0.3333"]
+
+
+async def test_campaign_breakdown_contributions_add_up_to_the_progress_shown(gql):
+    # given: three one-hour tasks, two done: 2/3 shown as 0.6667
+    team = await make.team()
+    campaign = await make.campaign(team, start_date=START, end_date=END)
+    for title, status in (("t1", TaskStatus.DONE), ("t2", TaskStatus.DONE), ("t3", None)):
+        await make.task(
+            campaign=campaign, title=title, estimate_hours=1, status=status or TaskStatus.TODO
+        )
+
+    # when
+    breakdown = (await node(gql, CAMPAIGN, campaign))["progressBreakdown"]
+
+    # then: 0.3333 + 0.3333 would show 0.6666; the larger remainder (the first) rounds up
+    assert breakdown["progress"] == "0.6667"
+    assert [i["contribution"] for i in breakdown["items"]] == ["0.3334", "0.3333", "0.0000"]
+
+
 async def test_archived_children_do_not_count(gql):
     # given
     goal = await ten_day_goal()

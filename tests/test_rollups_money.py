@@ -46,8 +46,7 @@ def test_figures_derive_roi_and_cost_per_lead():
         Bag.of("USD", D(100)),
         Bag.of("USD", D(40)),
         Bag.of("USD", D(80)),
-        Bag.of("USD", D(100)),
-        {ResultMetric.LEADS: D(8)},
+        {(ResultMetric.LEADS, None): D(8), (ResultMetric.REVENUE, "USD"): D(100)},
     )
 
     assert figures.currency == "USD"
@@ -57,7 +56,7 @@ def test_figures_derive_roi_and_cost_per_lead():
 
 def test_no_cost_per_lead_across_currencies():
     figures = Figures(
-        None, Bag.of("USD", D(40)) + Bag.of("EUR", D(1)), results={ResultMetric.LEADS: D(8)}
+        None, Bag.of("USD", D(40)) + Bag.of("EUR", D(1)), results={(ResultMetric.LEADS, None): D(8)}
     )
 
     assert (figures.currency, figures.cost_per_lead()) == (None, None)
@@ -73,7 +72,7 @@ def test_campaign_money_channels_include_quiet_declared_channels():
     assert list(money.channels) == [Channel.EMAIL, Channel.PR, None]
     assert money.channels[Channel.EMAIL].spend == Bag.of("EUR", D(0))
     assert money.total.spend == Bag.of("EUR", D(3))
-    assert money.total.results == {ResultMetric.CLICKS: D("2.5")}
+    assert money.total.results == {(ResultMetric.CLICKS, None): D("2.5")}
 
 
 def test_campaign_money_for_a_period_counts_entries_from_its_start():

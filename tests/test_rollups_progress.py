@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from server.enums import CampaignStatus, GoalCategory, TaskStatus
-from server.rollups.arithmetic import amount, elapsed_fraction
+from server.rollups.arithmetic import amount, apportioned, elapsed_fraction
 from server.rollups.graph import OrgGraph
 from server.rollups.loading import Section
 from server.rollups.progress import (
@@ -160,3 +160,20 @@ def test_campaign_tasks_without_estimates_weigh_the_configured_hours():
 
     assert default.progress == D(4) / D(6)
     assert custom.progress == D("0.8")
+
+
+@pytest.mark.parametrize(
+    ("parts", "whole", "shown"),
+    [
+        (["0.33333", "0.33333", "0.33334"], "1.0000", ["0.3333", "0.3333", "0.3334"]),
+        (["0.166666", "0.166666", "0.166666"], "0.5000", ["0.1667", "0.1667", "0.1666"]),
+        (["0.12344", "0.00001"], "0.1234", ["0.1234", "0.0000"]),
+        (["0.5", "0"], "0.5000", ["0.5000", "0.0000"]),
+        ([], "0", []),
+    ],
+)
+def test_apportioned_parts_add_up_to_the_whole(parts, whole, shown):
+    result = apportioned([D(p) for p in parts], D(whole))
+
+    assert result == [D(s) for s in shown]
+    assert sum(result, D(0)) == D(whole)

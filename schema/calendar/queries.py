@@ -11,12 +11,13 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from schema.calendar.entries import Calendar, CalendarFilter
 from schema.calendar.types import Milestone
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import MilestoneKind, OrderDirection
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_id_of
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.root_lists import root_connection
 from schema.rollups.loaders import thresholds_of
 from server import listing
 from server.calendar.entries import CalendarQuery
@@ -124,6 +125,7 @@ class CalendarQueries(SharedCalendarQueries):
         before: str | None = None,
     ) -> Connection[Milestone]:
         f = filter or MilestoneFilter()
+        order = order_of(order_by, MilestoneOrderField.START_DATE)
         queryset = listing.milestones(
             team_ids=ids_of(f.teams, "Team"),
             kinds=f.kinds,
@@ -131,6 +133,6 @@ class CalendarQueries(SharedCalendarQueries):
             dates=span(f.dates, "filter.dates"),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
-            order=order_of(order_by, MilestoneOrderField.START_DATE),
+            order=order,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, order, first, after, last, before)

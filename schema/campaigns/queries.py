@@ -7,10 +7,11 @@ from enum import Enum
 import strawberry
 
 from schema.campaigns.types import Campaign
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import CampaignStatus, Channel, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.root_lists import root_connection
 from server import listing
 
 
@@ -61,6 +62,7 @@ class CampaignQueries:
         before: str | None = None,
     ) -> Connection[Campaign]:
         f = filter or CampaignFilter()
+        order = order_of(order_by, CampaignOrderField.START_DATE)
         queryset = listing.campaigns(
             team_ids=ids_of(f.teams, "Team"),
             statuses=f.statuses,
@@ -69,6 +71,6 @@ class CampaignQueries:
             aligned=f.aligned,
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
-            order=order_of(order_by, CampaignOrderField.START_DATE),
+            order=order,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, order, first, after, last, before)

@@ -1,8 +1,7 @@
-"""Relay cursor connections with offset cursors, shared by root lists and edges.
-
-A root list pages in SQL (one COUNT and one SELECT); an edge pages in memory over
-the rows its loader fetched for all parents at once, so the statement count never
-depends on the amount of data.
+"""Relay cursor connections: the types, page arguments, and the offset cursors of
+lists paged in memory (edges over the rows a loader fetched for all parents at once,
+computed lists such as risks), so the statement count never depends on the amount of
+data. Root lists page in SQL by keyset (`schema.core.root_lists`).
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from tortoise.queryset import QuerySet
 
-from schema.core.context import Info
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_opaque, encode_opaque
 
@@ -81,9 +78,6 @@ class PageRequest:
                     argument=name,
                     maxPageSize=MAX_PAGE_SIZE,
                 )
-        for name in ("after", "before"):
-            if getattr(self, name) is not None:
-                decode_cursor(getattr(self, name), name)
 
     def window(self, total: int) -> tuple[int, int]:
         """Offsets [start, end) of the page within a list of `total` items."""
@@ -126,25 +120,3 @@ def build_connection(items: Sequence[Any], start: int, total: int) -> Connection
 def connection_from_list(items: Sequence[Any], page: PageRequest) -> Connection[Any]:
     start, end = page.window(len(items))
     return build_connection(items[start:end], start, len(items))
-
-
-async def connection_from_queryset(queryset: QuerySet, page: PageRequest) -> Connection[Any]:
-    """Page a filtered, ordered query in SQL: a COUNT, then a SELECT unless the page is empty."""
-    total = await queryset.count()
-    start, end = page.window(total)
-    rows = await queryset.offset(start).limit(end - start) if end > start else []
-    return build_connection(rows, start, total)
-
-
-async def root_connection(
-    info: Info,
-    queryset: QuerySet,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[Any]:
-    """A root list, paged in SQL while the request's loader rounds wait for it."""
-    page = page_args(first, after, last, before)
-    with info.context.loaders.scheduler.busy():
-        return await connection_from_queryset(queryset, page)

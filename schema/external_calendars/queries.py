@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.mutations import require_actor
+from schema.core.root_lists import root_connection
 from schema.external_calendars.types import ExternalCalendar
 from server import models
+from server.listing import BY_NAME
 
 
 @strawberry.type
@@ -29,5 +31,4 @@ class ExternalCalendarQueries:
         queryset = models.ExternalCalendar.all()
         if not include_archived:
             queryset = queryset.filter(archived_at__isnull=True)
-        queryset = queryset.order_by("name", "id")
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, BY_NAME, first, after, last, before)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.errors import Forbidden
 from schema.core.mutations import require_actor
+from schema.core.root_lists import root_connection
 from schema.feeds.types import CalendarFeed
 from server import models
+from server.listing import BY_NAME
 
 
 @strawberry.type
@@ -37,5 +39,4 @@ class FeedQueries:
             queryset = queryset.filter(owner_id=actor.user_id)
         if not include_revoked:
             queryset = queryset.filter(archived_at__isnull=True)
-        queryset = queryset.order_by("name", "id")
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, BY_NAME, first, after, last, before)

@@ -57,7 +57,8 @@ class TreeNode:
     depth: int = strawberry.field(description="Levels below the tree's first row (0).")
     title: str = strawberry.field(description="The title; a campaign's name.")
     team_id: strawberry.ID | None = strawberry.field(
-        description="The owner team (a key result's goal's; a task's team, if any)."
+        description="The owner team (a key result's goal's; a task's own, else its "
+        "campaign's or key result's goal's)."
     )
     team_name: str | None
     share: Decimal | None = strawberry.field(

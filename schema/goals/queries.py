@@ -6,10 +6,11 @@ from enum import Enum
 
 import strawberry
 
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import GoalCategory, MeasureUnit, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.root_lists import root_connection
 from schema.goals.types import Goal, KeyResult
 from server import listing
 
@@ -85,6 +86,7 @@ class GoalQueries:
         before: str | None = None,
     ) -> Connection[Goal]:
         f = filter or GoalFilter()
+        order = order_of(order_by, GoalOrderField.CREATED)
         queryset = listing.goals(
             roots_only=f.roots_only,
             parent_id=ids_of([f.parent], "Goal")[0] if f.parent is not None else None,
@@ -93,9 +95,9 @@ class GoalQueries:
             period=span(f.period_overlaps, "filter.periodOverlaps"),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
-            order=order_of(order_by, GoalOrderField.CREATED),
+            order=order,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, order, first, after, last, before)
 
     @strawberry.field(description="Key results, filtered and ordered. Cursor pagination.")
     async def key_results(
@@ -109,6 +111,7 @@ class GoalQueries:
         before: str | None = None,
     ) -> Connection[KeyResult]:
         f = filter or KeyResultFilter()
+        order = order_of(order_by, KeyResultOrderField.CREATED)
         queryset = listing.key_results(
             goal_ids=ids_of(f.goals, "Goal"),
             team_ids=ids_of(f.teams, "Team"),
@@ -116,6 +119,6 @@ class GoalQueries:
             due=span(f.due, "filter.due"),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
-            order=order_of(order_by, KeyResultOrderField.CREATED),
+            order=order,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, order, first, after, last, before)

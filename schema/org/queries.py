@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import Role
 from schema.core.inputs import ids_of, search_text
+from schema.core.root_lists import root_connection
 from schema.org.types import Team, User
 from server import listing
+from server.listing import BY_NAME
 
 
 @strawberry.input
@@ -44,7 +46,7 @@ class OrgQueries:
         queryset = listing.teams(
             search=search_text(f.search, "filter.search"), include_archived=f.include_archived
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, BY_NAME, first, after, last, before)
 
     @strawberry.field(description="Users by name. Cursor pagination.")
     async def users(
@@ -63,4 +65,4 @@ class OrgQueries:
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, BY_NAME, first, after, last, before)

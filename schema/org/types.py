@@ -50,7 +50,11 @@ class Team(Node, Versioned):
     )
     goals = to_many(GoalsByTeamIdLoader, GoalRef, "Goals this team owns.")
     campaigns = to_many(CampaignsByTeamIdLoader, CampaignRef, "Campaigns this team owns.")
-    tasks = to_many(TasksByTeamIdLoader, TaskRef, "Tasks of this team.")
+    tasks = to_many(
+        TasksByTeamIdLoader,
+        TaskRef,
+        "Tasks of this team: naming it, or taking it from their campaign or key result.",
+    )
     milestones = to_many(MilestonesByTeamIdLoader, MilestoneRef, "Milestones of this team.")
 
     workload = rollup.workload_field(rollup.TEAM_WORKLOAD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import strawberry
@@ -18,10 +19,28 @@ def _money(bag: domain.Bag | None, currency: str | None) -> Money | None:
     return Money(amount=cents(bag.get(currency)), currency=currency)
 
 
-@strawberry.type(description="A result metric's total.")
+@strawberry.type(
+    description="A result metric's total; a money metric (REVENUE) has one per currency."
+)
 class MetricTotal:
     metric: ResultMetric
-    value: Decimal
+    currency: str | None = strawberry.field(
+        description="ISO 4217 code of a money metric's total; null for counted metrics."
+    )
+    value: Decimal = strawberry.field(
+        description="Money to 2 decimal places; counts and measures to at most 4."
+    )
+
+
+def _metric_totals(results: Mapping[domain.ResultKey, Decimal]) -> list[MetricTotal]:
+    """In the metric enum's order, then by currency."""
+    order = {metric: n for n, metric in enumerate(ResultMetric)}
+    totals = []
+    for metric, currency in sorted(results, key=lambda key: (order[key[0]], key[1] or "")):
+        value = results[metric, currency]
+        shown = amount(value) if currency is None else cents(value)
+        totals.append(MetricTotal(metric=metric, currency=currency, value=shown))
+    return totals
 
 
 @strawberry.type(description="The amounts of one currency.")
@@ -71,7 +90,9 @@ class MoneyFigures:
     def projected_spend(self) -> Money | None:
         return _money(self.figures.projected, self.figures.currency)
 
-    @strawberry.field(description="REVENUE results, in the campaigns' currency.")
+    @strawberry.field(
+        description="REVENUE results, in the campaigns' currency; null when in several."
+    )
     def revenue(self) -> Money | None:
         return _money(self.figures.revenue, self.figures.currency)
 
@@ -92,13 +113,12 @@ class MoneyFigures:
         value = None if currency is None else self.figures.roi(currency)
         return None if value is None else fraction(value)
 
-    @strawberry.field(description="Every metric with results, in the metric enum's order.")
+    @strawberry.field(
+        description="Every metric with results, in the metric enum's order; a money "
+        "metric once per currency, never added across currencies."
+    )
     def results(self) -> list[MetricTotal]:
-        return [
-            MetricTotal(metric=metric, value=amount(self.figures.results[metric]))
-            for metric in ResultMetric
-            if metric in self.figures.results
-        ]
+        return _metric_totals(self.figures.results)
 
     @strawberry.field(description="The amounts of each currency, by code.")
     def by_currency(self) -> list[CurrencyMoney]:

@@ -35,11 +35,17 @@ class ProgressContribution:
     def progress(self) -> Decimal:
         return fraction(self.item.progress)
 
-    @strawberry.field(description="Its weight over the total weight of what counts.")
+    @strawberry.field(
+        description="Its weight over the total weight of what counts; the shares shown "
+        "add up to 1 (rounded by largest remainder)."
+    )
     def share(self) -> Decimal:
         return fraction(self.item.share)
 
-    @strawberry.field(description="share x progress: the parent's progress is their sum.")
+    @strawberry.field(
+        description="share x progress, rounded by largest remainder so that the "
+        "contributions shown add up exactly to the progress shown."
+    )
     def contribution(self) -> Decimal:
         return fraction(self.item.contribution)
 
@@ -65,4 +71,4 @@ class ProgressBreakdown:
 
     @strawberry.field(description="Every child, counted or not.")
     def items(self) -> list[ProgressContribution]:
-        return [ProgressContribution(item=item) for item in self.result.contributions]
+        return [ProgressContribution(item=item) for item in domain.shown_contributions(self.result)]

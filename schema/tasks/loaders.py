@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from schema.core.loaders import ByIdLoader, RowsByKeyLoader
-from server import models
+from server import models, task_team
 
 
 class TaskByIdLoader(ByIdLoader):
@@ -26,5 +28,11 @@ class TasksByAssigneeIdLoader(RowsByKeyLoader):
 
 
 class TasksByTeamIdLoader(RowsByKeyLoader):
+    """A team's tasks: its own, and those taking it from their campaign or key result."""
+
     model = models.Task
-    key_field = "team_id"
+    key_field = task_team.ANNOTATION
+
+    def query(self, keys: Iterable[int]):
+        live = models.Task.filter(archived_at__isnull=True)
+        return task_team.tasks_of_teams(live, set(keys))

@@ -6,10 +6,11 @@ from enum import Enum
 
 import strawberry
 
-from schema.core.connection import Connection, root_connection
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import OrderDirection, TaskStatus
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.root_lists import root_connection
 from schema.tasks.types import Task
 from server import listing
 
@@ -17,7 +18,11 @@ from server import listing
 @strawberry.input(description="Which tasks to list; every condition given must hold.")
 class TaskFilter:
     assignees: list[strawberry.ID] | None = None
-    teams: list[strawberry.ID] | None = None
+    teams: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Tasks of these teams: naming one, or taking it from their campaign "
+        "or key result's goal.",
+    )
     statuses: list[TaskStatus] | None = None
     campaigns: list[strawberry.ID] | None = None
     key_results: list[strawberry.ID] | None = None
@@ -59,6 +64,7 @@ class TaskQueries:
         before: str | None = None,
     ) -> Connection[Task]:
         f = filter or TaskFilter()
+        order = order_of(order_by, TaskOrderField.CREATED)
         queryset = listing.tasks(
             assignee_ids=ids_of(f.assignees, "User"),
             team_ids=ids_of(f.teams, "Team"),
@@ -69,6 +75,6 @@ class TaskQueries:
             aligned=f.aligned,
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
-            order=order_of(order_by, TaskOrderField.CREATED),
+            order=order,
         )
-        return await root_connection(info, queryset, first, after, last, before)
+        return await root_connection(info, queryset, order, first, after, last, before)

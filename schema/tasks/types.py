@@ -34,7 +34,13 @@ class Task(Node, Versioned):
         KeyResultByIdLoader, "key_result_id", KeyResultRef | None, "Key result it serves directly."
     )
     assignee = to_one(UserByIdLoader, "assignee_id", UserRef | None, "Who does it.")
-    team = to_one(TeamByIdLoader, "team_id", TeamRef | None, "Team it belongs to.")
+    team = to_one(
+        TeamByIdLoader,
+        "team_id",
+        TeamRef | None,
+        "The team the task names; null when it takes its campaign's (or key result's "
+        "goal's) team, as workload, risks, the calendar and filters by team do.",
+    )
 
     risks = rollup.risks_field(
         models.Task, "Risks about it or involving it (overdue, unaligned, overbooking)."

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from server.calendar.ranges import DateSpan, checked_span
 from server.calendar.zones import day_start
 from server.enums import Channel
+from server.selection import admits, admits_any, chosen
 
 
 class EntryKind(StrEnum):
@@ -73,9 +74,7 @@ class CalendarQuery:
     def __post_init__(self) -> None:
         checked_span(self.start, self.end)
         for name in ("teams", "kinds", "channels"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, frozenset(value))
+            object.__setattr__(self, name, chosen(getattr(self, name)))
         if self.audiences is not None:
             audiences = frozenset(normalized_audience(a) for a in self.audiences)
             object.__setattr__(self, "audiences", audiences)
@@ -198,17 +197,17 @@ class Entry:
 
 def matches(entry: Entry, query: CalendarQuery) -> bool:
     """Whether `entry` meets every condition of `query` (its range aside)."""
-    if query.kinds is not None and entry.kind not in query.kinds:
+    if not admits(query.kinds, entry.kind):
         return False
     if entry.kind == EntryKind.TASK_DUE and not query.include_tasks:
         return False
     if entry.kind == EntryKind.EXTERNAL:
         return True
-    if query.teams is not None and entry.team_id not in query.teams:
+    if not admits(query.teams, entry.team_id):
         return False
-    if query.channels is not None and not query.channels.intersection(entry.channels):
+    if not admits_any(query.channels, entry.channels):
         return False
-    if query.audiences is not None and normalized_audience(entry.audience) not in query.audiences:
+    if not admits(query.audiences, normalized_audience(entry.audience)):
         return False
     if query.under is not None and query.under not in entry.goal_ids:
         return False

@@ -28,6 +28,7 @@ from server.calendar.objectives import ObjectiveIndex
 from server.dates import clamp_date, clamp_moment
 from server.enums import CampaignStatus, Channel, MilestoneKind, TaskStatus
 from server.models import Campaign, CampaignChannel, Milestone, Task, Team
+from server.task_team import ANNOTATION, tasks_of_teams, with_task_team
 
 NO_TEAM_COLOR = "#6b7280"
 
@@ -67,7 +68,6 @@ TASK_COLUMNS = (
     "id",
     "title",
     "description",
-    "team_id",
     "campaign_id",
     "key_result_id",
     "due_date",
@@ -106,13 +106,7 @@ def _tasks_due(query: CalendarQuery, narrow: bool = False) -> QuerySet[Task]:
         archived_at=None, due_date__gte=query.start, due_date__lte=query.end
     ).exclude(status=TaskStatus.CANCELLED)
     if narrow:
-        if query.teams is not None:
-            # a task without a team is its live campaign's owner team's
-            owned = Campaign.filter(archived_at=None, owner_team_id__in=sorted(query.teams))
-            found = found.filter(
-                Q(team_id__in=sorted(query.teams))
-                | Q(team_id=None, campaign_id__in=Subquery(owned.values("id")))
-            )
+        found = tasks_of_teams(found, None if query.teams is None else sorted(query.teams))
         if query.campaign is not None:
             found = found.filter(campaign_id=query.campaign)
     return found
@@ -158,7 +152,11 @@ async def load_entries(
     milestones = (
         await _milestones_near(query, narrow).values(*MILESTONE_COLUMNS) if with_milestones else []
     )
-    due = await _tasks_due(query, narrow).values(*TASK_COLUMNS) if tasks else []
+    due = (
+        await with_task_team(_tasks_due(query, narrow)).values(*TASK_COLUMNS, ANNOTATION)
+        if tasks
+        else []
+    )
     channels: dict[int, list[Channel]] = {pk: [] for pk in campaigns}
     if campaigns:
         for campaign_id, channel in (
@@ -168,7 +166,7 @@ async def load_entries(
         ):
             channels[campaign_id].append(Channel(channel))
     team_ids = {c["owner_team_id"] for c in campaigns.values()}
-    team_ids |= {m["team_id"] for m in milestones} | {t["team_id"] for t in due if t["team_id"]}
+    team_ids |= {m["team_id"] for m in milestones} | {t[ANNOTATION] for t in due if t[ANNOTATION]}
     teams: dict[int, tuple[str, str]] = {}
     if team_ids:
         rows = await Team.filter(id__in=team_ids).values_list("id", "name", "color")
@@ -249,8 +247,6 @@ async def load_entries(
         )
     for task in due:
         due_date = clamp_date(task["due_date"])
-        campaign = campaigns.get(task["campaign_id"]) if task["campaign_id"] else None
-        team_id = task["team_id"] or (campaign["owner_team_id"] if campaign else None)
         entries.append(
             Entry(
                 key=f"task-{task['id']}",
@@ -264,7 +260,7 @@ async def load_entries(
                 node_id=task["id"],
                 version=task["version"],
                 updated_at=_utc(task["updated_at"]),
-                **team_fields(team_id),
+                **team_fields(task[ANNOTATION]),
                 **campaign_fields(task["campaign_id"]),
                 **reach_fields(task["campaign_id"], task["key_result_id"]),
             )

@@ -2,13 +2,15 @@
 
 Computations keep full precision; only what is shown is rounded, half up: fractions
 (progress, shares, ROI) to 4 places, money and hours to 2, counted results to at most
-4 with trailing zeros dropped.
+4 with trailing zeros dropped. Parts of a shown whole are rounded by largest remainder,
+so the parts shown add up to the whole shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -47,3 +49,23 @@ def amount(value: Decimal) -> Decimal:
     """A count or measure: at most 4 decimal places, no trailing zeros, no exponent."""
     rounded = fraction(value).normalize()
     return rounded.quantize(ONE) if rounded.as_tuple().exponent > 0 else rounded
+
+
+def apportioned(
+    parts: Sequence[Decimal], whole: Decimal, places: Decimal = FRACTION_PLACES
+) -> list[Decimal]:
+    """`parts` rounded to `places` so that they add up to `whole` (a multiple of
+    `places`, e.g. the rounded sum): each is rounded down, then the units still missing
+    go one each to the largest remainders (the earlier part on a tie); a surplus, which
+    only imprecise input can cause, is taken from the smallest."""
+    shown = [part.quantize(places, rounding=ROUND_FLOOR) for part in parts]
+    if not shown:
+        return shown
+    missing = int((whole - sum(shown, ZERO)) / places)
+    ranked = sorted(range(len(parts)), key=lambda n: parts[n] - shown[n], reverse=True)
+    if missing < 0:
+        ranked.reverse()
+    step = places if missing > 0 else -places
+    for n in range(abs(missing)):
+        shown[ranked[n % len(ranked)]] += step
+    return shown

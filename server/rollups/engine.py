@@ -21,6 +21,7 @@ from server.rollups.reach import Reach
 from server.rollups.risk_rules import RULES
 from server.rollups.risks import Risk, RiskFilter, ordered
 from server.rollups.workload import Workload, workload
+from server.selection import admits, admits_any, chosen
 from server.settings import Thresholds
 
 PROGRESS = (Section.GOALS, Section.KEY_RESULTS)
@@ -176,11 +177,13 @@ class Rollups:
             found = self._risks_under.get(criteria.under, [])
         if criteria.severity is not None:
             found = [r for r in found if r.severity.rank >= criteria.severity.rank]
-        if criteria.kinds:
-            found = [r for r in found if r.kind in criteria.kinds]
-        if criteria.team_ids:
-            teams = set(criteria.team_ids)
-            found = [r for r in found if any(self.reach.teams_of(k) & teams for k in r.nodes)]
+        if criteria.kinds is not None:
+            found = [r for r in found if admits(criteria.kinds, r.kind)]
+        if criteria.team_ids is not None:
+            teams = chosen(criteria.team_ids)
+            found = [
+                r for r in found if any(admits_any(teams, self.reach.teams_of(k)) for k in r.nodes)
+            ]
         return found
 
     def risks_involving(self, key: NodeKey) -> list[Risk]:

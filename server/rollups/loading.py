@@ -30,6 +30,7 @@ from server.enums import (
     TaskStatus,
 )
 from server.rollups import rows as r
+from server.task_team import task_team_sql
 
 
 class Section(StrEnum):
@@ -160,8 +161,9 @@ _QUERIES: dict[Section, tuple[str, Callable[[dict], Any]]] = {
         ),
     ),
     Section.TASKS: (
-        "SELECT id, title, campaign_id, key_result_id, assignee_id, team_id, status, "
-        "start_date, due_date, estimate_hours FROM task WHERE archived_at IS NULL ORDER BY id",
+        f"SELECT id, title, campaign_id, key_result_id, assignee_id, {task_team_sql()} AS "
+        "team_id, status, start_date, due_date, estimate_hours FROM task "
+        "WHERE archived_at IS NULL ORDER BY id",
         lambda row: r.TaskRow(
             row["id"],
             row["title"],

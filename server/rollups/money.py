@@ -4,7 +4,9 @@ and goals.
 
 Amounts are exact Decimals kept per currency (`Bag`): two currencies are never added
 together, and figures that would need it (cost per lead, ROI across currencies) are
-None rather than wrong. Revenue results are in their campaign's currency.
+None rather than wrong. Results of a money metric (REVENUE) are in their campaign's
+currency and are totalled per (metric, currency), like every other amount; counted
+metrics (leads, sign-ups, ...) carry no currency.
 """
 
 from __future__ import annotations
@@ -17,6 +19,16 @@ from decimal import Decimal
 from server.enums import Channel, ResultMetric
 from server.rollups import rows as r
 from server.rollups.arithmetic import ONE, ZERO, days_elapsed, period_days
+
+MONEY_METRICS = frozenset({ResultMetric.REVENUE})
+
+ResultKey = tuple[ResultMetric, str | None]
+"""A result total's key: the metric, and the currency for a money metric (else None)."""
+
+
+def result_key(metric: ResultMetric, currency: str) -> ResultKey:
+    """Where a result entry of a campaign in `currency` is totalled."""
+    return (metric, currency if metric in MONEY_METRICS else None)
 
 
 class Bag:
@@ -69,8 +81,18 @@ class Figures:
     budget: Bag | None = None
     spend: Bag = field(default_factory=Bag)
     projected: Bag = field(default_factory=Bag)
-    revenue: Bag = field(default_factory=Bag)
-    results: Mapping[ResultMetric, Decimal] = field(default_factory=dict)
+    results: Mapping[ResultKey, Decimal] = field(default_factory=dict)
+
+    @property
+    def revenue(self) -> Bag:
+        """REVENUE results, by currency."""
+        return Bag(
+            {
+                currency: value
+                for (metric, currency), value in self.results.items()
+                if metric is ResultMetric.REVENUE and currency is not None
+            }
+        )
 
     @property
     def currencies(self) -> tuple[str, ...]:
@@ -85,7 +107,7 @@ class Figures:
 
     @property
     def leads(self) -> Decimal:
-        return self.results.get(ResultMetric.LEADS, ZERO)
+        return self.results.get((ResultMetric.LEADS, None), ZERO)
 
     def roi(self, currency: str) -> Decimal | None:
         """(revenue - spend) / spend in one currency; None when nothing was spent."""
@@ -117,8 +139,7 @@ class _Sum:
         self.budget: dict[str, Decimal] | None = None
         self.spend: dict[str, Decimal] = {}
         self.projected: dict[str, Decimal] = {}
-        self.revenue: dict[str, Decimal] = {}
-        self.results: dict[ResultMetric, Decimal] = {}
+        self.results: dict[ResultKey, Decimal] = {}
 
     @staticmethod
     def _into(total: dict, part: Mapping, share: Decimal) -> None:
@@ -132,7 +153,6 @@ class _Sum:
             self._into(self.budget, figures.budget._amounts, share)
         self._into(self.spend, figures.spend._amounts, share)
         self._into(self.projected, figures.projected._amounts, share)
-        self._into(self.revenue, figures.revenue._amounts, share)
         self._into(self.results, figures.results, share)
 
     def figures(self) -> Figures:
@@ -141,7 +161,6 @@ class _Sum:
             budget,
             Bag._owning(self.spend),
             Bag._owning(self.projected),
-            Bag._owning(self.revenue),
             self.results,
         )
 
@@ -181,7 +200,7 @@ def campaign_money(
     factor = burn_factor(campaign.start_date, campaign.end_date, today)
     zero = Bag.of(campaign.currency, ZERO)
     spent: dict[Channel | None, Bag] = dict.fromkeys(channels, zero)
-    made: dict[Channel | None, dict[ResultMetric, Decimal]] = {channel: {} for channel in spent}
+    made: dict[Channel | None, dict[ResultKey, Decimal]] = {channel: {} for channel in spent}
 
     last = today if until is None else min(today, until)
 
@@ -196,16 +215,15 @@ def campaign_money(
     for entry in results:
         if counts(entry.date):
             metrics = made.setdefault(entry.channel, {})
-            metrics[entry.metric] = metrics.get(entry.metric, ZERO) + entry.value
+            key = result_key(entry.metric, campaign.currency)
+            metrics[key] = metrics.get(key, ZERO) + entry.value
 
     by_channel = {}
     for channel in sorted(set(spent) | set(made), key=channel_order):
         bag = spent.get(channel, zero)
-        metrics = made.get(channel, {})
-        revenue = Bag.of(campaign.currency, metrics.get(ResultMetric.REVENUE, ZERO))
-        by_channel[channel] = Figures(None, bag, bag.scaled(factor), revenue, metrics)
+        by_channel[channel] = Figures(None, bag, bag.scaled(factor), made.get(channel, {}))
     total = _Sum()
-    total.add(Figures(Bag.of(campaign.currency, campaign.budget), zero, zero, zero), ONE)
+    total.add(Figures(Bag.of(campaign.currency, campaign.budget), zero, zero), ONE)
     for figures in by_channel.values():
         total.add(figures, ONE)
     return MoneySummary(total.figures(), by_channel)

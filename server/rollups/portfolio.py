@@ -46,9 +46,7 @@ def overlap_fraction(campaign: r.CampaignRow, start: date, end: date) -> Decimal
 def _prorated(figures: Figures, full: Figures, share: Decimal) -> Figures:
     """Entries of the period, with the full campaign's budget and projection prorated."""
     budget = None if full.budget is None else full.budget.scaled(share)
-    return Figures(
-        budget, figures.spend, full.projected.scaled(share), figures.revenue, figures.results
-    )
+    return Figures(budget, figures.spend, full.projected.scaled(share), figures.results)
 
 
 def campaign_in_period(

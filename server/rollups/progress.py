@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -18,7 +18,14 @@ from enum import StrEnum
 from server import models
 from server.enums import CampaignStatus, TaskStatus
 from server.rollups import rows as r
-from server.rollups.arithmetic import ONE, ZERO, clamp, elapsed_fraction
+from server.rollups.arithmetic import (
+    ONE,
+    ZERO,
+    apportioned,
+    clamp,
+    elapsed_fraction,
+    fraction,
+)
 from server.rollups.graph import OrgGraph
 from server.settings import Thresholds
 
@@ -59,6 +66,22 @@ class Progress:
     measured: bool
     total_weight: Decimal = ZERO
     contributions: tuple[Contribution, ...] = ()
+
+
+def shown_contributions(result: Progress) -> tuple[Contribution, ...]:
+    """The breakdown as shown: shares and contributions rounded to 4 places by largest
+    remainder, so the shown contributions add up to the shown progress and the shown
+    shares to 1 (rounding each on its own could miss both by a few ten-thousandths)."""
+    counted = [c for c in result.contributions if c.counted]
+    if not counted:
+        return result.contributions
+    shares = apportioned([c.share for c in counted], ONE)
+    parts = apportioned([c.contribution for c in counted], fraction(result.progress))
+    rounded = {
+        id(c): replace(c, share=share, contribution=part)
+        for c, share, part in zip(counted, shares, parts, strict=True)
+    }
+    return tuple(rounded.get(id(c), c) for c in result.contributions)
 
 
 def judge(

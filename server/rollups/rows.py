@@ -104,7 +104,7 @@ class TaskRow:
     campaign_id: int | None
     key_result_id: int | None
     assignee_id: int | None
-    team_id: int | None
+    team_id: int | None  # the team it belongs to, its own or derived (server.task_team)
     status: TaskStatus
     start_date: date | None
     due_date: date | None
