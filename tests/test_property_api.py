@@ -153,18 +153,22 @@ async def exchange(
     organisation: Organisation,
     document: str,
     caplog: pytest.LogCaptureFixture,
+    variables: dict[str, str] | None = None,
 ) -> httpx.Response:
-    """Send `document` and check the answer against the contract."""
+    """Send `document` (with `variables`, as ASCII JSON, so lone surrogates travel as
+    escapes) and check the answer against the contract."""
     caplog.clear()
-    response = await client.http.post(
-        "/graphql", json={"query": document}, headers=await client.headers()
-    )
+    headers = await client.headers() | {"content-type": "application/json"}
+    body = json.dumps({"query": document, "variables": variables})
+    response = await client.http.post("/graphql", content=body, headers=headers)
     problems = problems_with(response)
     before = "\n--- \n".join(organisation.recent)
     organisation.recent.append(document)
+    shown = {name: value[:80] for name, value in (variables or {}).items()}
     assert not problems, (
-        f"{problems}\n--- operation\n{document}\n--- answer {response.status_code}\n"
-        f"{response.text[:4000]}\n--- server log\n{caplog.text[-4000:]}\n"
+        f"{problems}\n--- operation\n{document}\n--- variables (cut)\n{shown!r}\n"
+        f"--- answer {response.status_code}\n{response.text[:4000]}\n"
+        f"--- server log\n{caplog.text[-4000:]}\n"
         f"--- operations sent before it, oldest first\n{before}"
     )
     for code in error_codes(response) or ["none"]:
@@ -228,26 +232,10 @@ async def exchange_with_texts(
     caplog: pytest.LogCaptureFixture,
 ) -> httpx.Response:
     """Send `document` with its String literals hoisted into variables holding edge
-    strings (as ASCII JSON, so lone surrogates travel as escapes); check the answer."""
+    strings; check the answer."""
     values = data.draw(st.lists(edge_strings(), min_size=1, max_size=4), label="texts")
     document, variables = hoist_strings(document, GRAPHQL_SCHEMA, values)
-    caplog.clear()
-    headers = await client.headers() | {"content-type": "application/json"}
-    body = json.dumps({"query": document, "variables": variables})
-    response = await client.http.post("/graphql", content=body, headers=headers)
-    problems = problems_with(response)
-    before = "\n--- \n".join(organisation.recent)
-    organisation.recent.append(document)
-    shown = {name: value[:80] for name, value in variables.items()}
-    assert not problems, (
-        f"{problems}\n--- operation\n{document}\n--- variables (cut)\n{shown!r}\n"
-        f"--- answer {response.status_code}\n{response.text[:4000]}\n"
-        f"--- server log\n{caplog.text[-4000:]}\n"
-        f"--- operations sent before it, oldest first\n{before}"
-    )
-    for code in error_codes(response) or ["none"]:
-        event(f"error code: {code}")
-    return response
+    return await exchange(client, organisation, document, caplog, variables)
 
 
 @bounded(examples=150)
