@@ -23,6 +23,7 @@ QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 CONFLICT = "CONFLICT"
+RATE_LIMITED = "RATE_LIMITED"
 
 
 class ApiError(Exception):
@@ -57,6 +58,15 @@ class Conflict(ApiError):
 
 class QueryTooComplex(ApiError):
     code = QUERY_TOO_COMPLEX
+
+
+class RateLimited(ApiError):
+    """Try again after `retryAfter` seconds."""
+
+    code = RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retryAfter=retry_after)
 
 
 def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
