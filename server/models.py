@@ -60,7 +60,9 @@ class User(Entity):
     weekly_capacity_hours = fields.DecimalField(max_digits=6, decimal_places=2, default=40)
     password_hash = fields.CharField(max_length=255, null=True)
     token_epoch = fields.IntField(
-        default=0, description="access tokens signed with another epoch no longer sign in"
+        default=0,
+        db_default=0,  # so the column can be added to a table that has users
+        description="access tokens signed with another epoch no longer sign in",
     )
 
     class Meta:

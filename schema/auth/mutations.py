@@ -81,7 +81,11 @@ def _password_changed(
 
 @strawberry.type
 class AuthMutations:
-    @strawberry.mutation(description="Sign in with email and password; open to everyone.")
+    @strawberry.mutation(
+        description="Sign in with email and password; open to everyone. After repeated "
+        "failures for the account or the address, attempts are refused with RATE_LIMITED "
+        "and `retryAfter` seconds; at most one `login` per request."
+    )
     async def login(self, info: Info, input: LoginInput) -> SessionPayload:
         context = info.context
         try:

@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='token_epoch',
-            field=fields.IntField(default=0, description='access tokens signed with another epoch no longer sign in'),
+            field=fields.IntField(default=0, description='access tokens signed with another epoch no longer sign in', db_default=0),
         ),
     ]
