@@ -348,7 +348,7 @@ class SignInFailures(Model):
     subject = fields.CharField(max_length=254, description="email, lower-cased, or address")
     failures = fields.IntField(default=0)
     last_failed_at = fields.DatetimeField(db_index=True)
-    blocked_until = fields.DatetimeField()
+    blocked_until = fields.DatetimeField(null=True, description="no attempt is checked before")
 
     class Meta:
         table = "sign_in_failures"

@@ -2,14 +2,15 @@
 
 The counters live in the database, so every worker process sees the same ones. An
 attempt counts as a failure before its password is checked and is taken back when the
-password proves right: claiming the next count is a compare-and-set on the row, so
-guessers running in parallel cannot all slip in before the first failure is written.
+password proves right; the count is taken with the row locked, so guessers running in
+parallel cannot all slip in before the first failure is written.
 After a few free failures each one doubles the wait (up to a ceiling); while a wait
 lasts, every attempt is refused without looking at the password, the right one too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import math
 from dataclasses import dataclass
@@ -20,11 +21,12 @@ from tortoise.expressions import F, Q
 
 from server import clock, models
 from server.settings import SignInLimits
+from server.writes.unit import transactional
 
 ACCOUNT = "account"
 ADDRESS = "address"
 UNKNOWN_ADDRESS = "unknown"
-CLAIM_TRIES = 5
+CLAIM_TRIES = 3
 MAX_DOUBLINGS = 40
 
 
@@ -65,10 +67,10 @@ def address_key(host: str | None) -> str:
     return str(address)
 
 
-def wait_after(failures: int, free: int, limits: SignInLimits) -> timedelta:
+def wait_after(failures: int, free: int, limits: SignInLimits) -> timedelta | None:
     """How long attempts are refused after the `failures`-th failure in a row."""
     if failures < free:
-        return timedelta(0)
+        return None
     doublings = min(failures - free, MAX_DOUBLINGS)
     seconds = min(limits.backoff_seconds * 2**doublings, limits.max_backoff_seconds)
     return timedelta(seconds=seconds)
@@ -82,30 +84,38 @@ def _free(scope: str, limits: SignInLimits) -> int:
     return limits.account_failures if scope == ACCOUNT else limits.address_failures
 
 
-async def _claim(scope: str, subject: str, limits: SignInLimits, now: datetime) -> Claim:
+async def _claim(scope: str, subject: str, limits: SignInLimits) -> Claim:
     """Count one more failure against `subject`, unless it is backing off."""
-    rows = models.SignInFailures.filter(scope=scope, subject=subject)
     for _ in range(CLAIM_TRIES):
-        row = await rows.first()
-        if row is not None and row.blocked_until > now:
-            raise _refuse_until(row.blocked_until, now)
-        forgotten = row is None or row.last_failed_at <= now - timedelta(hours=limits.forget_hours)
-        failures = 1 if forgotten else row.failures + 1
-        counted = {
-            "failures": failures,
-            "last_failed_at": now,
-            "blocked_until": now + wait_after(failures, _free(scope, limits), limits),
-        }
-        if row is None:
-            try:
-                await models.SignInFailures.create(scope=scope, subject=subject, **counted)
-            except IntegrityError:
-                continue  # another attempt counted the first failure a moment ago
-            return Claim(scope, subject, failures)
-        if await rows.filter(failures=row.failures).update(**counted):
-            return Claim(scope, subject, failures)
-    # Other attempts kept winning the row: they are the ones being checked.
-    raise BackingOff(1)
+        if not await models.SignInFailures.exists(scope=scope, subject=subject):
+            with contextlib.suppress(IntegrityError):  # another attempt made it just now
+                await models.SignInFailures.create(
+                    scope=scope, subject=subject, failures=0, last_failed_at=clock.now()
+                )
+        claim = await _count(scope, subject, limits)
+        if claim is not None:
+            return claim
+    raise BackingOff(1)  # the row kept being dropped as forgotten between the two steps
+
+
+@transactional
+async def _count(scope: str, subject: str, limits: SignInLimits) -> Claim | None:
+    # The row stays locked until the count is written: attempts queue here one by one,
+    # and each sees the wait the one before it set.
+    rows = models.SignInFailures.filter(scope=scope, subject=subject)
+    row = await rows.select_for_update().first()
+    if row is None:
+        return None
+    now = clock.now()
+    if row.blocked_until is not None and row.blocked_until > now:
+        raise _refuse_until(row.blocked_until, now)
+    forgotten = row.last_failed_at <= now - timedelta(hours=limits.forget_hours)
+    failures = 1 if forgotten else row.failures + 1
+    wait = wait_after(failures, _free(scope, limits), limits)
+    await rows.update(
+        failures=failures, last_failed_at=now, blocked_until=now + wait if wait else None
+    )
+    return Claim(scope, subject, failures)
 
 
 async def begin(email_key: str, address: str, limits: SignInLimits) -> Attempt:
@@ -118,10 +128,7 @@ async def begin(email_key: str, address: str, limits: SignInLimits) -> Attempt:
     ).values_list("blocked_until", flat=True)
     if blocked:
         raise _refuse_until(max(blocked), now)
-    return Attempt(
-        await _claim(ACCOUNT, email_key, limits, now),
-        await _claim(ADDRESS, address, limits, now),
-    )
+    return Attempt(await _claim(ACCOUNT, email_key, limits), await _claim(ADDRESS, address, limits))
 
 
 async def _take_back(claim: Claim) -> None:
@@ -129,7 +136,7 @@ async def _take_back(claim: Claim) -> None:
     failures since."""
     rows = models.SignInFailures.filter(scope=claim.scope, subject=claim.subject)
     undone = await rows.filter(failures=claim.failures).update(
-        failures=claim.failures - 1, blocked_until=clock.now()
+        failures=claim.failures - 1, blocked_until=None
     )
     if not undone:
         await rows.filter(failures__gt=0).update(failures=F("failures") - 1)
@@ -151,5 +158,6 @@ async def failed(limits: SignInLimits) -> None:
     """The failure stays counted; counters nobody has failed for a long time are dropped."""
     now = clock.now()
     await models.SignInFailures.filter(
-        last_failed_at__lt=now - timedelta(hours=limits.forget_hours), blocked_until__lt=now
+        Q(blocked_until__isnull=True) | Q(blocked_until__lt=now),
+        last_failed_at__lt=now - timedelta(hours=limits.forget_hours),
     ).delete()

@@ -5,8 +5,9 @@ is counted with a spy that holds every check until the test lets go; nothing is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,7 @@ LOGIN = """
 mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }
 """
 SETTLE_ROUNDS = 1000
+BoundedApp = Callable[[int], Awaitable[httpx.AsyncClient]]
 
 
 class HeldChecks:
@@ -60,23 +62,29 @@ def held(monkeypatch: pytest.MonkeyPatch) -> HeldChecks:
 
 
 @pytest.fixture
-async def bounded(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """An app allowed two password checks at once and one caller waiting."""
-    settings = load_settings(
-        env={},
-        overrides={
-            "database_url": database_url,
-            "data_dir": str(tmp_path),
-            "jwt_secret": TEST_SECRET,
-            "password_checks": 2,
-            "password_queue": 1,
-        },
-    )
-    transport = httpx.ASGITransport(
-        app=create_app(settings, manage_database=False), raise_app_exceptions=False
-    )
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
+async def bounded(database_url: str, tmp_path: Path) -> AsyncIterator[BoundedApp]:
+    """HTTP clients of apps allowed two password checks at once, and as many callers
+    waiting as the test asks for."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def app(waiting: int) -> httpx.AsyncClient:
+            settings = load_settings(
+                env={},
+                overrides={
+                    "database_url": database_url,
+                    "data_dir": str(tmp_path),
+                    "jwt_secret": TEST_SECRET,
+                    "password_checks": 2,
+                    "password_queue": waiting,
+                },
+            )
+            transport = httpx.ASGITransport(
+                app=create_app(settings, manage_database=False), raise_app_exceptions=False
+            )
+            client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+            return await stack.enter_async_context(client)
+
+        yield app
 
 
 async def login(http: httpx.AsyncClient, email: str) -> dict:
@@ -102,11 +110,12 @@ def rate_limited(body: dict) -> bool:
 
 
 async def test_concurrent_password_checks_are_bounded_and_the_overflow_refused(bounded, held):
-    # given: five people signing in at the same moment
+    # given: two checks at once, one caller waiting; five people signing in at once
+    http = await bounded(1)
     emails = [f"person{n}@example.com" for n in range(5)]
     for email in emails:
         await factories.user(email=email, password_hash=passwords.hash_password(PASSWORD))
-    requests = [asyncio.create_task(login(bounded, email)) for email in emails]
+    requests = [asyncio.create_task(login(http, email)) for email in emails]
 
     # when: two checks are running, one waits, and the other two have been answered
     await settled(lambda: held.inside == 2 and sum(r.done() for r in requests) == 2)
@@ -127,18 +136,19 @@ async def test_concurrent_password_checks_are_bounded_and_the_overflow_refused(b
 
 
 async def test_a_refused_check_is_not_counted_as_a_failed_sign_in(bounded, held):
-    # given: both places and the one place in line taken by other people
-    emails = [f"person{n}@example.com" for n in range(4)]
+    # given: both checks taken by other people, and no waiting
+    http = await bounded(0)
+    emails = [f"person{n}@example.com" for n in range(3)]
     for email in emails:
         await factories.user(email=email, password_hash=passwords.hash_password(PASSWORD))
-    crowd = [asyncio.create_task(login(bounded, email)) for email in emails[:3]]
+    crowd = [asyncio.create_task(login(http, email)) for email in emails[:2]]
     await settled(lambda: held.inside == 2)
 
-    # when: the fourth person tries six times while the server is busy
-    refusals = [await login(bounded, emails[3]) for _ in range(6)]
+    # when: a third person tries six times while the server is busy
+    refusals = [await login(http, emails[2]) for _ in range(6)]
     held.release.set()
     await asyncio.gather(*crowd)
-    afterwards = await login(bounded, emails[3])
+    afterwards = await login(http, emails[2])
 
     # then: no password was guessed, so nothing backs off
     assert all(rate_limited(body) for body in refusals)

@@ -4,6 +4,7 @@ at most once. Real HTTP requests on both database engines, with the clock pinned
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
@@ -126,6 +127,20 @@ async def test_each_further_failure_doubles_the_wait_until_the_ceiling(http, pin
 
     # then
     assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
+
+
+async def test_parallel_guesses_get_no_more_checks_than_guesses_in_a_row(http, pinned, checked):
+    # given: one free failure left
+    await person("target@example.com")
+    for _ in range(4):
+        await login(http, "target@example.com", WRONG)
+
+    # when: ten guesses at once
+    bodies = await asyncio.gather(*[login(http, "target@example.com", WRONG) for _ in range(10)])
+
+    # then: only one of them was checked
+    assert sorted(map(str, map(outcome, bodies))) == ["1"] * 9 + ["refused"]
+    assert len(checked) == 5
 
 
 async def test_signing_in_resets_the_accounts_failures(http, pinned):

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('subject', fields.CharField(description='email, lower-cased, or address', max_length=254)),
                 ('failures', fields.IntField(default=0)),
                 ('last_failed_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
-                ('blocked_until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('blocked_until', fields.DatetimeField(null=True, description='no attempt is checked before', auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'sign_in_failures', 'app': 'models', 'unique_together': (('scope', 'subject'),), 'pk_attr': 'id', 'table_description': 'Failed sign-ins of one account (by email, known or not) or one client address.'},
             bases=['Model'],
