@@ -279,3 +279,42 @@ async def test_one_sign_in_per_request_still_signs_in(http):
     assert batched.json()[0]["data"]["login"]["accessToken"]
     assert merged.json()["data"]["login"]["accessToken"]
     assert await models.RefreshToken.all().count() == 2
+
+
+PASSWORD_CHANGE = """
+mutation Change($input: PasswordChangeInput!) {
+  passwordChange(input: $input) { session { accessToken } userErrors { field code } }
+}
+"""
+
+
+async def test_wrong_current_passwords_back_off_like_failed_sign_ins(http, pinned, checked):
+    # given: signed in (with a stolen access token, say)
+    user = await person("target@example.com")
+    token = (await login(http, "target@example.com", PASSWORD))["data"]["login"]["accessToken"]
+
+    async def change(current: str) -> dict:
+        response = await http.post(
+            "/graphql",
+            json={
+                "query": PASSWORD_CHANGE,
+                "variables": {"input": {"currentPassword": current, "newPassword": "x" * 12}},
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return response.json()
+
+    # when
+    wrong = [await change(WRONG) for _ in range(5)]
+    right = await change(PASSWORD)
+
+    # then
+    for body in wrong:
+        assert body["data"]["passwordChange"]["userErrors"] == [
+            {"field": "currentPassword", "code": "INVALID"}
+        ]
+    (error,) = right["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["retryAfter"]) == ("RATE_LIMITED", 1)
+    assert len(checked) == 1 + 5
+    await user.refresh_from_db()
+    assert passwords.verify(user.password_hash, PASSWORD)
