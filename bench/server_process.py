@@ -65,6 +65,8 @@ class ServerProcess:
             # The whole-tree query may return up to 100k nodes; the benchmark measures it.
             THROUGHLINE_MAX_COST=str(10**15),
             THROUGHLINE_REQUEST_SECONDS="600",
+            # The load's clients share two accounts, standing for many people at once.
+            THROUGHLINE_MAX_IN_FLIGHT="1000",
             THROUGHLINE_LOG_LEVEL="WARNING",
         )
         command = [

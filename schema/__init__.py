@@ -20,6 +20,8 @@ from schema.core.errors import ErrorCodes
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.sign_in import SignInRequired
+from schema.core.storable_text import StorableText
+from schema.core.supported_dates import hold_dates_to_supported_range
 from schema.external_calendars.mutations import ExternalCalendarMutations
 from schema.external_calendars.queries import ExternalCalendarQueries
 from schema.external_calendars.types import ExternalCalendar
@@ -96,6 +98,10 @@ def merged_mutation() -> type | None:
 
 
 class ThroughlineSchema(strawberry.Schema):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        hold_dates_to_supported_range(self._schema)
+
     def process_errors(self, errors, execution_context=None) -> None:
         """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones.
 
@@ -123,7 +129,9 @@ def configured_schema(
     limits: Limits, *, introspection: bool, field_suggestions: bool
 ) -> strawberry.Schema:
     """Built once per configuration: every app (and test) with the same settings shares it."""
-    extensions: list = [SignInRequired, query_limits(limits), ErrorCodes]
+    # The limits measure first; sign-in then refuses, before validation, what a
+    # signed-out caller may not run; then no string holding NUL goes any further.
+    extensions: list = [query_limits(limits), SignInRequired, StorableText, ErrorCodes]
     if not introspection:
         extensions.append(DisableIntrospection)
     return ThroughlineSchema(

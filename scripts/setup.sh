@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv (Python 3.11+) and installs Throughline with its development tools.
-# Re-running is cheap: it reinstalls only when pyproject.toml has changed.
+# Re-running is cheap: it reinstalls only when pyproject.toml or the lock has changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +24,14 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
+# Exactly the versions CI tested, each file checked against the hashes in the lock
+# (scripts/lock.sh rewrites it), then Throughline itself without fetching anything more.
 stamp=.venv/.throughline-installed
-wanted=$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest())')
+wanted=$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read() + open("requirements/lock.txt", "rb").read()).hexdigest())')
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  echo "Installing Throughline and its dependencies into .venv" >&2
-  .venv/bin/python -m pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
+  echo "Installing Throughline and its locked dependencies into .venv" >&2
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e . \
+    --config-settings editable_mode=compat
   echo "$wanted" > "$stamp"
 fi

@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL, the health check and the static web client."""
+"""The ASGI application: GraphQL, the health check, feeds, the web client's session
+endpoints and the static web client."""
 
 from __future__ import annotations
 
@@ -16,16 +17,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from schema import build_schema
+from server import clock
 from server.authentication import TokenAuthentication
+from server.content_policy import client_policy, graphiql_policy
 from server.database import close_database, database_reachable, open_database
 from server.external_calendars.refresh import RefreshScheduler
 from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
 from server.graphql_app import GraphQLApp
 from server.memory import tune_garbage_collector
+from server.security_headers import SecurityHeaders
 from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
+from server.web_session import session_routes
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """Build the app; `manage_database=False` leaves opening the database to the caller."""
+    if settings.clock_start is not None:
+        clock.start_at(settings.clock_start.instant, settings.clock_start.real)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -65,9 +72,17 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/calendar/{secret}.ics", feed_endpoint(settings), methods=["GET", "HEAD"]),
+            *session_routes(settings, signer),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],
         middleware=[
+            Middleware(
+                SecurityHeaders,
+                policy=client_policy((WEB_DIR / "index.html").read_text(encoding="utf-8")),
+                graphiql_policy=graphiql_policy(graphql.graphql_ide_html)
+                if settings.graphiql
+                else None,
+            ),
             Middleware(DatabaseFaults),
             Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer)),
         ],

@@ -3,8 +3,9 @@
 A backup uses SQLite's online backup API: it reads one consistent snapshot while the
 server keeps serving and writing (WAL readers never block writers). Both directions
 write to a temporary file next to the target, check it, and move it into place in one
-step, so a failure never leaves a half-written database behind. PostgreSQL is backed
-up with pg_dump (see README, "Backups").
+step, so a failure never leaves a half-written database behind; the file written is
+readable by its owner only, like the database. PostgreSQL is backed up with pg_dump
+(see README, "Backups").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from server.private_files import private_file, private_folder
 from server.settings import Settings
 
 MIGRATIONS_TABLE = "tortoise_migrations"
@@ -62,6 +64,7 @@ def _copy(source: sqlite3.Connection, target: Path, label: str) -> None:
     temporary = target.with_name(f".{target.name}.partial")
     temporary.unlink(missing_ok=True)
     try:
+        private_file(temporary)
         destination = sqlite3.connect(temporary)
         try:
             source.backup(destination)
@@ -103,7 +106,7 @@ def restore(settings: Settings, source_path: Path, *, force: bool) -> str:
             raise BackupError(
                 f"{target} already exists; stop the server and give --force to replace it"
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         _copy(source, target, "the restored database")
     finally:
         source.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 from tortoise.exceptions import BaseORMException
 
+from server import clock
 from server.enums import Role
 from server.settings import Settings, SettingsError, configure_logging, load_settings
 
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(
+    settings = load_settings(
         overrides={
             "database_url": getattr(args, "database_url", None),
             "data_dir": getattr(args, "data_dir", None),
@@ -193,6 +194,9 @@ def _settings(args: argparse.Namespace) -> Settings:
             "workers": getattr(args, "workers", None),
         }
     )
+    if settings.clock_start is not None:  # the demo's dates are seen from its day
+        clock.start_at(settings.clock_start.instant, settings.clock_start.real)
+    return settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -300,10 +304,12 @@ MAX_HOURS = Decimal(168)
 
 def _account_fields(args: argparse.Namespace) -> tuple[str, str, Decimal]:
     """The email, name and capacity given, checked before the database is opened."""
+    from server.writes.checks import is_single_line
+
     email, name = args.email.strip(), args.name.strip()
-    if len(email) > 254 or not EMAIL.fullmatch(email):
+    if len(email) > 254 or not EMAIL.fullmatch(email) or not is_single_line(email):
         raise CommandError(f"{args.email!r} is not an email address")
-    if not 0 < len(name) <= 120 or any(ord(ch) < 32 for ch in name):
+    if not 0 < len(name) <= 120 or not is_single_line(name):
         raise CommandError("the name must have 1 to 120 characters and no control characters")
     try:
         hours = Decimal(args.capacity.strip())

@@ -17,6 +17,7 @@ from tortoise.migrations.api import migrate as apply_migrations
 from tortoise.migrations.executor import MigrationExecutor
 
 from server.faults import describe
+from server.private_files import private_folder
 from server.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ async def migrate_database(settings: Settings) -> list[str]:
     """Apply every pending migration (creating a SQLite file first); their names in order."""
     path = sqlite_path(settings)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     applied: list[str] = []
 
     def progress(event: str, app_label: str, name: str) -> None:

@@ -1,10 +1,13 @@
 """Strawberry's ASGI view with Throughline's per-request context and request limits.
 
-A body over `max_body_bytes` is refused with 413 before the rest of it is read; a batch
-holds at most `max_batch` operations; a request still running after `request_seconds`
-is cut off (a write in progress rolls back with its transaction); a request signs in
-(`login`) at most once, in a batch or through aliases alike. Every refused request
-gets a JSON body whose error carries `extensions.code`, as a GraphQL error would.
+A caller with `max_in_flight` requests running is refused with 429 before its body is
+read; a body over `max_request_bytes` is refused with 413 before the rest of it is read;
+JSON that cannot be read safely (`server.json_body`: not UTF-8, not standard JSON, nested
+too deep), in a body or in GET's `variables`, with 400; a batch holds at most
+`max_batch` operations; a request still running after `request_seconds` is cut off (a
+write in progress rolls back with its transaction); a request signs in (`login`) at
+most once, in a batch or through aliases alike. Every refused request gets a JSON body
+whose error carries `extensions.code`, as a GraphQL error would.
 """
 
 from __future__ import annotations
@@ -25,27 +28,58 @@ from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
 from schema.core.context import Context
-from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX
+from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED
 from schema.core.sign_in import MAX_LOGINS, logins_in
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
+from server.in_flight import InFlight, TooManyInFlight, caller_of
+from server.json_body import UnreadableJSON, read_json
 from server.password_checks import PasswordChecks
 from server.settings import Settings
 from server.tokens import TokenSigner
+
+IN_FLIGHT_RETRY_SECONDS = 1
+"""Retry-After of a request refused for too many in flight: requests are short."""
+
+CODES = {404: NOT_FOUND, 429: RATE_LIMITED}
+"""The `extensions.code` of a refusal by its HTTP status; any other is BAD_USER_INPUT."""
 
 
 class RequestRefused(HTTPException):
     """A request refused before any operation runs, with figures for the client."""
 
-    def __init__(self, status_code: int, reason: str, **details: object) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        headers: dict[str, str] | None = None,
+        **details: object,
+    ) -> None:
         super().__init__(status_code, reason)
+        self.headers = headers or {}
         self.details = details
 
 
 def refusal_response(refusal: HTTPException) -> JSONResponse:
-    code = NOT_FOUND if refusal.status_code == 404 else BAD_USER_INPUT
+    code = CODES.get(refusal.status_code, BAD_USER_INPUT)
     details = getattr(refusal, "details", {})
     error = {"message": refusal.reason, "extensions": {"code": code, **details}}
-    return JSONResponse({"errors": [error]}, status_code=refusal.status_code)
+    return JSONResponse(
+        {"errors": [error]},
+        status_code=refusal.status_code,
+        headers=getattr(refusal, "headers", None),
+    )
+
+
+def too_many_in_flight(limit: int) -> RequestRefused:
+    return RequestRefused(
+        429,
+        f"You have {limit} requests running, the most allowed at once; "
+        "send this one when one of them has been answered.",
+        headers={"retry-after": str(IN_FLIGHT_RETRY_SECONDS)},
+        measure="requests in flight",
+        value=limit + 1,
+        limit=limit,
+    )
 
 
 def too_large(size: int, limit: int) -> RequestRefused:
@@ -109,14 +143,22 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.signer = signer
         self.password_checks = PasswordChecks.from_limits(settings.sign_in)
+        self.in_flight = InFlight(settings.limits.max_in_flight)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        try:
+            with self.in_flight.slot(caller_of(scope)):
+                await self.answer(scope, receive, send)
+        except TooManyInFlight as refused:
+            await refusal_response(too_many_in_flight(refused.limit))(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         response: Response
         try:
-            body = await read_body(scope, receive, self.settings.limits.max_body_bytes)
+            body = await read_body(scope, receive, self.settings.max_request_bytes)
             response = await self.run(Request(scope, receive=body))
         except HTTPException as refusal:
             response = refusal_response(refusal)
@@ -130,6 +172,20 @@ class GraphQLApp(GraphQL[Context, None]):
             signer=self.signer,
             password_checks=self.password_checks,
         )
+
+    def decode_json(self, data: str | bytes) -> object:
+        return readable_json(data, "The request body")
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """GET's parameters, with `variables` and `extensions` read as JSON objects."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                value = readable_json(parsed[name], f"The `{name}` parameter")
+                if not isinstance(value, dict):
+                    raise HTTPException(400, f"The `{name}` parameter must be a JSON object.")
+                parsed[name] = value
+        return parsed
 
     def parse_json(self, data: str | bytes) -> Any:
         """Refuse JSON that is not an operation object or a bounded list of them (a bare
@@ -149,9 +205,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 value=len(parsed),
                 limit=limit,
             )
-        if isinstance(parsed, list):
-            for item in parsed:
-                check_batched_operation(item)
+        for item in items:
+            check_operation(item)
         self.check_logins(items)
         return parsed
 
@@ -215,10 +270,20 @@ def mark_unavailable(result: Any, sub_response: Response) -> None:
                 return
 
 
-def check_batched_operation(item: dict[str, Any]) -> None:
-    """The checks Strawberry makes of a single operation, for each one of a batch."""
+def readable_json(data: str | bytes, what: str) -> Any:
+    try:
+        return read_json(data, what)
+    except UnreadableJSON as unreadable:
+        raise RequestRefused(400, str(unreadable), **unreadable.details) from None
+
+
+def check_operation(item: dict[str, Any]) -> None:
+    """The checks Strawberry makes of a single operation, for each one of a batch, and
+    of `operationName` for every operation."""
     if not isinstance(item.get("query"), str | None):
-        raise HTTPException(400, "Each operation's `query` must be a string.")
+        raise HTTPException(400, "An operation's `query` must be a string.")
+    if not isinstance(item.get("operationName"), str | None):
+        raise HTTPException(400, "An operation's `operationName` must be a string or null.")
     for name in ("variables", "extensions"):
         if not isinstance(item.get(name), dict | None):
-            raise HTTPException(400, f"Each operation's `{name}` must be an object or null.")
+            raise HTTPException(400, f"An operation's `{name}` must be an object or null.")

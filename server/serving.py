@@ -13,6 +13,7 @@ import os
 import uvicorn
 from starlette.applications import Starlette
 
+from server.access_log import log_config
 from server.settings import Settings, configure_logging, load_settings
 from server.signing_key import signing_secret
 
@@ -45,6 +46,7 @@ def serve(settings: Settings) -> None:
         "port": settings.port,
         "log_level": settings.log_level.lower(),
         "lifespan": "on",
+        "log_config": log_config(),
     }
     if settings.workers == 1:
         from server.app import create_app

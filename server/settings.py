@@ -10,9 +10,12 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from server.external_calendars.addresses import parse_networks
 
 SUPPORTED_SCHEMES = {
     "sqlite": "sqlite",
@@ -29,6 +32,11 @@ class SettingsError(ValueError):
 
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32
+JSON_ESCAPE_FACTOR = 6
+"""Bytes one byte of text may take inside a JSON string at most (a control character
+becomes `\\u0001`)."""
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
+"""Room for the operation and the other fields around an uploaded calendar."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,12 @@ class Limits:
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 3000
+    max_selections: int = 500
     max_cost: int = 50_000
     max_body_bytes: int = 1_000_000
     max_batch: int = 10
     request_seconds: float = 30.0
+    max_in_flight: int = 4
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class CalendarImports:
     max_events: int = 5000
     fetch_seconds: float = 10.0
     scheduler: bool = True
+    allow_networks: tuple = ()
+    """Networks imports may reach though not public (`THROUGHLINE_IMPORT_ALLOW_NETWORKS`)."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +119,18 @@ class Settings:
     pool_size: int = 10
     statement_timeout_seconds: float = 30.0
     busy_timeout_seconds: float = 5.0
+    clock_start: ClockStart | None = None
 
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The request body limit: the general one, raised where needed so that an
+        uploaded calendar at the import limit fits however its text is escaped."""
+        upload = self.calendar_imports.max_bytes * JSON_ESCAPE_FACTOR + UPLOAD_ENVELOPE_BYTES
+        return max(self.limits.max_body_bytes, upload)
 
     @property
     def engine(self) -> str:
@@ -191,6 +211,41 @@ def _public_url(raw: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class ClockStart:
+    """THROUGHLINE_CLOCK: the server's clock shows `instant` at the real moment `real`
+    (None: when the server starts) and runs on from there."""
+
+    instant: datetime
+    real: datetime | None = None
+
+
+def _clock_start(raw: object, environment: str) -> ClockStart | None:
+    """THROUGHLINE_CLOCK, for demos and tests only (a production server always runs on
+    real time): an ISO 8601 date (midnight UTC) or date and time with an offset, where
+    the clock starts; `@<UNIX seconds>` after it names the real moment at which the
+    clock shows that instant, so several processes started one after another agree."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    if environment == "production":
+        raise SettingsError("THROUGHLINE_CLOCK is for development; production runs on real time")
+    text, _, since = str(raw).strip().partition("@")
+    problem = (
+        "THROUGHLINE_CLOCK must be a date such as 2027-02-28, or a date and time with an "
+        f"offset such as 2027-02-28T09:00:00Z, optionally followed by @<UNIX seconds>; got {raw!r}"
+    )
+    try:
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        real = datetime.fromtimestamp(float(since), UTC) if since else None
+    except (ValueError, OverflowError, OSError):
+        raise SettingsError(problem) from None
+    if instant.tzinfo is None:
+        if "T" in text:
+            raise SettingsError(problem)
+        instant = instant.replace(tzinfo=UTC)
+    return ClockStart(instant, real)
+
+
 def _environment(raw: str) -> str:
     value = raw.strip().lower()
     if value not in ENVIRONMENTS:
@@ -203,12 +258,16 @@ def _limits(setting) -> Limits:
         max_depth=_whole("THROUGHLINE_MAX_DEPTH", setting("max_depth", 15), 2, 1000),
         max_aliases=_whole("THROUGHLINE_MAX_ALIASES", setting("max_aliases", 30), 0, 100_000),
         max_tokens=_whole("THROUGHLINE_MAX_TOKENS", setting("max_tokens", 3000), 10, 10_000_000),
+        max_selections=_whole(
+            "THROUGHLINE_MAX_SELECTIONS", setting("max_selections", 500), 1, 10_000_000
+        ),
         max_cost=_whole("THROUGHLINE_MAX_COST", setting("max_cost", 50_000), 1, 10**15),
         max_body_bytes=_whole(
             "THROUGHLINE_MAX_BODY_BYTES", setting("max_body_bytes", 1_000_000), 1000, 10**9
         ),
         max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
         request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
+        max_in_flight=_whole("THROUGHLINE_MAX_IN_FLIGHT", setting("max_in_flight", 4), 1, 10_000),
     )
 
 
@@ -224,6 +283,9 @@ def _calendar_imports(setting) -> CalendarImports:
             "THROUGHLINE_IMPORT_FETCH_SECONDS", setting("import_fetch_seconds", 10)
         ),
         scheduler=_switch("THROUGHLINE_IMPORT_SCHEDULER", setting("import_scheduler", True)),
+        allow_networks=_networks(
+            "THROUGHLINE_IMPORT_ALLOW_NETWORKS", setting("import_allow_networks", "")
+        ),
     )
 
 
@@ -261,6 +323,13 @@ def _sign_in(setting) -> SignInLimits:
             "THROUGHLINE_PASSWORD_QUEUE", setting("password_queue", 16), 0, 10_000
         ),
     )
+
+
+def _networks(name: str, raw: object) -> tuple:
+    try:
+        return parse_networks(str(raw))
+    except ValueError as error:
+        raise SettingsError(f"{name} must list networks such as 10.1.0.0/16: {error}") from None
 
 
 def _fraction(name: str, raw: object, high: Decimal = Decimal(10)) -> Decimal:
@@ -389,6 +458,7 @@ def load_settings(
         busy_timeout_seconds=_seconds(
             "THROUGHLINE_SQLITE_BUSY_TIMEOUT", setting("sqlite_busy_timeout", 5)
         ),
+        clock_start=_clock_start(setting("clock", None), environment),
     )
 
 

@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+from server.private_files import private_folder
 from server.settings import MIN_SECRET_LENGTH, Settings, SettingsError
 
 SECRET_FILE = "jwt-secret"
@@ -32,7 +33,7 @@ def signing_secret(settings: Settings) -> str:
     path = settings.data_dir / SECRET_FILE
     if path.exists():
         return _read(path)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

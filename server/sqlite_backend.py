@@ -1,12 +1,13 @@
 """Tortoise's SQLite engine, made safe for several server processes on one file.
 
-Three changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
+Four changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
 so it waits (up to the busy timeout) for another process's writer instead of failing
 with "database is locked" when it upgrades from reading to writing; and an existing
 file is opened read-write without creating it, so a database that has gone missing is
 reported as unreachable instead of being silently replaced by an empty one; and a
 failed attempt to open it releases the client's lock, so the next request tries again
-instead of waiting forever.
+instead of waiting forever; and the file it creates, with its -wal and -shm, is readable
+by its owner only (`private_files.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from tortoise.backends.sqlite.client import (
 )
 from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError, TransactionManagementError
+
+from server.private_files import private_file, private_folder, restrict_database
 
 
 class RetryingConnectionWrapper(ConnectionWrapper):
@@ -81,6 +84,9 @@ class ThroughlineSqliteClient(SqliteClient):
             return
         target: str = self.filename
         uri = False
+        if self.filename != ":memory:" and self.create_missing:
+            private_folder(Path(self.filename).parent)
+            private_file(Path(self.filename))
         if self.filename != ":memory:" and not self.create_missing:
             path = Path(self.filename).resolve()
             if not path.is_file():
@@ -97,6 +103,8 @@ class ThroughlineSqliteClient(SqliteClient):
         except BaseException:
             await connection.close()
             raise
+        if self.filename != ":memory:":
+            restrict_database(Path(self.filename))
         self._connection = connection
         await self._post_connect()
 

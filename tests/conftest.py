@@ -22,17 +22,37 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 
+from server import clock
 from server.app import create_app
 from server.database import tortoise_config
 from server.settings import Settings, load_settings, normalise_database_url
 from server.tokens import TokenSigner
+from tests.feed_server import feed  # noqa: F401 (a fixture of the import tests)
 from tests.graphql import GraphQLClient
+from tests.pinned_time import pinned_start, suite_started
 
 POSTGRES_ENV = "THROUGHLINE_TEST_POSTGRES_URL"
 POSTGRES_SKIP = (
     f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)"
 )
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "date_sensitive: reads the clock; CI runs these again with THROUGHLINE_TEST_NOW "
+        "on awkward days (.ci/run)",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pinned_clock() -> Iterator[None]:
+    """Every test sees the suite's pinned day (tests/pinned_time.py), not the day it runs
+    on; a test that needs another day pins `server.clock` itself."""
+    clock.start_at(pinned_start(), suite_started())
+    yield
+    clock.start_at(None)
 
 
 def run_in_thread(coroutine_function, *args):

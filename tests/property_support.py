@@ -200,6 +200,102 @@ def datetimes() -> Literal:
     )
 
 
+# Dates and times at the edges of the supported range (`server.dates`): the range's own
+# first and last days, the days just outside it, the ends of Python's calendar, offsets
+# that carry a time across a date line, and text that is no date at all. Kept apart from
+# the general strategies above so the date suite can use them alone.
+
+EDGE_DAYS = ("1900-01-01", "2199-12-31")
+UNSUPPORTED_DAYS = ("0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31")
+EDGE_OFFSETS = ("+14:00", "-12:00", "+23:59", "-23:59", "Z", "")
+UNSUPPORTED_MOMENTS = (
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00-12:00",
+    "9999-12-31T23:59:59-12:00",
+    "9999-12-31T23:59:59.999999+14:00",
+    "1900-01-01T12:00:00+14:00",
+    "1900-01-01T23:59:59Z",
+    "2199-12-31T00:00:00Z",
+    "2199-12-30T12:00:00-12:00",
+)
+MALFORMED_MOMENTS = (*ODD_DATES, "2026-01-01T10:00:00+24:00", "2026-01-01T10:00:00+14", "T10:00")
+
+
+def edge_moments(days: Sequence[str]) -> st.SearchStrategy[str]:
+    """Times on `days` at the first or last second, with any of the edge offsets."""
+    return st.builds(
+        lambda day, clock, offset: f"{day}T{clock}{offset}",
+        st.sampled_from(days),
+        st.sampled_from(("00:00:00", "12:00:00", "23:59:59")),
+        st.sampled_from(EDGE_OFFSETS),
+    )
+
+
+def unsupported_dates() -> Literal:
+    """Only dates the API must refuse: outside the range, or not dates at all."""
+    return st.one_of(
+        st.sampled_from(UNSUPPORTED_DAYS),
+        st.one_of(st.dates(max_value=date(1899, 12, 31)), st.dates(min_value=date(2200, 1, 1))).map(
+            date.isoformat
+        ),
+        st.sampled_from(ODD_DATES),
+    ).map(nodes.String)
+
+
+def unsupported_datetimes() -> Literal:
+    """Only times the API must refuse: outside the range in UTC or in some time zone,
+    with extreme offsets, or malformed."""
+    return st.one_of(
+        st.sampled_from(UNSUPPORTED_MOMENTS),
+        edge_moments(UNSUPPORTED_DAYS),
+        st.sampled_from(MALFORMED_MOMENTS),
+    ).map(nodes.String)
+
+
+def edge_dates() -> Literal:
+    """The range's own first and last days mixed with dates it refuses."""
+    return st.one_of(st.sampled_from(EDGE_DAYS).map(nodes.String), unsupported_dates())
+
+
+def edge_datetimes() -> Literal:
+    """Times on the range's first and last days, with extreme offsets, mixed with times
+    it refuses."""
+    return st.one_of(edge_moments(EDGE_DAYS).map(nodes.String), unsupported_datetimes())
+
+
+def with_date_literals(
+    literals: Mapping[str, Literal], dates_: Literal, datetimes_: Literal
+) -> dict[str, Literal]:
+    """`literals` with Date and DateTime arguments drawn from the given strategies."""
+    return {**literals, "Date": dates_, "DateTime": datetimes_}
+
+
+def dated_throughout(document: str, schema: graphql.GraphQLSchema) -> bool:
+    """Whether every top-level field of the operation has a Date or DateTime literal among
+    its own arguments: then, with refused dates only, no field of it may write."""
+    type_info = graphql.TypeInfo(schema)
+    dated: dict[int, bool] = {}
+    depth, current = [0], [-1]
+
+    class Find(graphql.Visitor):
+        def enter_field(self, node, *_):
+            depth[0] += 1
+            if depth[0] == 1:
+                current[0] = len(dated)
+                dated[current[0]] = False
+
+        def leave_field(self, node, *_):
+            depth[0] -= 1
+
+        def enter_string_value(self, node, *_):
+            named = graphql.get_named_type(type_info.get_input_type())
+            if named is not None and named.name in ("Date", "DateTime") and depth[0] == 1:
+                dated[current[0]] = True
+
+    graphql.visit(graphql.parse(document), graphql.TypeInfoVisitor(type_info, Find()))
+    return bool(dated) and all(dated.values())
+
+
 def global_ids(real_ids: Mapping[str, Sequence[str]]) -> Literal:
     """Plausible draws name a seeded row (a type first, then one of its rows, so a rare
     type is as likely as a common one); hostile ones are out of range, of no node type,
@@ -418,3 +514,85 @@ async def write_fingerprint(own_account: int) -> dict[str, tuple[str, ...]]:
         )
         fingerprint[table] = tuple(str(value) for value in rows[0].values())
     return fingerprint
+
+
+# --- text at the edges -------------------------------------------------------------------
+# Kept apart from the literal strategies above: strings travel here as variables, the
+# way clients send text, so that lone surrogates (which no GraphQL literal may hold) and
+# megabyte values reach the server too.
+
+EDGE_TEXTS = (
+    "a\x00b",
+    "\x00",
+    "DEL\x7f",
+    "Line one\nline two",
+    "Carriage\rreturn",
+    "CR LF\r\n",
+    "Tab\there",
+    "\x1b[31mred\x1b[0m",
+    "Next\x85line",
+    "Line\u2028separator",
+    "Para\u2029graph",
+    "Bell\x07",
+    "Lone \ud800 high",
+    "Lone \udfff low",
+    "\udc00",
+    "Zürich 🚀",
+    "x" * 200,
+    "x" * 201,
+    "y" * 10_001,
+    "é" * 400_000,
+    "z" * 1_000_000,
+)
+
+
+def edge_strings() -> st.SearchStrategy[str]:
+    """Strings at the edges: NUL, DEL, every kind of line break, other C0 and C1
+    controls, lone surrogates, lengths at the limits and around a megabyte."""
+    controls = st.characters(min_codepoint=0, max_codepoint=0x9F, categories=("Cc",))
+    surrogates = st.characters(categories=("Cs",))
+    return st.one_of(
+        st.sampled_from(EDGE_TEXTS),
+        st.text(controls | st.sampled_from("ab \u2028"), min_size=1, max_size=8),
+        st.text(surrogates | st.sampled_from("ab"), min_size=1, max_size=8),
+    )
+
+
+def hoist_strings(
+    document: str, schema: graphql.GraphQLSchema, values: Sequence[str]
+) -> tuple[str, dict[str, str]]:
+    """`document` with each String literal it passes to an argument or input field
+    replaced by a variable holding the next of `values` (cycled), and those variables."""
+    type_info = graphql.TypeInfo(schema)
+    definitions: list[graphql.VariableDefinitionNode] = []
+    variables: dict[str, str] = {}
+
+    class Hoist(graphql.Visitor):
+        def enter_string_value(self, node: graphql.StringValueNode, *_) -> object:
+            expected = type_info.get_input_type()
+            if expected is None or graphql.get_named_type(expected).name != "String":
+                return None
+            name = f"text{len(variables)}"
+            variables[name] = values[len(variables) % len(values)]
+            definitions.append(
+                graphql.VariableDefinitionNode(
+                    variable=graphql.VariableNode(name=graphql.NameNode(value=name)),
+                    type=graphql.parse_type(str(expected)),
+                )
+            )
+            return graphql.VariableNode(name=graphql.NameNode(value=name))
+
+    visited = graphql.visit(graphql.parse(document), graphql.TypeInfoVisitor(type_info, Hoist()))
+    operations = [
+        graphql.OperationDefinitionNode(
+            operation=definition.operation,
+            name=definition.name,
+            variable_definitions=(*(definition.variable_definitions or ()), *definitions),
+            directives=definition.directives,
+            selection_set=definition.selection_set,
+        )
+        if isinstance(definition, graphql.OperationDefinitionNode)
+        else definition
+        for definition in visited.definitions
+    ]
+    return graphql.print_ast(graphql.DocumentNode(definitions=tuple(operations))), variables

@@ -24,6 +24,7 @@ import pytest
 
 from server.settings import normalise_database_url
 from tests.conftest import POSTGRES_ENV, POSTGRES_SKIP, run_in_thread
+from tests.pinned_time import server_clock_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "process-test-signing-secret-" + "y" * 32
@@ -51,6 +52,7 @@ def process_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, st
         "DATABASE_URL": database_url,
         "THROUGHLINE_DATA_DIR": str(data_dir),
         "THROUGHLINE_JWT_SECRET": SECRET,
+        "THROUGHLINE_CLOCK": server_clock_setting(),
         **extra,
     }
 

@@ -28,6 +28,7 @@ import pytest
 
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
+from schema.core.cost_map import ORGANISATION_WEIGHTS, ROLLUPS, TREE_WALK
 from schema.core.node import global_id_of
 from server import clock
 from server.statements import count_statements
@@ -280,7 +281,7 @@ async def test_bad_arguments_are_refused(gql, argument, value, message):
     assert message in error["message"]
 
 
-async def test_cost_counts_the_page_asked_for(gql):
+async def test_cost_counts_the_page_asked_for_the_tree_walk_and_the_rollups(gql):
     # given
     await organisation()
 
@@ -289,7 +290,7 @@ async def test_cost_counts_the_page_asked_for(gql):
 
     # then
     assert "errors" not in body
-    assert body["extensions"]["cost"]["nodes"] == 1000
+    assert body["extensions"]["cost"]["nodes"] == 1000 + TREE_WALK + ORGANISATION_WEIGHTS[ROLLUPS]
 
 
 async def test_signed_out_is_refused(anonymous):

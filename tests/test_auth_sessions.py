@@ -20,6 +20,8 @@ from tests import factories
 from tests.graphql import GraphQLClient
 from tests.signing_in import PinnedClock, cheap_hasher
 
+pytestmark = pytest.mark.date_sensitive
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 LOGIN_REFUSED = "Incorrect email or password."

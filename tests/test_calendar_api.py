@@ -402,7 +402,8 @@ async def test_a_leap_year_is_the_longest_range(gql):
 
 async def test_the_cost_limit_counts_the_entries_page(gql):
     # given: pages of 7 entries, each with its objectives (a list: 10 counted) and team;
-    # conflicts (10) with their entries (10 each); and the default page of 100
+    # conflicts (a list: 100 counted) with their entries (10 each); and the default page
+    # of 100
     paged = """{ calendar(from: "2026-04-01", to: "2026-04-30") {
         entries(first: 7) { nodes { id team { id } objectives { id } } }
         conflicts { entries { id } } } }"""
@@ -412,8 +413,8 @@ async def test_the_cost_limit_counts_the_entries_page(gql):
     given = await gql.raw(paged)
     default = await gql.raw(defaulted)
 
-    # then: 7 + 7 x 10 objectives (a single team counts nothing) + 10 + 10 x 10
-    assert given["extensions"]["cost"]["nodes"] == 7 + 70 + 10 + 100
+    # then: 7 + 7 x 10 objectives (a single team counts nothing) + 100 + 100 x 10
+    assert given["extensions"]["cost"]["nodes"] == 7 + 70 + 100 + 1000
     assert default["extensions"]["cost"]["nodes"] == 100
 
 

@@ -10,6 +10,7 @@ import pytest
 from schema.core.node import global_id_of
 from server import clock, models
 from server.enums import Channel, MilestoneKind
+from server.external_calendars.occurrences import occurrence_key
 from tests import factories as make
 
 TODAY = date(2026, 5, 1)
@@ -100,7 +101,7 @@ async def test_each_rule_through_the_api_and_the_risk_agrees(gql):
     fairs = await imported("Trade fairs", blocking=False)
     ascension = await holiday(holidays, "asc@example", "Ascension Day", date(2026, 5, 14))
     fair = await holiday(fairs, "fair@example", "Data fair", date(2026, 5, 14))
-    external_key = f"external-{ascension.pk}-2026-05-14"
+    external_key = occurrence_key(holidays.pk, ascension.uid, "")
 
     # when
     may = await read(gql, date(2026, 5, 1), date(2026, 5, 31))
@@ -150,7 +151,7 @@ async def test_each_rule_through_the_api_and_the_risk_agrees(gql):
         f"milestone-{second.pk}",
         f"milestone-{on_holiday.pk}",
         external_key,
-        f"external-{fair.pk}-2026-05-14",
+        occurrence_key(fairs.pk, fair.uid, ""),
     ]
     # a team sees every clash its entries are part of, with the other side named
     assert [c["rule"] for c in growth_only["conflicts"]] == [

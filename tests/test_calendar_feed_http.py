@@ -324,3 +324,76 @@ async def test_statement_count_of_a_feed_request_is_constant(gql, http, org):
     assert large.count == small.count == FEED_STATEMENTS, "\n".join(
         s[:90] for s in large.statements
     )
+
+
+# Control bytes a strict iCalendar parser refuses: any C0 control but the tab and a CRLF
+# line end, and DEL.
+CONTROL_BYTES = [bytes([code]) for code in (*range(0x20), 0x7F) if code not in (0x09, 0x0D, 0x0A)]
+
+
+def content_lines(response) -> list[bytes]:
+    body = response.content
+    assert body.endswith(b"\r\n")
+    lines = body[:-2].split(b"\r\n")
+    assert all(b"\r" not in line and b"\n" not in line for line in lines)
+    return lines
+
+
+async def test_names_with_line_breaks_and_controls_still_render(gql, http, org):
+    # given: names written before they were checked, straight into the database
+    path, _ = await make_feed(
+        gql,
+        filter={
+            "teams": [encode_global_id("Team", org.growth.pk)],
+            "under": encode_global_id("Goal", org.objective.pk),
+        },
+    )
+    await models.CalendarFeed.all().update(name="Plans\nfor Q3; EMEA\x7f")
+    await models.Team.filter(id=org.growth.pk).update(name="Growth\r\nteam\x01")
+    await models.Goal.filter(id=org.objective.pk).update(title="Double\npipeline\x7f")
+    await models.Campaign.filter(id=org.campaign.pk).update(
+        name="Spring\x7f\nwebinars", description="One\r\ntwo\x02\tthree\x85four"
+    )
+
+    # when
+    response = await http.get(path)
+
+    # then: one content line each, line breaks escaped, other controls gone; it parses
+    lines = content_lines(response)
+    assert not [line for line in lines if any(byte in line for byte in CONTROL_BYTES)]
+    assert b"X-WR-CALNAME:Plans\\nfor Q3\\; EMEA " in lines
+    assert b"NAME:Plans\\nfor Q3\\; EMEA " in lines
+    calendar = parsed(response)
+    assert "Growth\\nteam " in str(calendar["X-WR-CALDESC"])
+    assert "Double\\npipeline " in str(calendar["X-WR-CALDESC"])
+    spring = events_by_uid(calendar)[f"campaign-{org.campaign.pk}@127.0.0.1"]
+    assert str(spring["SUMMARY"]) == "Spring \nwebinars"
+    assert [str(c) for c in spring["CATEGORIES"].cats] == ["Growth\nteam ", "Campaign"]
+    assert str(spring["DESCRIPTION"]).startswith("One\ntwo \tthree\nfour\n\n")
+    assert "- Double\npipeline " in str(spring["DESCRIPTION"])
+
+
+async def test_text_is_escaped_exactly_once(gql, http, org):
+    # given: characters the `icalendar` package would read as escapes of its own
+    await models.Milestone.filter(id=org.launch.pk).update(title="C:\\New, now; \\n")
+    path, _ = await make_feed(gql, name="A\\N, B; C")
+
+    # when
+    response = await http.get(path)
+
+    # then
+    assert b"X-WR-CALNAME:A\\\\N\\, B\\; C" in content_lines(response)
+    pricing = events_by_uid(parsed(response))[f"milestone-{org.launch.pk}@127.0.0.1"]
+    assert str(pricing["SUMMARY"]) == "C:\\New, now; \\n"
+
+
+async def test_published_ttl_is_an_rfc_5545_duration(gql, http, org):
+    # given
+    path, _ = await make_feed(gql)
+
+    # when
+    lines = content_lines(await http.get(path))
+
+    # then
+    assert b"X-PUBLISHED-TTL:PT1H" in lines
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines

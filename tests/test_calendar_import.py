@@ -5,22 +5,33 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
-import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import date, timedelta
+from ipaddress import ip_network
 
+import httpx
 import pytest
 
-from server import models
+from server import clock, models
+from server.app import create_app
 from server.enums import Role
+from server.external_calendars.occurrences import MAX_PER_EVENT
 from server.external_calendars.refresh import RefreshScheduler, refresh_due
 from server.settings import CalendarImports, SettingsError, load_settings
 from tests import factories
+from tests.graphql import GraphQLClient
+from tests.test_calendar_api import calendar
 from tests.test_calendar_import_expand import CALENDAR, SECONDLY
 
-LIMITS = CalendarImports(max_bytes=20_000, max_events=50, fetch_seconds=0.5, scheduler=False)
+pytestmark = pytest.mark.date_sensitive
+
+LIMITS = CalendarImports(
+    max_bytes=20_000,
+    max_events=50,
+    fetch_seconds=0.5,
+    scheduler=False,
+    allow_networks=(ip_network("127.0.0.1/32"),),
+)
 
 ADD = """
 mutation Add($input: ExternalCalendarAddInput!) {
@@ -56,62 +67,6 @@ mutation Archive($input: ExternalCalendarArchiveInput!) {
 }
 """
 LIST = "{ externalCalendars { nodes { name eventCount blocking } } }"
-
-
-class Feed:
-    """What the test server answers, by path; `hits` counts requests per path."""
-
-    def __init__(self) -> None:
-        self.documents: dict[str, tuple[int, str, bytes]] = {}
-        self.hits: dict[str, int] = {}
-        self.port = 0
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-def handler_for(feed: Feed) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            feed.hits[self.path] = feed.hits.get(self.path, 0) + 1
-            if self.path == "/never":
-                time.sleep(3)
-                return
-            if self.path == "/loop":
-                self.send_response(302)
-                self.send_header("Location", "/loop")
-                self.end_headers()
-                return
-            status, kind, body = feed.documents.get(self.path, (404, "text/plain", b"missing"))
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def feed() -> Iterator[Feed]:
-    feed = Feed()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(feed))
-    server.daemon_threads = True
-    server.block_on_close = False
-    feed.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    feed.documents["/holidays.ics"] = (200, "text/calendar", CALENDAR.encode())
-    feed.documents["/page.html"] = (200, "text/html", b"<!DOCTYPE html><html>Hi</html>")
-    feed.documents["/junk.bin"] = (200, "application/octet-stream", bytes(range(256)) * 4)
-    feed.documents["/huge.ics"] = (200, "text/calendar", b"BEGIN:VCALENDAR\r\n" + b"X" * 30_000)
-    feed.documents["/secondly.ics"] = (200, "text/calendar", SECONDLY.encode())
-    yield feed
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -168,7 +123,7 @@ async def test_upload_is_imported_once_and_never_fetched(db, gql):
         ("/huge.ics", "TOO_LARGE"),
         ("/nowhere.ics", "HTTP_STATUS"),
         ("/loop", "TOO_MANY_REDIRECTS"),
-        ("/never", "TIMEOUT"),
+        ("/never", "UNREACHABLE"),
     ],
 )
 async def test_bad_feeds_import_nothing(db, gql, feed, path, code):
@@ -185,8 +140,7 @@ async def test_bad_feeds_import_nothing(db, gql, feed, path, code):
 
 async def test_a_refused_connection_and_a_bad_address(db, gql):
     payload = await add(gql, url=f"http://127.0.0.1:{refused_port()}/cal.ics")
-    assert [e["code"] for e in payload["userErrors"]] == ["REFUSED"]
-    assert "refused" in payload["userErrors"][0]["message"]
+    assert [e["code"] for e in payload["userErrors"]] == ["UNREACHABLE"]
     payload = await add(gql, url="ftp://example.com/cal.ics")
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("url", "BAD_URL")]
     assert await models.ExternalCalendar.all().count() == 0
@@ -240,14 +194,14 @@ async def test_a_failed_refresh_keeps_the_old_events(db, gql, feed):
 async def test_the_scheduler_claims_a_due_calendar_once(db, gql, feed):
     await add(gql, url=feed.url("/holidays.ics"))
     row = await models.ExternalCalendar.get()
-    row.next_refresh_at = datetime.now(UTC) - timedelta(minutes=1)
+    row.next_refresh_at = clock.now() - timedelta(minutes=1)
     await row.save()
     hits = feed.hits["/holidays.ics"]
     first, second = await asyncio.gather(refresh_due(LIMITS), refresh_due(LIMITS))
     assert sorted(first + second) == [row.pk]
     assert feed.hits["/holidays.ics"] == hits + 1
     await row.refresh_from_db()
-    assert row.next_refresh_at > datetime.now(UTC) + timedelta(minutes=300)
+    assert row.next_refresh_at > clock.now() + timedelta(minutes=300)
     assert await refresh_due(LIMITS) == []
 
 
@@ -296,7 +250,7 @@ async def test_only_administrators_change_imported_calendars(db, gql, role):
 async def test_the_background_task_refreshes_due_feeds_until_stopped(db, gql, feed):
     await add(gql, url=feed.url("/holidays.ics"))
     row = await models.ExternalCalendar.get()
-    row.next_refresh_at = datetime.now(UTC) - timedelta(minutes=1)
+    row.next_refresh_at = clock.now() - timedelta(minutes=1)
     await row.save()
     hits = feed.hits["/holidays.ics"]
     scheduler = RefreshScheduler(LIMITS, poll_seconds=0.05)
@@ -321,3 +275,52 @@ def test_import_settings_are_read_and_checked():
     assert loaded.calendar_imports == CalendarImports(50_000, 10, 2.5, False)
     with pytest.raises(SettingsError, match="THROUGHLINE_IMPORT_MAX_EVENTS"):
         load_settings(env={"THROUGHLINE_IMPORT_MAX_EVENTS": "0"})
+    opened = load_settings(env={"THROUGHLINE_IMPORT_ALLOW_NETWORKS": "127.0.0.1, 10.1.0.0/16"})
+    assert opened.calendar_imports.allow_networks == (
+        ip_network("127.0.0.1/32"),
+        ip_network("10.1.0.0/16"),
+    )
+    with pytest.raises(SettingsError, match="THROUGHLINE_IMPORT_ALLOW_NETWORKS"):
+        load_settings(env={"THROUGHLINE_IMPORT_ALLOW_NETWORKS": "intranet"})
+
+
+async def test_an_upload_at_the_import_limit_passes_the_request_body_limit(db, anonymous, settings):
+    # given: a tiny general body limit, and a document at the import limit whose text
+    # takes six bytes per byte in JSON (control characters are escaped as \u0001)
+    tight = dataclasses.replace(
+        settings, limits=dataclasses.replace(settings.limits, max_body_bytes=1000)
+    )
+    app = create_app(tight, manage_database=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    head, tail = CALENDAR.split("END:VCALENDAR")
+    filler = LIMITS.max_bytes - len(CALENDAR.encode()) - len("X-PAD:\r\n")
+    document = f"{head}X-PAD:{chr(1) * filler}\r\nEND:VCALENDAR{tail}"
+    assert len(document.encode()) == LIMITS.max_bytes
+
+    # when
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        admin = GraphQLClient(http, anonymous.signer).as_admin()
+        accepted = await add(admin, name="Large", content=document)
+        refused = await add(admin, name="Larger", content=document + "X")
+
+    # then: the body limit lets both through; the import limit refuses the larger one
+    assert accepted["userErrors"] == []
+    assert accepted["externalCalendar"]["eventCount"] == 4
+    assert [e["code"] for e in refused["userErrors"]] == ["TOO_LARGE"]
+
+
+async def test_an_endless_secondly_rule_shows_its_first_occurrences_in_the_range(db, gql):
+    # given: a rule every second since 2020
+    payload = await add(gql, name="Spam", content=SECONDLY)
+    assert payload["userErrors"] == []
+
+    # when: one day is read on the shared calendar
+    found = await calendar(gql, date(2026, 5, 1), date(2026, 5, 1), zone="UTC", first=2)
+
+    # then: the day's first occurrences, up to the cap, none spent before the range
+    entries = found["entries"]
+    assert entries["totalCount"] == MAX_PER_EVENT
+    assert [e["startsAt"] for e in entries["nodes"]] == [
+        "2026-05-01T00:00:00+00:00",
+        "2026-05-01T00:00:01+00:00",
+    ]

@@ -188,6 +188,7 @@ async def test_an_endless_secondly_rule_is_imported_but_bounded_on_read(db):
     [
         ("<!DOCTYPE html><html><body>Calendar</body></html>", "NOT_ICALENDAR"),
         ("\x00\x01\x02PK binary", "NOT_ICALENDAR"),
+        (CALENDAR.replace("SUMMARY:Trade", "SUMMARY:" + "x" * 70_000 + "\x00"), "NOT_ICALENDAR"),
         ("BEGIN:VCALENDAR\r\nthis is : : not\r\n", "NOT_ICALENDAR"),
         (CALENDAR.replace("DTSTART;VALUE=DATE:20261226\r\n", ""), "MISSING_START"),
         (CALENDAR.replace("20261225", "2026-13-45"), "BAD_DATE"),
@@ -212,3 +213,53 @@ def test_size_and_event_limits():
         parse(CALENDAR, max_events=4)
     assert too_many.value.code == "TOO_MANY_EVENTS"
     assert "5 events" in too_many.value.message
+
+
+def test_a_line_without_a_colon_is_not_icalendar():
+    # given: a line inside an event that is not NAME:value
+    broken = CALENDAR.replace("SUMMARY:Boxing Day\r\n", "SUMMARY:Boxing Day\r\nBoxing Day\r\n")
+
+    # when
+    with pytest.raises(ImportFailure) as refused:
+        parse(broken)
+
+    # then
+    assert refused.value.code == "NOT_ICALENDAR"
+    assert "Boxing Day" in refused.value.message
+
+
+SEC, MIN = range(5), range(30, 33)
+
+
+def rule_calendar(dtstart: str, rule: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Rules//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:rule@test\r\nDTSTART:{dtstart}\r\nRRULE:{rule}\r\nSUMMARY:Often\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("dtstart", "rule", "expected"),
+    [
+        # five seconds at 10:00 and three minutes at 14:30, inside the range
+        ("20260501T100000Z", "FREQ=SECONDLY;COUNT=5", [utc(2026, 5, 1, 10, 0, n) for n in SEC]),
+        ("20260501T143000Z", "FREQ=MINUTELY;COUNT=3", [utc(2026, 5, 1, 14, n) for n in MIN]),
+        # a rule that repeats only in June, begun years before the range
+        ("20200101T000000Z", "FREQ=SECONDLY;BYMONTH=6", None),
+    ],
+)
+async def test_fast_rules_show_the_occurrences_in_the_range(db, dtstart, rule, expected):
+    # given
+    await imported(rule_calendar(dtstart, rule))
+
+    # when
+    found = await occurrences_between(utc(2026, 5, 1), utc(2026, 7, 1))
+
+    # then: up to the cap, the first occurrences inside the range
+    starts = [o.start for o in found]
+    if expected is None:
+        assert len(starts) == MAX_PER_EVENT
+        assert starts[0] == utc(2026, 6, 1) and starts[-1] == utc(2026, 6, 1, 0, 16, 39)
+    else:
+        assert starts == expected

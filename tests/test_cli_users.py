@@ -18,6 +18,8 @@ from server.enums import HistoryAction, Role
 from server.tokens import digest, new_refresh_token
 from tests import factories
 
+pytestmark = pytest.mark.date_sensitive
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long enough password"
 
@@ -152,6 +154,9 @@ async def test_create_user_refusals_write_nothing(db, tmp_path, args, stdin, mes
     [
         (["--email", "not-an-email"], "is not an email address"),
         (["--name", "   "], "the name must have 1 to 120 characters"),
+        (["--name", "New\x7fPerson"], "the name must have 1 to 120 characters"),
+        (["--name", "New\x85Person"], "the name must have 1 to 120 characters"),
+        (["--email", "new\x7f@example.com"], "is not an email address"),
         (["--capacity", "-3"], "--capacity must be 0 to 168 hours"),
         (["--capacity", "lots"], "--capacity must be 0 to 168 hours"),
         (["--capacity", "NaN"], "--capacity must be 0 to 168 hours"),

@@ -299,6 +299,31 @@ async def test_bad_documents_write_nothing(db, case: str) -> None:
     assert await FixtureLoad.all().count() == 0
 
 
+UNSUPPORTED_DATES = {
+    "campaign_end": (
+        lambda d: _campaign(d, "abm").update(end_date=date(9999, 12, 31)),
+        "end_date 9999-12-31 is outside the supported dates",
+    ),
+    "check_in": (
+        lambda d: d["key_results"][0]["check_ins"][0].update(
+            checked_in_at=datetime(1, 1, 1, tzinfo=UTC)
+        ),
+        "checked_in_at 0001-01-01 00:00:00\\+00:00 is outside the supported times",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSUPPORTED_DATES))
+async def test_fixture_dates_outside_the_supported_range_write_nothing(db, case: str) -> None:
+    # given
+    mutate, message = UNSUPPORTED_DATES[case]
+    doc = _bad(mutate)
+    # when / then
+    with pytest.raises(FixtureError, match=message):
+        await load_document(doc, name="bad")
+    assert set((await table_counts()).values()) == {0}
+
+
 async def test_a_failure_halfway_rolls_everything_back(db) -> None:
     doc = demo_document(TODAY)
     await load_document(doc, name=DEMO_NAME)

@@ -1,13 +1,16 @@
 """Limits on what one request may ask: each attack is refused quickly, before it runs.
 
-Depth, aliases, tokens and cost answer QUERY_TOO_COMPLEX with the measure, the figure
-and the limit; a body too large answers 413; a batch too long answers 400; a request
-over its time limit is cut off, and a write it was making is rolled back.
+Depth, aliases, tokens, selections and cost answer QUERY_TOO_COMPLEX with the measure,
+the figure and the limit, before the document is validated; a batch is measured as one
+request; a body too large answers 413; a batch too long answers 400; a request over its
+time limit is cut off, and a write it was making is rolled back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -24,7 +27,8 @@ from schema.core.limits import count_tokens, measure_operation
 from schema.goals.loaders import GoalByIdLoader
 from server import models
 from server.app import create_app
-from server.settings import Settings, load_settings
+from server.rollups import engine
+from server.settings import Limits, Settings, SettingsError, load_settings
 from server.statements import count_statements
 from server.tokens import TokenSigner
 from server.writes import unit
@@ -97,9 +101,9 @@ fragment Reach on KeyResult {
 }
 """
 # nodes 3; goals' key results 3 x 4 = 12; per key result: check-ins 5, campaigns 2,
-# alignments (a list, counted as 10 each) 2 x 10 = 20, so 12 x 27 = 324; campaigns'
-# tasks 3 x 2 = 6. In all 3 + 12 + 324 + 6 = 345.
-FRAGMENTS_COST = 345
+# alignments (a list, counted as the 100 a campaign may have) 2 x 100 = 200, so
+# 12 x 207 = 2 484; campaigns' tasks 3 x 2 = 6. In all 3 + 12 + 2 484 + 6 = 2 505.
+FRAGMENTS_COST = 2505
 
 ALIASES_IN_A_FRAGMENT = """
 { a: goals(first: 1) { ...Titles } b: goals(first: 2) { ...Titles } }
@@ -114,6 +118,10 @@ mutation TeamCreate($input: TeamCreateInput!) {
 
 TEAM_COUNT = "{ teams { totalCount } }"
 GOAL_TITLE = "query GoalTitle($id: ID!) { node(id: $id) { ... on Goal { title } } }"
+
+
+ME_REPEATED = "{ " + "me { id } " * 745 + "}"
+"""1 490 fields in 2 982 tokens: validation compares the repeated fields pairwise."""
 
 
 def aliases(count: int) -> str:
@@ -173,6 +181,32 @@ async def client_with(
             return await client_for(stack, custom_settings(settings, **overrides))
 
         yield build
+
+
+@pytest.fixture
+def validations(monkeypatch) -> list[str]:
+    """The documents graphql-core is asked to validate, as Strawberry asks it."""
+    module = importlib.import_module("strawberry.schema.schema")
+    validate = module.validate_document
+    seen: list[str] = []
+
+    def counted(schema, document, rules):
+        seen.append(document.loc.source.body)
+        return validate(schema, document, rules)
+
+    monkeypatch.setattr(module, "validate_document", counted)
+    return seen
+
+
+async def batch(client: GraphQLClient, *queries: str, signed_in: bool = True) -> list[dict]:
+    """The results of one request holding `queries` as a batch."""
+    response = await client.http.post(
+        "/graphql",
+        json=[{"query": query} for query in queries],
+        headers=await client.headers() if signed_in else {},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 # --- depth, aliases, tokens, cost ---------------------------------------------------------
@@ -374,6 +408,20 @@ async def test_a_limit_set_in_the_settings_applies(client_with):
     assert fits["extensions"] == {"cost": {"nodes": 50, "limit": 100}}
 
 
+def test_the_selection_and_in_flight_limits_are_read_from_the_environment():
+    # when
+    limits = load_settings(
+        env={"THROUGHLINE_MAX_SELECTIONS": "20", "THROUGHLINE_MAX_IN_FLIGHT": "2"}
+    ).limits
+
+    # then
+    assert (limits.max_selections, limits.max_in_flight) == (20, 2)
+    assert (load_settings(env={}).limits.max_selections, Limits().max_in_flight) == (500, 4)
+    for name in ("THROUGHLINE_MAX_SELECTIONS", "THROUGHLINE_MAX_IN_FLIGHT"):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(env={name: "0"})
+
+
 def test_exact_figures_of_operations():
     # given: a schema-only measurement, no request
     def figures(query: str, variables: dict | None = None) -> tuple[int, int, int]:
@@ -386,7 +434,7 @@ def test_exact_figures_of_operations():
     assert figures("{ node(id: 1) { id } }") == (2, 0, 0)
     assert figures(ALIASES_IN_A_FRAGMENT) == (3, 6, 3)
     assert figures(FRAGMENTS, {"ids": ["a", "b", "c"]}) == (8, 0, FRAGMENTS_COST)
-    assert figures(FRAGMENTS, {"ids": "a"}) == (8, 0, 115)  # one ID given as a single value
+    assert figures(FRAGMENTS, {"ids": "a"}) == (8, 0, 835)  # one ID given as a single value
     assert figures(VARIABLE_PAGES, {"goals": 2, "children": 0}) == (4, 0, 2)
     assert figures("{ goals(first: 1000) { totalCount } }") == (2, 0, 100)  # refused later
     assert figures("{ goals(first: 3, last: 2) { totalCount } }") == (2, 0, 2)
@@ -455,12 +503,173 @@ def test_token_counting_stops_past_the_limit():
     assert count_tokens("{ goals { totalCount } }", 3000) == 6
 
 
+# --- selections, and signed-out callers before validation ---------------------------------
+
+
+def test_selections_count_every_field_of_the_document_as_validation_reads_it():
+    # given
+    def selections(query: str) -> int:
+        return measure_operation(schema._schema, parse(query)).selections
+
+    # then: each spread again, and each fragment definition once more
+    assert selections("{ goals { totalCount } }") == 2
+    assert selections(ME_REPEATED) == 1490
+    assert selections(ALIASES_IN_A_FRAGMENT) == 2 * (1 + 3) + 3
+    # every operation, not only the one to run; a fragment no operation spreads
+    assert selections("query A { __typename } query B { me { id } }") == 3
+    assert selections("{ __typename } fragment F on User { id name }") == 3
+    # no single operation to run: the document is still counted
+    assert selections("{ me { id } } { me { id } }") == 4
+
+
+async def test_repeated_fields_over_the_selection_limit_are_refused_before_validation(
+    gql, validations
+):
+    # when
+    body = await gql.raw("{ " + "me { id } " * 251 + "}")
+
+    # then
+    assert refusal(body) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "selections",
+        "value": 502,
+        "limit": 500,
+    }
+    assert body["errors"][0]["message"] == (
+        "The query selects 502 fields (counting each spread of a fragment); the limit is 500."
+    )
+    assert validations == []
+
+
+async def test_selections_up_to_the_limit_are_validated_and_run(gql, validations):
+    # when
+    data = await gql.data("{ " + "me { id } " * 250 + "}")
+
+    # then
+    assert data["me"]["id"]
+    assert len(validations) == 1
+
+
+async def test_a_signed_out_operation_is_refused_before_validation(anonymous, validations):
+    # when
+    body = await anonymous.raw("{ me { id } goals { totalCount } }")
+
+    # then
+    assert refusal(body) == {"code": "UNAUTHENTICATED"}
+    assert "extensions" not in body
+    assert validations == []
+
+
+async def test_signing_in_is_still_validated_when_signed_out(anonymous, validations):
+    # when
+    error = await anonymous.error('mutation { login(input: {email: "a@b.c"}) { accessToken } }')
+
+    # then: validation ran, and reported the missing password
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(validations) == 1
+
+
+async def test_a_signed_out_batch_of_repeated_fields_is_refused_without_validating_any(
+    client_with, validations
+):
+    # given: production mode, no token
+    client = await client_with(env="production")
+
+    # when: ten operations of 745 `me { id }` each (75 kB)
+    results = await batch(client, *[ME_REPEATED] * 10, signed_in=False)
+
+    # then: the first passes the selection limit, the others the batch's token budget
+    assert [refusal(result) for result in results] == [
+        {"code": "QUERY_TOO_COMPLEX", "measure": "selections", "value": 1490, "limit": 500}
+    ] + [{"code": "QUERY_TOO_COMPLEX", "measure": "tokens", "value": 3001, "limit": 3000}] * 9
+    assert validations == []
+
+
+# --- one budget per request ---------------------------------------------------------------
+
+TOKENS_1500 = (
+    "{ campaigns(first: 1, filter: {statuses: [" + "ACTIVE " * 1484 + "]}) { totalCount } }"
+)
+"""1 503 tokens, two fields."""
+
+COST_20_100 = (
+    "{ goals(first: 100) { nodes { children(first: 100) { totalCount } "
+    "keyResults(first: 100) { totalCount } } } }"
+)
+PROGRESS_OF_ONE_GOAL = "{ goals(first: 1) { nodes { progress } } }"
+
+
+async def test_the_operations_of_a_batch_share_one_token_budget(gql):
+    # when
+    first, second = await batch(gql, TOKENS_1500, TOKENS_1500)
+
+    # then: counting stopped one past the budget
+    assert first["data"] == {"campaigns": {"totalCount": 0}}
+    assert refusal(second) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "tokens",
+        "value": 3001,
+        "limit": 3000,
+    }
+    assert second["errors"][0]["message"] == (
+        "The batch's documents have at least 3001 tokens; the limit is 3000."
+    )
+
+
+async def test_the_operations_of_a_batch_share_one_selection_budget(gql, validations):
+    # given: 300 fields each
+    query = "{ me { " + "id " * 299 + "} }"
+
+    # when
+    first, second = await batch(gql, query, query)
+
+    # then: the second is refused before validation
+    assert "errors" not in first
+    assert refusal(second) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "selections",
+        "value": 600,
+        "limit": 500,
+    }
+    assert len(validations) == 1
+    assert second["errors"][0]["message"].startswith("The batch's operations select 600 fields")
+
+
+async def test_the_operations_of_a_batch_share_one_cost_budget(gql):
+    # when
+    results = await batch(gql, COST_20_100, COST_20_100, COST_20_100)
+
+    # then
+    assert [result["extensions"]["cost"] for result in results[:2]] == [
+        {"nodes": 20_100, "limit": 50_000}
+    ] * 2
+    assert refusal(results[2]) == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "cost",
+        "value": 60_300,
+        "limit": 50_000,
+    }
+    assert results[2]["errors"][0]["message"].startswith(
+        "The batch's operations may return 60300 nodes; the limit is 50000."
+    )
+
+
+async def test_the_organisation_rollups_are_counted_once_per_request(gql):
+    # when
+    results = await batch(gql, PROGRESS_OF_ONE_GOAL, PROGRESS_OF_ONE_GOAL)
+
+    # then: the goal, and the rollups the request computes once
+    assert [result["extensions"]["cost"]["nodes"] for result in results] == [1 + 2000, 1]
+
+
 # --- body size and batches ----------------------------------------------------------------
 
 
-async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
-    # given
-    body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"x" * 10_000_000 + b'"}}'
+async def test_a_body_twice_the_limit_is_refused_with_413_without_being_read(gql, settings):
+    # given: the limit leaves room for an uploaded calendar at the import limit
+    limit = settings.max_request_bytes
+    assert limit == 2_000_000 * 6 + 65_536
+    body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"x" * 2 * limit + b'"}}'
 
     # when
     response, seconds = await timed(
@@ -476,12 +685,12 @@ async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
     assert response.json() == {
         "errors": [
             {
-                "message": "The request body is larger than 1000000 bytes.",
+                "message": f"The request body is larger than {limit} bytes.",
                 "extensions": {
                     "code": "BAD_USER_INPUT",
                     "measure": "bytes",
                     "value": len(body),
-                    "limit": 1_000_000,
+                    "limit": limit,
                 },
             }
         ]
@@ -489,14 +698,15 @@ async def test_a_10_mb_body_is_refused_with_413_without_being_read(gql):
     assert seconds < QUICKLY
 
 
-async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql):
-    # given: 10 MB in 64 kB chunks, without a Content-Length
+async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql, settings):
+    # given: twice the limit in 64 kB chunks, without a Content-Length
     chunk = b"x" * 65_536
+    needed = settings.max_request_bytes // len(chunk) + 1
     sent = 0
 
     async def chunks() -> AsyncIterator[bytes]:
         nonlocal sent
-        for _ in range(160):
+        for _ in range(2 * needed):
             sent += 1
             yield chunk
 
@@ -507,12 +717,12 @@ async def test_a_streamed_body_is_cut_off_once_past_the_limit(gql):
         headers={"content-type": "application/json", **(await gql.headers())},
     )
 
-    # then: refused after the 16th chunk, the rest never read
+    # then: refused at the first chunk past the limit, the rest never read
     assert response.status_code == 413
     error = response.json()["errors"][0]
     assert error["extensions"]["measure"] == "bytes"
-    assert error["extensions"]["value"] == 16 * 65_536
-    assert sent < 20
+    assert error["extensions"]["value"] == needed * 65_536
+    assert sent < needed + 4
 
 
 async def test_a_batch_runs_up_to_ten_operations(gql):
@@ -633,3 +843,71 @@ async def test_a_write_cut_off_by_the_time_limit_is_rolled_back(client_with, mon
     assert await client.data(TEAM_COUNT) == {"teams": {"totalCount": 0}}
     assert await models.Team.filter(name="Stalled").count() == 0
     assert await models.HistoryEntry.all().count() == history_before
+
+
+# --- heavy computations and the event loop ------------------------------------------------
+
+RISK_COUNT = "{ risks(first: 1) { totalCount } }"
+
+
+class HeavyRisks:
+    """A risk rule that records when it starts and ends, and in between waits until the
+    test releases it. Ten seconds end the wait in any case: only a computation holding
+    the event loop, which the test could not release, ever reaches them."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.events: list[str] = []
+        self.started = asyncio.Event()
+        self.released = threading.Event()
+        self.finished = threading.Event()
+
+    def rule(self, rollups: Any) -> list:
+        self.events.append("heavy started")
+        self.loop.call_soon_threadsafe(self.started.set)
+        self.released.wait(timeout=10)
+        self.events.append("heavy finished")
+        self.finished.set()
+        return []
+
+
+@pytest.fixture
+async def heavy_risks(monkeypatch) -> AsyncIterator[HeavyRisks]:
+    heavy = HeavyRisks(asyncio.get_running_loop())
+    monkeypatch.setattr(engine, "RULES", (*engine.RULES, heavy.rule))
+    yield heavy
+    heavy.released.set()
+    heavy.finished.wait(timeout=10)
+
+
+async def test_other_requests_are_answered_while_risks_are_computed(gql, heavy_risks):
+    # given: a request computing the organisation's risks
+    await gql.signed_in_user()
+    computing = asyncio.create_task(gql.raw(RISK_COUNT))
+    await heavy_risks.started.wait()
+
+    # when
+    health = await gql.http.get("/healthz")
+    light = await gql.data("{ me { name } }")
+    heavy_risks.events.append("light answered")
+    heavy_risks.released.set()
+    heavy = await computing
+
+    # then: answered before the computation ended
+    assert heavy_risks.events == ["heavy started", "light answered", "heavy finished"]
+    assert health.json()["status"] == "ok"
+    assert light == {"me": {"name": "Test Admin"}}
+    assert heavy["data"] == {"risks": {"totalCount": 0}}
+
+
+async def test_the_time_limit_stops_a_request_while_risks_are_computed(client_with, heavy_risks):
+    # given
+    client = await client_with(request_seconds=0.3)
+
+    # when
+    body = await client.raw(RISK_COUNT)
+    heavy_risks.events.append("answered")
+
+    # then: refused while the computation still ran
+    assert refusal(body)["measure"] == "seconds"
+    assert heavy_risks.events == ["heavy started", "answered"]

@@ -11,9 +11,11 @@ from types import SimpleNamespace
 import pytest
 
 from schema.core.ids import encode_global_id
-from server import models
+from server import clock, models
 from server.enums import HistoryAction, MeasureUnit, Role
 from tests import factories
+
+pytestmark = pytest.mark.date_sensitive
 
 KEY_RESULT_FIELDS = """
 fragment KeyResultFields on KeyResult {
@@ -570,7 +572,7 @@ def parsed(moment: str) -> datetime:
 
 async def test_owning_editor_checks_in_a_new_current_value(gql, org):
     # given
-    before = datetime.now(UTC)
+    before = clock.now()
 
     # when
     check_in = {"id": gid(org.signups), "version": 1, "value": "40", "note": " Webinar week "}
@@ -591,7 +593,7 @@ async def test_owning_editor_checks_in_a_new_current_value(gql, org):
         ref(org.signups),
         1,
     )
-    assert before <= parsed(recorded["checkedInAt"]) <= datetime.now(UTC)
+    assert before <= parsed(recorded["checkedInAt"]) <= clock.now()
     read = await read_key_result(gql, org.signups)
     assert (read["currentValue"], read["version"]) == (40, 2)
     [listed] = read["checkIns"]["nodes"]
@@ -637,7 +639,7 @@ async def test_a_back_dated_check_in_keeps_the_later_value_current(gql, org):
 
 async def test_a_check_in_slightly_ahead_of_the_server_clock_is_accepted(gql, org):
     # when: a client clock one minute fast
-    ahead = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    ahead = (clock.now() + timedelta(minutes=1)).isoformat()
     check_in = {"id": gid(org.signups), "version": 1, "value": "55", "checkedInAt": ahead}
     payload = await gql.mutate(KEY_RESULT_CHECK_IN, check_in, "keyResultCheckIn")
 
@@ -660,7 +662,7 @@ async def test_check_in_is_refused_outside_the_owning_team(gql, org):
 
 async def test_check_in_reports_each_invalid_input_and_records_nothing(gql, org):
     # given
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    tomorrow = (clock.now() + timedelta(days=1)).isoformat()
     bad_input = [
         ({"value": "NaN"}, "value", "INVALID"),
         ({"value": "Infinity"}, "value", "INVALID"),

@@ -3,15 +3,17 @@ else may, every validation rule, versions, the last administrator, and the histo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from schema.core.ids import encode_global_id
-from server import models
+from server import clock, models
 from server.enums import HistoryAction, Role
 from tests import factories
+
+pytestmark = pytest.mark.date_sensitive
 
 TEAM_FIELDS = """
 fragment TeamFields on Team { id name description color version archivedAt }
@@ -643,7 +645,7 @@ async def test_an_admin_may_step_down_when_another_admin_remains(gql, org):
 
 async def test_archiving_a_user_ends_their_sign_in_and_sessions(gql, org, signer):
     # given: the editor holds a live refresh token
-    now = datetime.now(UTC)
+    now = clock.now()
     await models.RefreshToken.create(
         user=org.editor,
         token_hash="a" * 64,

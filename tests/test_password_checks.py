@@ -76,6 +76,7 @@ async def bounded(database_url: str, tmp_path: Path) -> AsyncIterator[BoundedApp
                     "jwt_secret": TEST_SECRET,
                     "password_checks": 2,
                     "password_queue": waiting,
+                    "max_in_flight": 10,  # everyone here calls from one address
                 },
             )
             transport = httpx.ASGITransport(

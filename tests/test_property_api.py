@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import graphql
 import httpx
@@ -41,10 +42,18 @@ from tests.graphql import GraphQLClient
 from tests.property_support import (
     CONFLICT,
     aim,
+    dated_throughout,
+    edge_dates,
+    edge_datetimes,
+    edge_strings,
     error_codes,
+    hoist_strings,
     problems_with,
     scalar_literals,
     seeded_ids,
+    unsupported_dates,
+    unsupported_datetimes,
+    with_date_literals,
     write_fingerprint,
 )
 
@@ -207,6 +216,64 @@ async def test_viewer_reads_and_changes_nothing(
         )
 
 
+# --- text at the edges: the same operations, their String arguments sent as variables
+# holding NUL, DEL, line breaks, other controls, lone surrogates and megabyte values.
+
+
+async def exchange_with_texts(
+    client: GraphQLClient,
+    organisation: Organisation,
+    data: st.DataObject,
+    document: str,
+    caplog: pytest.LogCaptureFixture,
+) -> httpx.Response:
+    """Send `document` with its String literals hoisted into variables holding edge
+    strings (as ASCII JSON, so lone surrogates travel as escapes); check the answer."""
+    values = data.draw(st.lists(edge_strings(), min_size=1, max_size=4), label="texts")
+    document, variables = hoist_strings(document, GRAPHQL_SCHEMA, values)
+    caplog.clear()
+    headers = await client.headers() | {"content-type": "application/json"}
+    body = json.dumps({"query": document, "variables": variables})
+    response = await client.http.post("/graphql", content=body, headers=headers)
+    problems = problems_with(response)
+    before = "\n--- \n".join(organisation.recent)
+    organisation.recent.append(document)
+    shown = {name: value[:80] for name, value in variables.items()}
+    assert not problems, (
+        f"{problems}\n--- operation\n{document}\n--- variables (cut)\n{shown!r}\n"
+        f"--- answer {response.status_code}\n{response.text[:4000]}\n"
+        f"--- server log\n{caplog.text[-4000:]}\n"
+        f"--- operations sent before it, oldest first\n{before}"
+    )
+    for code in error_codes(response) or ["none"]:
+        event(f"error code: {code}")
+    return response
+
+
+@bounded(examples=150)
+@given(data=st.data())
+async def test_admin_mutations_with_edge_strings_never_fail_inside(
+    organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given
+    admin = gql.as_user(organisation.admin)
+    document = organisation.draw(data, organisation.mutations, "mutation")
+    # when / then
+    await exchange_with_texts(admin, organisation, data, document, caplog)
+
+
+@bounded(examples=80)
+@given(data=st.data())
+async def test_admin_queries_with_edge_strings_never_fail_inside(
+    organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given
+    admin = gql.as_user(organisation.admin)
+    document = organisation.draw(data, organisation.queries, "query")
+    # when / then
+    await exchange_with_texts(admin, organisation, data, document, caplog)
+
+
 # Two regressions this suite once found: a request whose lookup was refused while other
 # loads were pending, and requests settling their batch rounds at the same moment, each
 # stalled until the time limit (schema/core/batching.py).
@@ -247,7 +314,86 @@ async def test_concurrent_requests_all_answer(gql: GraphQLClient):
     goal = await factories.goal(await factories.team())
     await factories.key_result(goal)
     admin = gql.as_user(await factories.user(role=Role.ADMIN))
-    # when
-    answers = await asyncio.gather(*(admin.raw(GOALS_WITH_KEY_RESULTS) for _ in range(8)))
+    # when: as many at once as one user may have in flight
+    answers = await asyncio.gather(*(admin.raw(GOALS_WITH_KEY_RESULTS) for _ in range(4)))
     # then
-    assert [answer.get("errors") for answer in answers] == [None] * 8, answers
+    assert [answer.get("errors") for answer in answers] == [None] * 4, answers
+
+
+# Dates and times at the edges of the supported range (server/dates.py): generated
+# arguments of type Date and DateTime are drawn from the range's first and last days,
+# days outside it, times with extreme offsets and malformed text, against an
+# organisation that also holds rows dated at year 1 and year 9999, inserted directly.
+
+FIRST_DAY, LAST_DAY = date(1, 1, 1), date(9999, 12, 31)
+
+
+async def add_rows_at_the_database_edges() -> None:
+    """Rows an older version or another tool may have written, outside the range."""
+    team = await models.Team.filter(archived_at=None).order_by("id").first()
+    goal = await factories.goal(team, period_start=FIRST_DAY, period_end=LAST_DAY)
+    key_result = await factories.key_result(goal, due_date=LAST_DAY)
+    await factories.check_in(key_result, "1", checked_in_at=datetime(1, 1, 1, tzinfo=UTC))
+    campaign = await factories.campaign(team, start_date=FIRST_DAY, end_date=LAST_DAY)
+    await factories.align(campaign, key_result)
+    await factories.spend(campaign, "1", date=LAST_DAY)
+    await factories.task(campaign=campaign, start_date=FIRST_DAY, due_date=LAST_DAY)
+    await factories.milestone(
+        team,
+        start_date=LAST_DAY,
+        starts_at=datetime(9999, 12, 31, 22, tzinfo=UTC),
+        ends_at=datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    )
+    await factories.milestone(team, start_date=FIRST_DAY, end_date=LAST_DAY)
+
+
+def at_the_edges(organisation: Organisation, dates_, datetimes_) -> Organisation:
+    """The organisation with Date and DateTime arguments drawn from the given strategies."""
+    literals = with_date_literals(
+        scalar_literals(GRAPHQL_SCHEMA, organisation.ids, ()), dates_, datetimes_
+    )
+    return dataclasses.replace(
+        organisation,
+        queries=queries(SDL, custom_scalars=literals),
+        mutations=mutations(SDL, custom_scalars=literals),
+        operations=from_schema(SDL, custom_scalars=literals),
+    )
+
+
+@pytest.fixture
+async def edge_organisation(organisation: Organisation) -> Organisation:
+    await add_rows_at_the_database_edges()
+    return at_the_edges(organisation, edge_dates(), edge_datetimes())
+
+
+@bounded(examples=150)
+@given(data=st.data())
+async def test_date_edges_in_reads_never_fail_inside(
+    edge_organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given
+    admin = gql.as_user(edge_organisation.admin)
+    document = edge_organisation.draw(data, edge_organisation.queries, "query")
+    # when / then
+    await exchange(admin, edge_organisation, document, caplog)
+
+
+@bounded(examples=200)
+@given(data=st.data())
+async def test_unsupported_dates_in_mutations_write_nothing(
+    organisation: Organisation, gql: GraphQLClient, caplog: pytest.LogCaptureFixture, data
+):
+    # given Date and DateTime arguments that are all outside the range or malformed
+    refused = at_the_edges(organisation, unsupported_dates(), unsupported_datetimes())
+    admin = gql.as_user(refused.admin)
+    document = refused.draw(data, refused.mutations, "mutation")
+    dated = dated_throughout(document, GRAPHQL_SCHEMA)
+    event(f"every field sent a date: {dated}")
+    before = await write_fingerprint(refused.admin.pk) if dated else None
+    # when
+    await exchange(admin, refused, document, caplog)
+    # then
+    if dated:
+        assert await write_fingerprint(refused.admin.pk) == before, (
+            f"an unsupported date was written by\n{document}"
+        )

@@ -129,14 +129,17 @@ async def test_each_further_failure_doubles_the_wait_until_the_ceiling(http, pin
     assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
 
 
-async def test_parallel_guesses_get_no_more_checks_than_guesses_in_a_row(http, pinned, checked):
+async def test_parallel_guesses_get_no_more_checks_than_guesses_in_a_row(
+    from_address, pinned, checked
+):
     # given: one free failure left
     await person("target@example.com")
     for _ in range(4):
-        await login(http, "target@example.com", WRONG)
+        await login(from_address("198.51.100.1"), "target@example.com", WRONG)
 
-    # when: ten guesses at once
-    bodies = await asyncio.gather(*[login(http, "target@example.com", WRONG) for _ in range(10)])
+    # when: ten guesses at once, from ten addresses
+    guessers = [from_address(f"203.0.113.{n}") for n in range(10)]
+    bodies = await asyncio.gather(*[login(g, "target@example.com", WRONG) for g in guessers])
 
     # then: only one of them was checked
     assert sorted(map(str, map(outcome, bodies))) == ["1"] * 9 + ["refused"]

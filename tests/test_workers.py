@@ -19,7 +19,8 @@ WRITES_EACH = 20
 def test_two_workers_take_concurrent_writes_on_sqlite(tmp_path):
     # given
     url = f"sqlite://{tmp_path / 'data' / 'throughline.sqlite3'}"
-    env = process_env(url, tmp_path / "data")
+    # The clients share one account: let each have its request in flight.
+    env = process_env(url, tmp_path / "data", THROUGHLINE_MAX_IN_FLIGHT=str(CLIENTS))
     prepare(env)
 
     def client(number: int) -> list[dict]:

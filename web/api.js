@@ -1,13 +1,18 @@
 // Every GraphQL call of the client, and the session behind them.
 //
-// The session (tokens and the signed-in user) is kept in localStorage so that a reload
-// keeps the place; the access token is refreshed a minute before it expires, and once
-// more when the server answers UNAUTHENTICATED. Several tabs share one session: a
-// refresh is serialised with a Web Lock and re-reads the stored tokens first, because a
-// refresh token presented twice ends the whole session.
+// No script keeps a token anywhere a script can read it later. The access token and the
+// signed-in user live in memory only; the refresh token lives in an HttpOnly cookie that
+// the server sets and sends only to /auth. Signing in hands login's refresh token to
+// POST /auth/session, which spends it and sets the cookie; POST /auth/refresh turns the
+// cookie into a new access token, a minute before the current one expires, once more
+// when the server answers UNAUTHENTICATED, and on a reload. Tabs share the cookie, so a
+// refresh is serialised across them with a Web Lock: a refresh token presented twice
+// ends the whole session.
 
 const ENDPOINT = "/graphql";
-const STORAGE_KEY = "throughline.session";
+const AUTH = "/auth";
+// Required by /auth: a page on another site cannot send it.
+const CLIENT_HEADER = { "X-Throughline-Client": "web" };
 const REFRESH_MARGIN_MS = 60_000;
 
 /** A failure the user should read: network, session, permission, conflict, ... */
@@ -21,6 +26,7 @@ export class ApiError extends Error {
 
 const listeners = new Set();
 let refreshTimer = null;
+let session = null; // {accessToken, accessTokenExpiresAt, user}
 
 /** Called with ("signed-in" | "signed-out" | "session-ended" | "unreachable" | "reachable"). */
 export function onSessionChange(listener) {
@@ -32,104 +38,112 @@ function emit(kind, detail) {
   for (const listener of listeners) listener(kind, detail);
 }
 
-function readSession() {
-  try {
-    return JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-  } catch {
-    return null;
-  }
-}
-
-function writeSession(session) {
-  if (session) localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-  else localStorage.removeItem(STORAGE_KEY);
+function setSession(next) {
+  session = next;
   scheduleRefresh();
 }
 
 export function currentUser() {
-  return readSession()?.user ?? null;
+  return session?.user ?? null;
 }
 
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
-  const session = readSession();
   if (!session) return;
   const left = Date.parse(session.accessTokenExpiresAt) - Date.now();
   // Half-way through a token that lives less than two margins: refreshing a whole margin
   // early would renew it again at once, and again, in a loop.
   const wait = left - Math.min(REFRESH_MARGIN_MS, left / 2);
   refreshTimer = setTimeout(() => {
-    refreshSession().catch(() => {});
+    refreshSession(session?.accessToken).catch(() => {});
   }, Math.max(wait, 1_000));
 }
 
-async function post(body, token) {
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
+function unreachable(response) {
+  emit("unreachable");
+  return new ApiError(
+    response
+      ? `The server answered with HTTP ${response.status} instead of data. Try again in a moment.`
+      : "The Throughline server cannot be reached. Check your connection and try again.",
+    "UNREACHABLE",
+  );
+}
+
+/** POST `body` as JSON; returns the decoded answer (null when it is empty). */
+async function send(url, body, headers) {
   let response;
   try {
-    response = await fetch(ENDPOINT, { method: "POST", headers, body: JSON.stringify(body) });
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
-    emit("unreachable");
-    throw new ApiError(
-      "The Throughline server cannot be reached. Check your connection and try again.",
-      "UNREACHABLE",
-    );
+    throw unreachable();
+  }
+  if (response.status === 204) {
+    emit("reachable");
+    return null;
   }
   let payload;
   try {
     payload = await response.json();
   } catch {
-    emit("unreachable");
-    throw new ApiError(
-      `The server answered with HTTP ${response.status} instead of data. Try again in a moment.`,
-      "UNREACHABLE",
-    );
+    throw unreachable(response);
   }
   emit("reachable");
   return payload;
 }
 
+async function post(body, token) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  return send(ENDPOINT, body, headers);
+}
+
 function firstError(payload) {
-  const error = payload.errors?.[0];
+  const error = payload?.errors?.[0];
   if (!error) return null;
   const extensions = error.extensions || {};
   return new ApiError(error.message, extensions.code || "ERROR", extensions);
 }
 
-const SESSION_FIELDS = `accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt
-  user { id name email role teams { id name } }`;
+const USER_FIELDS = `id name email role teams { id name }`;
+const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) {
+  refreshToken user { ${USER_FIELDS} } } }`;
+const ME = `{ me { ${USER_FIELDS} } }`;
 
-const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { ${SESSION_FIELDS} } }`;
-const REFRESH = `mutation Refresh($input: RefreshTokenInput!) {
-  refreshToken(input: $input) { ${SESSION_FIELDS} } }`;
-const LOGOUT = `mutation Logout($input: LogoutInput!) { logout(input: $input) { revokedSessions } }`;
-
-function storeSession(data) {
-  const { accessToken, accessTokenExpiresAt, refreshToken, user } = data;
-  writeSession({ accessToken, accessTokenExpiresAt, refreshToken, user });
+/** POST to one of the session endpoints; null when there is no session to restore. */
+async function auth(path, body, token) {
+  const headers = { ...CLIENT_HEADER, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  const payload = await send(`${AUTH}/${path}`, body, headers);
+  const error = firstError(payload);
+  if (error) throw error;
+  return payload;
 }
 
 export async function signIn(email, password) {
   const payload = await post({ query: LOGIN, variables: { input: { email, password } } });
   const error = firstError(payload);
   if (error) throw error;
-  storeSession(payload.data.login);
-  emit("signed-in", currentUser());
-  return currentUser();
+  const { refreshToken, user } = payload.data.login;
+  const { accessToken, accessTokenExpiresAt } = await withLock(
+    () => auth("session", { refreshToken }),
+  );
+  setSession({ accessToken, accessTokenExpiresAt, user });
+  emit("signed-in", user);
+  return user;
 }
 
 export async function signOut() {
-  const session = readSession();
-  writeSession(null);
   if (session) {
     try {
-      await post({ query: LOGOUT, variables: { input: { refreshToken: session.refreshToken } } },
-        session.accessToken);
+      const token = await freshToken();
+      await withLock(() => auth("logout", undefined, token));
     } catch {
       // Signed out here either way; the server forgets the session when it expires.
     }
   }
+  setSession(null);
   emit("signed-out");
 }
 
@@ -140,21 +154,21 @@ function withLock(work) {
 
 async function refreshSession(staleToken) {
   return withLock(async () => {
-    const session = readSession();
     if (!session) throw sessionEnded();
-    // Another tab may have refreshed while this one waited.
+    // Another call in this page may have refreshed while this one waited.
     if (staleToken && session.accessToken !== staleToken) return session.accessToken;
-    const payload = await post({
-      query: REFRESH,
-      variables: { input: { refreshToken: session.refreshToken } },
-    });
-    const error = firstError(payload);
-    if (error) {
-      writeSession(null);
+    let renewed = null;
+    try {
+      renewed = await auth("refresh");
+    } catch (error) {
+      if (error.code === "UNREACHABLE") throw error;
+    }
+    if (!renewed) {
+      setSession(null);
       throw sessionEnded();
     }
-    storeSession(payload.data.refreshToken);
-    return readSession().accessToken;
+    setSession({ ...session, ...renewed });
+    return session.accessToken;
   });
 }
 
@@ -164,22 +178,24 @@ function sessionEnded() {
   return error;
 }
 
-/** Run an operation as the signed-in user; returns `data` or throws ApiError. */
-async function request(query, variables = {}) {
-  let session = readSession();
+async function freshToken() {
   if (!session) throw sessionEnded();
   if (Date.parse(session.accessTokenExpiresAt) - Date.now() < 5_000) {
-    await refreshSession(session.accessToken);
-    session = readSession();
+    return refreshSession(session.accessToken);
   }
-  let payload = await post({ query, variables }, session.accessToken);
+  return session.accessToken;
+}
+
+/** Run an operation as the signed-in user; returns `data` or throws ApiError. */
+async function request(query, variables = {}) {
+  const token = await freshToken();
+  let payload = await post({ query, variables }, token);
   let error = firstError(payload);
   if (error?.code === "UNAUTHENTICATED") {
-    const token = await refreshSession(session.accessToken);
-    payload = await post({ query, variables }, token);
+    payload = await post({ query, variables }, await refreshSession(token));
     error = firstError(payload);
     if (error?.code === "UNAUTHENTICATED") {
-      writeSession(null);
+      setSession(null);
       throw sessionEnded();
     }
   }
@@ -187,9 +203,20 @@ async function request(query, variables = {}) {
   return payload.data;
 }
 
-export function resumeSession() {
-  scheduleRefresh();
-  return currentUser();
+/** Restore the session of an earlier visit from the cookie; the user, or null. */
+export async function resumeSession() {
+  try {
+    const renewed = await withLock(() => auth("refresh"));
+    if (!renewed) return null; // no earlier session
+    const payload = await post({ query: ME }, renewed.accessToken);
+    const error = firstError(payload);
+    if (error) throw error;
+    setSession({ ...renewed, user: payload.data.me });
+    return session.user;
+  } catch (error) {
+    if (error.code !== "UNREACHABLE") sessionEnded(); // unreachable is said already
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -107,5 +107,5 @@ function reportError(error) {
   showBanner(error.message || String(error));
 }
 
-api.resumeSession();
+await api.resumeSession();
 update();

@@ -78,7 +78,8 @@ class CalendarEntry:
 
     @strawberry.field(
         description='Stable key: "campaign-12", "milestone-7", "task-3" or '
-        '"external-<event>-<occurrence>".'
+        '"external-<calendar>-<occurrence>" (the same across refreshes of the imported '
+        "calendar and when the publisher moves the occurrence)."
     )
     def id(self) -> strawberry.ID:
         return strawberry.ID(self.entry.key)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from schema.core.batching import BatchLoader
+from schema.core.budget import RequestBudget
 from schema.core.loaders import LoaderRegistry
 from server.authentication import NO_TOKEN, SignedIn, SignedOut
 from server.password_checks import PasswordChecks
@@ -29,6 +30,8 @@ class Context:
     settings: Settings | None = None
     signer: TokenSigner | None = None
     password_checks: PasswordChecks | None = None
+    budget: RequestBudget = field(default_factory=RequestBudget)
+    """Shared by every operation of the request (a batch is measured as one)."""
 
     def loader(self, loader_class: type[L]) -> L:
         return self.loaders.get(loader_class)

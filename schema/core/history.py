@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 from typing import Any
 
@@ -26,12 +26,18 @@ from schema.core.ids import encode_global_id
 from schema.core.refs import UserRef
 from schema.org.loaders import UserByIdLoader
 from server import enums, models
+from server.external_calendars.shown_url import shown_url
+from server.permissions import Actor
 
 HistoryAction = strawberry.enum(enums.HistoryAction, description="What kind of change it was.")
 
 # Recorded columns that are not API fields (the lower-cased email is a lookup key), and
 # the password hash, which is never recorded but must not show even if it were.
 INTERNAL_ATTRIBUTES = frozenset({"email_key", "password_hash"})
+# Recorded values shown only as the reader may see them, by (model name, attribute).
+GUARDED_ATTRIBUTES: dict[tuple[str, str], Callable[..., Any]] = {
+    ("ExternalCalendar", "url"): shown_url,
+}
 # Recorded lists of keys kept outside a row's columns, and the model they name.
 REFERENCE_LISTS: dict[str, type[Model]] = {"team_ids": models.Team}
 # Recorded structured values (a campaign's alignments, an added spend or result entry):
@@ -130,9 +136,11 @@ def _presentation(model: type[Model] | None, attribute: str) -> tuple[str, Calla
     return to_camel_case(attribute), _unchanged
 
 
-def field_changes(node_type: str, changes: dict[str, dict[str, Any]]) -> list[FieldChange]:
+def field_changes(
+    node_type: str, changes: dict[str, dict[str, Any]], actor: Actor | None = None
+) -> list[FieldChange]:
     """The recorded changes as the API shows them, in the model's field order (stored
-    JSON keeps no order on every engine)."""
+    JSON keeps no order on every engine); guarded values as `actor` may see them."""
     model = getattr(models, node_type, None)
     order = list(model._meta.fields_db_projection) if model is not None else []
 
@@ -144,6 +152,9 @@ def field_changes(node_type: str, changes: dict[str, dict[str, Any]]) -> list[Fi
         if attribute in INTERNAL_ATTRIBUTES:
             continue
         name, convert = _presentation(model, attribute)
+        guard = GUARDED_ATTRIBUTES.get((node_type, attribute))
+        if guard is not None:
+            convert = partial(guard, actor=actor)
         change = changes[attribute] or {}
         shown.append(
             FieldChange(
@@ -167,5 +178,5 @@ class HistoryEntry:
         return await info.context.loader(UserByIdLoader).load(root.actor_id)
 
     @strawberry.field(description="The fields that changed, with their values before and after.")
-    def changes(root: strawberry.Parent[models.HistoryEntry]) -> list[FieldChange]:
-        return field_changes(root.node_type, root.changes or {})
+    def changes(root: strawberry.Parent[models.HistoryEntry], info: Info) -> list[FieldChange]:
+        return field_changes(root.node_type, root.changes or {}, info.context.actor)

@@ -1,21 +1,26 @@
-"""Bounds on what one operation may ask for, checked before anything runs.
+"""Bounds on what one request may ask for, checked before anything runs.
 
 Tokens are counted while lexing, before the document is parsed, so a huge document is
-refused after reading at most `max_tokens + 1` tokens. Depth, aliases and cost are
-measured on the parsed operation, with the request's variables, before it is validated
-or run. Over any bound the operation is refused with QUERY_TOO_COMPLEX, the figure
-and the limit; an accepted operation reports its cost in the response's `extensions`.
+refused after reading at most `max_tokens + 1` tokens. Depth, aliases, selections and
+cost are measured on the parsed document, with the request's variables, before it is
+validated or run: validation compares fields pairwise and may take seconds on a
+document it is cheap to measure. Tokens, selections and cost are summed over the
+operations of a batch (`schema.core.budget`). Over any bound the operation is refused
+with QUERY_TOO_COMPLEX, the figure and the limit; an accepted operation reports its
+cost in the response's `extensions`.
 
 Cost is the number of nodes the operation may return, as GitHub counts its node limit:
 a connection contributes its page size (`first`, `last`, else the default page size)
 times the page sizes of the connections above it; `nodes(ids:)` contributes the number
-of IDs; any other list of objects contributes `LIST_ESTIMATE`, multiplied likewise.
+of IDs; any other list of objects contributes its size from the cost map, multiplied
+likewise. The cost map adds the rows some fields read besides those they return, and
+computations over the whole organisation, counted once per request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -45,6 +50,8 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from schema.core import cost_map
+from schema.core.budget import RequestBudget
 from schema.core.connection import MAX_PAGE_SIZE
 from schema.core.errors import QUERY_TOO_COMPLEX
 from server.settings import Limits
@@ -52,22 +59,26 @@ from server.settings import Limits
 DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE
 """What a connection returns when asked without `first` or `last`."""
 
-LIST_ESTIMATE = 10
-"""Nodes counted for a list of objects that is not a connection (a campaign's
-alignments, a user's teams, the paths of a trace)."""
-
 
 @dataclass(frozen=True)
 class Measure:
-    """Figures of a selection: deepest field nesting, aliases, nodes it may return."""
+    """Figures of a selection: deepest field nesting, aliases, fields selected (each
+    spread of a fragment again), nodes it may return, and the organisation-wide
+    computations it needs."""
 
     depth: int = 0
     aliases: int = 0
+    selections: int = 0
     cost: int = 0
+    computations: frozenset[str] = frozenset()
 
     def __add__(self, other: Measure) -> Measure:
         return Measure(
-            max(self.depth, other.depth), self.aliases + other.aliases, self.cost + other.cost
+            max(self.depth, other.depth),
+            self.aliases + other.aliases,
+            self.selections + other.selections,
+            self.cost + other.cost,
+            self.computations | other.computations if other.computations else self.computations,
         )
 
 
@@ -157,8 +168,7 @@ class OperationMeter:
         self.measured: dict[str, Measure] = {}
         for name in dependency_order(fragments):
             condition = self.schema.get_type(fragments[name].type_condition.name.value)
-            if condition is not None:
-                self.measured[name] = self.selections(fragments[name].selection_set, condition)
+            self.measured[name] = self.selections(fragments[name].selection_set, condition)
 
     def selections(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None
@@ -186,10 +196,18 @@ class OperationMeter:
             named = get_named_type(definition.type) if definition is not None else None
             below = self.selections(node.selection_set, named)
         fan_out = None
+        computations = below.computations
+        cost = below.cost
         if definition is not None and parent is not None:
             fan_out = self.fan_out(node, definition, parent)
-        cost = below.cost if fan_out is None else fan_out + fan_out * below.cost
-        return Measure(1 + below.depth, aliases + below.aliases, cost)
+            name = f"{parent.name}.{node.name.value}"
+            cost = cost_map.ROWS_READ.get(name, 0)
+            cost += below.cost if fan_out is None else fan_out + fan_out * below.cost
+            if name in cost_map.ORGANISATION_FIELDS:
+                computations = computations | {cost_map.ORGANISATION_FIELDS[name]}
+        return Measure(
+            1 + below.depth, aliases + below.aliases, 1 + below.selections, cost, computations
+        )
 
     def definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
         if name == "__schema":
@@ -214,7 +232,8 @@ class OperationMeter:
         ids = self.argument(node, "ids")
         if ids is not None:
             return len(ids) if isinstance(ids, list) else 1
-        return LIST_ESTIMATE
+        name = f"{parent.name}.{node.name.value}"
+        return cost_map.LIST_SIZES.get(name, cost_map.LIST_ESTIMATE)
 
     def page_size(self, node: FieldNode, maximum: int = MAX_PAGE_SIZE) -> int:
         sizes = [
@@ -250,23 +269,37 @@ def measure_operation(
     document: DocumentNode,
     operation_name: str | None = None,
     variables: Mapping[str, Any] | None = None,
-) -> Measure | None:
-    """Depth, aliases and cost of the operation to run; None when there is none to run."""
+) -> Measure:
+    """Depth, aliases and cost of the operation to run (none when the document names no
+    operation to run: validation says why), and the selections of the whole document:
+    every operation's fields, each fragment's again at each spread, and every fragment
+    definition's (validation compares the fields within each of those)."""
     operation = get_operation_ast(document, operation_name)
     root = schema.get_root_type(operation.operation) if operation else None
-    if operation is None or root is None:
-        return None
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    meter = OperationMeter(schema, fragments, variables_with_defaults(operation, variables))
-    return meter.selections(operation.selection_set, root)
+    given = variables_with_defaults(operation, variables) if operation else {}
+    meter = OperationMeter(schema, fragments, given)
+    measure = Measure()
+    if operation is not None and root is not None:
+        measure = meter.selections(operation.selection_set, root)
+    selections = sum(fragment.selections for fragment in meter.measured.values())
+    for definition in document.definitions:
+        if definition is operation and root is not None:
+            selections += measure.selections
+        elif isinstance(definition, OperationDefinitionNode):
+            # Validation reads every operation of the document, not only the one to run.
+            other = schema.get_root_type(definition.operation)
+            selections += meter.selections(definition.selection_set, other).selections
+    return replace(measure, selections=selections)
 
 
-def excess(measure: Measure, limits: Limits) -> GraphQLError | None:
-    """The first bound the measured operation passes, as the error to answer with."""
+def excess(measure: Measure, limits: Limits, budget: RequestBudget) -> GraphQLError | None:
+    """The first bound the measured operation passes, as the error to answer with.
+    Depth and aliases bound each operation; selections and cost, the whole request."""
     if measure.depth > limits.max_depth:
         return too_complex(
             "depth",
@@ -281,41 +314,77 @@ def excess(measure: Measure, limits: Limits) -> GraphQLError | None:
             limits.max_aliases,
             f"The query uses {measure.aliases} aliases; the limit is {limits.max_aliases}.",
         )
-    if measure.cost > limits.max_cost:
+    subject = "The batch's operations" if budget.batched else "The query"
+    selections = budget.selections + measure.selections
+    if selections > limits.max_selections:
+        verb = "select" if budget.batched else "selects"
+        return too_complex(
+            "selections",
+            selections,
+            limits.max_selections,
+            f"{subject} {verb} {selections} fields (counting each spread of a fragment); "
+            f"the limit is {limits.max_selections}.",
+        )
+    cost = budget.cost + request_cost(measure, budget)
+    if cost > limits.max_cost:
         return too_complex(
             "cost",
-            measure.cost,
+            cost,
             limits.max_cost,
-            f"The query may return {measure.cost} nodes; the limit is {limits.max_cost}. "
+            f"{subject} may return {cost} nodes; the limit is {limits.max_cost}. "
             "Ask for smaller pages with `first` or `last`.",
         )
     return None
 
 
+def request_cost(measure: Measure, budget: RequestBudget) -> int:
+    """What the operation adds to the request's cost: its nodes, and the organisation-wide
+    computations no earlier operation of the request needed."""
+    return measure.cost + budget.shared_cost(measure.computations, cost_map.ORGANISATION_WEIGHTS)
+
+
+def request_budget(execution_context: Any) -> RequestBudget:
+    """The request's budget, kept on its context; a fresh one for an operation run
+    without a Throughline context (scripts, tests)."""
+    budget = getattr(execution_context.context, "budget", None)
+    return budget if isinstance(budget, RequestBudget) else RequestBudget()
+
+
 class QueryLimits(SchemaExtension):
-    """Refuses an operation over a limit before it runs; reports the cost of the others."""
+    """Refuses an operation over a limit before it is validated or run; reports the cost
+    of the others."""
 
     def __init__(self, *, limits: Limits, execution_context: Any = None) -> None:
         self.limits = limits
         self.cost: int | None = None
+        self.budget = RequestBudget()
+
+    def on_operation(self) -> Iterator[None]:
+        self.budget = request_budget(self.execution_context)
+        yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and isinstance(context.query, str):
-            tokens = count_tokens(context.query, self.limits.max_tokens)
-            if tokens > self.limits.max_tokens:
+            used = self.budget.tokens
+            allowed = max(0, self.limits.max_tokens - used)
+            tokens = count_tokens(context.query, allowed)
+            if tokens <= allowed:
+                self.budget.tokens = used + tokens
+            else:
+                subject = "The batch's documents have" if used else "The document has"
                 raise too_complex(
                     "tokens",
-                    tokens,
+                    used + tokens,
                     self.limits.max_tokens,
-                    f"The document has at least {tokens} tokens; "
+                    f"{subject} at least {used + tokens} tokens; "
                     f"the limit is {self.limits.max_tokens}.",
                 )
         yield
 
     def on_validate(self) -> Iterator[None]:
-        """Measured before validation, which costs more than measuring (about a second
-        for ten thousand fields), so a refused operation is not even validated."""
+        """Measured before validation, which costs far more than measuring (seconds for
+        a thousand repeated fields), so a refused operation is not even validated."""
         context = self.execution_context
         measure = None
         if context.graphql_document is not None:
@@ -325,16 +394,19 @@ class QueryLimits(SchemaExtension):
                 context.operation_name,
                 context.variables,
             )
-        refusal = excess(measure, self.limits) if measure is not None else None
+        refusal = excess(measure, self.limits, self.budget) if measure is not None else None
         if refusal is not None:
             context.pre_execution_errors = [refusal]  # Strawberry skips its validation
+        elif measure is not None:
+            cost = request_cost(measure, self.budget)
+            self.budget.grant(measure.selections, cost, measure.computations)
         yield
         if measure is not None and refusal is None and not context.pre_execution_errors:
-            self.cost = measure.cost
+            self.cost = cost
 
     def on_execute(self) -> Iterator[None]:
         if self.execution_context.result is not None:
-            self.cost = None  # answered without running (signed out)
+            self.cost = None  # answered without running
         yield
 
     def get_results(self) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """Signed-out requests may only sign in: everything else answers UNAUTHENTICATED. And
-a request signs in at most once, so one request cannot carry a batch of guesses."""
+a request signs in at most once, so one request cannot carry a batch of guesses.
+
+The refusal comes before validation: validating a document may take far longer than
+reading its top-level fields, and a caller who may not run it should not cost that.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from collections.abc import Iterator
 
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
@@ -76,18 +79,22 @@ def logins_in(query: object, operation_name: object, max_tokens: int) -> int:
 
 
 class SignInRequired(SchemaExtension):
-    def on_execute(self) -> Iterator[None]:
+    """Answers a signed-out operation that asks for more than signing in, unvalidated.
+    Runs after the limits, whose refusal (already set) it leaves in place."""
+
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if context.context.actor is None and context.graphql_document is not None:
+        if (
+            context.context.actor is None
+            and context.graphql_document is not None
+            and not context.pre_execution_errors
+        ):
             names = root_field_names(context.graphql_document, context.operation_name)
-            if names is not None and not names <= PUBLIC_ROOT_FIELDS:
-                context.result = ExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            context.context.signed_out_reason,
-                            extensions={"code": UNAUTHENTICATED},
-                        )
-                    ],
-                )
+            if names is None or not names <= PUBLIC_ROOT_FIELDS:
+                # Strawberry skips its validation when errors are already set.
+                context.pre_execution_errors = [
+                    GraphQLError(
+                        context.context.signed_out_reason, extensions={"code": UNAUTHENTICATED}
+                    )
+                ]
         yield

@@ -13,6 +13,7 @@ from schema.external_calendars.loaders import (
     ExternalCalendarByIdLoader,
 )
 from server import models
+from server.external_calendars.shown_url import shown_url
 
 
 @strawberry.type(
@@ -22,7 +23,6 @@ from server import models
 @presents(models.ExternalCalendar, ExternalCalendarByIdLoader)
 class ExternalCalendar(Node, Versioned):
     name: str
-    url: str | None = strawberry.field(description="Where it is fetched from; null if uploaded.")
     blocking: bool = strawberry.field(
         description="Whether its events block launches (a launch on one of its days is a risk)."
     )
@@ -31,6 +31,15 @@ class ExternalCalendar(Node, Versioned):
     refreshed_at: dt.datetime | None = strawberry.field(
         description="When its events were last replaced from a good document."
     )
+
+    @strawberry.field(
+        description="Where it is fetched from, for administrators only and without "
+        "credentials (no user name or password; query values and secret-looking path "
+        "segments shortened to their first characters). Null if uploaded, and for "
+        "everyone else."
+    )
+    def url(root: strawberry.Parent[models.ExternalCalendar], info: Info) -> str | None:
+        return shown_url(root.url, info.context.actor)
 
     @strawberry.field(
         description="Why the last refresh failed (the old events were kept); null when it "

@@ -26,7 +26,7 @@ from server.rollups import engine
 from server.rollups.arithmetic import fraction
 from server.rollups.loading import Section
 from server.rollups.progress import Progress
-from server.rollups.workload import weeks_between
+from server.rollups.workload import monday_of
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,11 @@ WORKLOAD_HELP = (
 
 
 def workload_weeks(start: date, end: date) -> None:
-    """Refuse a range that ends before it starts or spans too many weeks."""
+    """Refuse a range that ends before it starts or spans too many weeks (counted, not
+    listed: a range may span centuries)."""
     if end < start:
         raise BadUserInput(f"`to` ({end}) is before `from` ({start}).", argument="to")
-    if len(weeks_between(start, end)) > MAX_WORKLOAD_WEEKS:
+    if (monday_of(end) - monday_of(start)).days // 7 + 1 > MAX_WORKLOAD_WEEKS:
         raise BadUserInput(f"A workload covers at most {MAX_WORKLOAD_WEEKS} weeks.", argument="to")
 
 

@@ -2,6 +2,11 @@
 
 Fields name the sections they need; every field asking in the same round shares one
 batch, so a request sends one statement per section it uses, whatever the data.
+
+What is computed over the whole organisation (every goal's progress, every risk) is
+computed with the batch, on a worker thread: the event loop serves other requests
+meanwhile, and the request's time limit can stop waiting for it. No field of the
+request reads the rollups while that runs, since each is waiting for the batch.
 """
 
 from __future__ import annotations
@@ -26,18 +31,20 @@ class RollupSectionsLoader(BatchLoader):
     def __init__(self, scheduler: BatchScheduler) -> None:
         super().__init__(scheduler)
         self.graph = OrgGraph()
+        self.thresholds = Thresholds()
         self._rollups: Rollups | None = None
 
     async def batch_load(self, keys: Sequence[Section]) -> list[bool]:
         loaded = await asyncio.gather(*(load_section(section) for section in keys))
         for section, rows in zip(keys, loaded, strict=True):
             self.graph.add(section, rows)
+        await asyncio.to_thread(self.rollups().compute_organisation)
         return [True] * len(keys)
 
-    def rollups(self, thresholds: Thresholds) -> Rollups:
+    def rollups(self) -> Rollups:
         """One engine per request: the date is read once, so every figure agrees."""
         if self._rollups is None:
-            self._rollups = Rollups(self.graph, clock.today(), thresholds)
+            self._rollups = Rollups(self.graph, clock.today(), self.thresholds)
         return self._rollups
 
 
@@ -48,8 +55,9 @@ def thresholds_of(info: Info) -> Thresholds:
 
 async def rollups(info: Info, sections: Iterable[Section]) -> Rollups:
     loader = info.context.loader(RollupSectionsLoader)
+    loader.thresholds = thresholds_of(info)
     await loader.load_many(list(sections))
-    return loader.rollups(thresholds_of(info))
+    return loader.rollups()
 
 
 async def load_rows(info: Info, keys: Sequence[NodeKey]) -> list[Any]:

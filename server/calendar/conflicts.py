@@ -119,9 +119,8 @@ def _crowded_days(
     days: dict[date, list[Entry]] = defaultdict(list)
     for entry in entries:
         if entry.kind in CROWDING_KINDS:
-            for day in entry.days(zone):
-                if span.start <= day <= span.end:
-                    days[day].append(entry)
+            for day in entry.days(zone, within=span):
+                days[day].append(entry)
     conflicts = []
     for day, crowd in sorted(days.items()):
         if len(crowd) <= allowed:

@@ -110,9 +110,10 @@ class Entry:
     All-day entries have `start` and `end` as dates, `end` excluded (as in iCalendar: a
     one-day milestone on 3 May runs from 3 May to 4 May); timed entries have aware UTC
     datetimes. `key` is stable across requests: "campaign-12", "milestone-7", "task-3",
-    "external-<event id>-<occurrence start, ISO 8601>". `version` grows with every change
-    (the iCalendar SEQUENCE), `updated_at` is when it last changed. `objectives` are the
-    top-level goals its trace reaches, as (id, title); `goal_ids` every goal on the way.
+    "external-<calendar id>-<digest of the event's UID and RECURRENCE-ID>" (the same after
+    a refresh). `version` grows with every change (the iCalendar SEQUENCE), `updated_at`
+    is when it last changed. `objectives` are the top-level goals its trace reaches, as
+    (id, title); `goal_ids` every goal on the way.
     `node_type` ("Campaign", "Milestone", "Task") and `node_id` name the row it comes
     from, None for imported events, which carry their calendar instead.
     """
@@ -168,9 +169,12 @@ class Entry:
             last -= timedelta(days=1)
         return max(last, self.first_day(zone))
 
-    def days(self, zone: ZoneInfo) -> list[date]:
-        """Every calendar date, in `zone`, the entry touches."""
+    def days(self, zone: ZoneInfo, within: DateSpan | None = None) -> list[date]:
+        """Every calendar date, in `zone`, the entry touches (only those of `within`
+        when given: an entry may span centuries)."""
         first, last = self.first_day(zone), self.last_day(zone)
+        if within is not None:
+            first, last = max(first, within.start), min(last, within.end)
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
     def overlaps(self, query: CalendarQuery) -> bool:

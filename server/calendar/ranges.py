@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from server.dates import DATES_TEXT, date_supported
+
 MAX_DAYS = 366
 """The longest range one query may ask for, in days (a leap year)."""
 
@@ -38,7 +40,14 @@ class DateSpan:
 
 
 def checked_span(start: date, end: date) -> DateSpan:
-    """The span from `start` to `end` inclusive, refusing a reversed or too long one."""
+    """The span from `start` to `end` inclusive, refusing a reversed or too long one, or
+    one outside the supported dates (its arithmetic then has room to spare)."""
+    for argument, day in (("from", start), ("to", end)):
+        if not date_supported(day):
+            raise CalendarInputError(
+                f"`{argument}` ({day.isoformat()}) is outside the supported dates ({DATES_TEXT}).",
+                argument,
+            )
     if end < start:
         raise CalendarInputError(
             f"`to` ({end.isoformat()}) is before `from` ({start.isoformat()}).", "to"

@@ -25,6 +25,7 @@ from tortoise.queryset import QuerySet
 
 from server.calendar.entries import CalendarQuery, Entry, EntryKind
 from server.calendar.objectives import ObjectiveIndex
+from server.dates import clamp_date, clamp_moment
 from server.enums import CampaignStatus, Channel, MilestoneKind, TaskStatus
 from server.models import Campaign, CampaignChannel, Milestone, Task, Team
 
@@ -200,8 +201,9 @@ async def load_entries(
 
     entries: list[Entry] = []
     for campaign in campaigns.values():
+        first, last = clamp_date(campaign["start_date"]), clamp_date(campaign["end_date"])
         if campaign["status"] == CampaignStatus.CANCELLED or not query.span.overlaps(
-            campaign["start_date"], campaign["end_date"] + timedelta(days=1)
+            first, last + timedelta(days=1)
         ):
             continue  # loaded only as the campaign of a milestone or task
         entries.append(
@@ -211,8 +213,8 @@ async def load_entries(
                 title=campaign["name"],
                 description=campaign["description"],
                 all_day=True,
-                start=campaign["start_date"],
-                end=campaign["end_date"] + timedelta(days=1),
+                start=first,
+                end=last + timedelta(days=1),
                 node_type="Campaign",
                 node_id=campaign["id"],
                 version=campaign["version"],
@@ -225,7 +227,8 @@ async def load_entries(
     for milestone in milestones:
         starts_at, ends_at = milestone["starts_at"], milestone["ends_at"]
         timed = starts_at is not None and ends_at is not None
-        last_day: date = milestone["end_date"] or milestone["start_date"]
+        first_day: date = clamp_date(milestone["start_date"])
+        last_day = clamp_date(milestone["end_date"] or milestone["start_date"])
         entries.append(
             Entry(
                 key=f"milestone-{milestone['id']}",
@@ -233,8 +236,8 @@ async def load_entries(
                 title=milestone["title"],
                 description=milestone["description"],
                 all_day=not timed,
-                start=_utc(starts_at) if timed else milestone["start_date"],
-                end=_utc(ends_at) if timed else last_day + timedelta(days=1),
+                start=clamp_moment(starts_at) if timed else first_day,
+                end=clamp_moment(ends_at) if timed else last_day + timedelta(days=1),
                 node_type="Milestone",
                 node_id=milestone["id"],
                 version=milestone["version"],
@@ -245,6 +248,7 @@ async def load_entries(
             )
         )
     for task in due:
+        due_date = clamp_date(task["due_date"])
         campaign = campaigns.get(task["campaign_id"]) if task["campaign_id"] else None
         team_id = task["team_id"] or (campaign["owner_team_id"] if campaign else None)
         entries.append(
@@ -254,8 +258,8 @@ async def load_entries(
                 title=task["title"],
                 description=task["description"],
                 all_day=True,
-                start=task["due_date"],
-                end=task["due_date"] + timedelta(days=1),
+                start=due_date,
+                end=due_date + timedelta(days=1),
                 node_type="Task",
                 node_id=task["id"],
                 version=task["version"],
@@ -271,19 +275,19 @@ async def load_entries(
 
 
 async def external_entries(query: CalendarQuery) -> list[Entry]:
-    """Occurrences of imported events around the range (a day wider on each side, so an
-    all-day event is judged by its own dates, not by UTC midnights)."""
+    """Occurrences of imported events in the range. Only the range is asked for: the
+    expansion's caps must be spent inside it. (All-day occurrences are judged by the UTC
+    days the range touches, which hold every local day of it; `matches` trims the rest.)"""
     from server.external_calendars.occurrences import occurrences_between
 
-    slack = timedelta(days=1)
-    found = await occurrences_between(query.start_utc - slack, query.end_utc + slack)
+    found = await occurrences_between(query.start_utc, query.end_utc)
     entries = []
     for occurrence in found:
         start = occurrence.start if occurrence.all_day else _utc(occurrence.start)
         end = occurrence.end if occurrence.all_day else _utc(occurrence.end)
         entries.append(
             Entry(
-                key=f"external-{occurrence.event_id}-{start.isoformat()}",
+                key=occurrence.key,
                 kind=EntryKind.EXTERNAL,
                 title=occurrence.summary,
                 description=occurrence.description,

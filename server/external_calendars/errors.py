@@ -7,7 +7,7 @@ class ImportFailure(Exception):
     """The calendar could not be imported; nothing was stored.
 
     Codes: NOT_ICALENDAR, TOO_LARGE, TOO_MANY_EVENTS, MISSING_START, BAD_DATE, BAD_RULE,
-    BAD_URL, REFUSED, TIMEOUT, HTTP_STATUS, TOO_MANY_REDIRECTS, UNREACHABLE.
+    BAD_URL, HTTP_STATUS, TOO_MANY_REDIRECTS, UNREACHABLE.
     """
 
     def __init__(self, code: str, message: str) -> None:

@@ -1,18 +1,25 @@
 """Downloading a calendar over http(s), within a time limit, a size limit and a few redirects.
 
-Each way a download can fail becomes an `ImportFailure` with its own code, so an
-administrator reads "the server answered HTTP 404" rather than a stack of socket errors.
+Connections go only to public addresses (`guarded_transport.py`). Every way a download can
+fail to connect or to finish (refused, closed or filtered port, time limit, unknown host,
+an address that is not allowed) is the same `UNREACHABLE` with the same sentence, so the
+answers cannot be used to map the network behind the server. What a reachable server
+says (an HTTP status, too large, too many redirects) keeps its own code.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from server.external_calendars.errors import ImportFailure
+from server.external_calendars.guarded_transport import CheckedTransport
 from server.settings import CalendarImports
+
+log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 HEADERS = {
@@ -45,42 +52,44 @@ def normalise_url(raw: str) -> str:
 async def fetch_calendar(url: str, limits: CalendarImports) -> bytes:
     """The body of `url`, or `ImportFailure` naming why it could not be had."""
     url = normalise_url(url)
-    host = urlsplit(url).netloc
     seconds = limits.fetch_seconds
     timeout = httpx.Timeout(seconds, connect=seconds)
     try:
         async with asyncio.timeout(seconds):
-            return await _download(url, limits.max_bytes, timeout)
+            return await _download(url, limits, timeout)
     except ImportFailure:
         raise
-    except (TimeoutError, httpx.TimeoutException):
-        raise ImportFailure(
-            "TIMEOUT", f"{host} did not send the calendar within {seconds:g} seconds."
-        ) from None
     except httpx.TooManyRedirects:
         raise ImportFailure(
-            "TOO_MANY_REDIRECTS", f"{host} redirected more than {MAX_REDIRECTS} times."
+            "TOO_MANY_REDIRECTS", f"The address redirected more than {MAX_REDIRECTS} times."
         ) from None
-    except httpx.ConnectError as error:
-        if _refused(error):
-            raise ImportFailure("REFUSED", f"{host} refused the connection.") from None
-        raise ImportFailure("UNREACHABLE", f"{host} could not be reached: {error}") from None
     except httpx.UnsupportedProtocol:
         raise ImportFailure(
-            "BAD_URL", f"{host} redirected to an address that is not http(s)."
+            "BAD_URL", "The address redirected to one that is not http(s)."
         ) from None
-    except (httpx.HTTPError, OSError) as error:
-        detail = str(error) or type(error).__name__
-        raise ImportFailure("UNREACHABLE", f"{host} could not be read: {detail[:200]}") from None
+    except (TimeoutError, httpx.HTTPError, OSError) as error:
+        log.info("calendar import from %s failed: %r", urlsplit(url).hostname, error)
+        raise unreachable() from None
 
 
-async def _download(url: str, max_bytes: int, timeout: httpx.Timeout) -> bytes:
+def unreachable() -> ImportFailure:
+    return ImportFailure(
+        "UNREACHABLE",
+        "The calendar could not be fetched: the address did not answer in time, refused, "
+        "is unknown, or is not one imports may reach.",
+    )
+
+
+async def _download(url: str, limits: CalendarImports, timeout: httpx.Timeout) -> bytes:
+    max_bytes = limits.max_bytes
     async with (
         httpx.AsyncClient(
+            transport=CheckedTransport(limits.allow_networks),
             timeout=timeout,
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers=HEADERS,
+            trust_env=False,
         ) as client,
         client.stream("GET", url) as response,
     ):
@@ -99,18 +108,6 @@ async def _download(url: str, max_bytes: int, timeout: httpx.Timeout) -> bytes:
             if len(body) > max_bytes:
                 raise _too_large(max_bytes)
         return bytes(body)
-
-
-def _refused(error: BaseException) -> bool:
-    """Whether a connection error was a refusal (httpx wraps it a few layers deep)."""
-    seen: BaseException | None = error
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, ConnectionRefusedError) or "refused" in str(seen).lower():
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _too_large(max_bytes: int) -> ImportFailure:

@@ -9,6 +9,7 @@ bounded amount of work however old its DTSTART is.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +32,8 @@ class Occurrence:
 
     All-day: `start`/`end` are dates, `end` exclusive. Timed: aware UTC datetimes.
     `recurrence_key` names the occurrence within its event and does not change when a
-    single occurrence is moved (it is the start it had before the move).
+    single occurrence is moved (it is the start it had before the move; empty for an
+    event that does not repeat). `key` names it for good, across refreshes and moves.
     """
 
     event_id: int
@@ -49,6 +51,18 @@ class Occurrence:
     end: date | datetime
     recurrence_key: str
     updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.calendar_id, self.uid, self.recurrence_key)
+
+
+def occurrence_key(calendar_id: int, uid: str, recurrence_key: str) -> str:
+    """`external-<calendar>-<digest>`: from what the publisher keeps stable (the event's
+    UID and the occurrence's original start, its RECURRENCE-ID), never from our rows,
+    which a refresh replaces. Subscribed apps see the same event after every refresh."""
+    digest = hashlib.sha256(f"{uid}\n{recurrence_key}".encode()).hexdigest()[:24]
+    return f"external-{calendar_id}-{digest}"
 
 
 def _day_span(start_utc: datetime, end_utc: datetime) -> tuple[date, date]:

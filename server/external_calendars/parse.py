@@ -17,6 +17,7 @@ import icalendar
 import x_wr_timezone
 from dateutil.rrule import rrulestr
 
+from server.dates import DATES_TEXT, date_supported
 from server.external_calendars.errors import ImportFailure
 from server.external_calendars.expand import expand_event, prepare
 
@@ -62,6 +63,7 @@ def parse_calendar(data: bytes, *, max_bytes: int, max_events: int) -> ParsedCal
         ) from None
     if calendar.name != "VCALENDAR":
         raise ImportFailure("NOT_ICALENDAR", "The document does not hold a VCALENDAR.")
+    _refuse_broken_lines(calendar)
     try:
         calendar = x_wr_timezone.to_standard(calendar)
     except Exception as error:  # the library raises several kinds on odd input
@@ -84,7 +86,7 @@ def parse_calendar(data: bytes, *, max_bytes: int, max_events: int) -> ParsedCal
 
 
 def _text(data: bytes) -> str:
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # binary data; and no database stores a NUL in text
         raise ImportFailure("NOT_ICALENDAR", "The document is binary data, not iCalendar text.")
     try:
         text = data.decode("utf-8-sig")
@@ -99,6 +101,16 @@ def _text(data: bytes) -> str:
             f"it looks like {looks}).",
         )
     return text
+
+
+def _refuse_broken_lines(calendar: icalendar.Calendar) -> None:
+    """A line that is not `NAME:value` (the parser skips it inside a component and notes
+    it as an error without a property name) makes the document unreadable as a whole."""
+    for component in calendar.walk():
+        for name, problem in getattr(component, "errors", []):
+            if name is None:
+                message = f"The document has a line that is not iCalendar: {problem[:200]}"
+                raise ImportFailure("NOT_ICALENDAR", message)
 
 
 def _short(error: BaseException) -> str:
@@ -149,7 +161,7 @@ def _event(uid: str, group: list[icalendar.Event], zones: dict) -> ParsedEvent:
     for component in kept:
         component.subcomponents = []  # alarms are the publisher's, not ours
     source = _source(kept, zones)
-    first, last = _bounds(master, overrides if masters else overrides[1:])
+    first, last = _supported_bounds(master, overrides if masters else overrides[1:])
     _check_rule(master, source, first)
     start = master.decoded("DTSTART")
     return ParsedEvent(
@@ -229,6 +241,24 @@ def _bounds(master: icalendar.Event, overrides: list[icalendar.Event]) -> tuple[
         firsts.append(_day(override.decoded("DTSTART")))
         lasts.append(_day(override.decoded("DTSTART") + _length(override)))
     return min(firsts) - SLACK, None if endless else max(lasts) + SLACK
+
+
+def _supported_bounds(
+    master: icalendar.Event, overrides: list[icalendar.Event]
+) -> tuple[date, date | None]:
+    """The event's bounds, refusing an event dated outside the supported range: stored,
+    it could never be shown, and the day arithmetic of its bounds would overflow."""
+    try:
+        first, last = _bounds(master, overrides)
+    except OverflowError:
+        first, last = date.min, None
+    if not date_supported(first + SLACK if first > date.min else first) or (
+        last is not None and not date_supported(last - SLACK)
+    ):
+        raise ImportFailure(
+            "BAD_DATE", f"The {_label(master)} falls outside the supported dates ({DATES_TEXT})."
+        )
+    return first, last
 
 
 def _dates(component: icalendar.Event, name: str) -> list:

@@ -5,8 +5,8 @@ stable key), whose SEQUENCE is the entry's version and whose DTSTAMP is its last
 change, so a client updates the event it already has instead of adding another.
 All-day entries use DATE values with an exclusive DTEND; timed ones are in UTC, which
 every calendar app shows in its own time zone without a VTIMEZONE to interpret.
-Folding at 75 octets and the escaping of commas, semicolons and newlines are left to
-the `icalendar` package.
+Every TEXT value, the calendar's own name and description included, is cleaned and
+escaped by `server.feeds.text`; folding at 75 octets is left to the `icalendar` package.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event, vDDDTypes
+from icalendar import Calendar, Event, vDDDTypes, vDuration
 
 from server.feeds import links
+from server.feeds.text import Categories, Text
 
 PRODID = "-//Throughline//Shared calendar feed//EN"
 # How often subscribers are asked to poll (RFC 7986 REFRESH-INTERVAL, and the older
-# X-PUBLISHED-TTL that Outlook and Apple Calendar read).
+# X-PUBLISHED-TTL that Outlook and Apple Calendar read), both as RFC 5545 durations.
 REFRESH_INTERVAL = timedelta(hours=1)
 
 
@@ -71,10 +72,10 @@ def event(entry: Any, public_url: str, uid_domain: str) -> Event:
     else:
         vevent.add("dtstart", utc(entry.start))
         vevent.add("dtend", utc(entry.end))
-    vevent.add("summary", entry.title)
-    vevent.add("description", event_description(entry, link))
+    vevent.add("summary", Text(entry.title))
+    vevent.add("description", Text(event_description(entry, link)))
     categories = [name for name in (entry.team_name, kind_label(entry.kind)) if name]
-    vevent.add("categories", categories)
+    vevent.add("categories", Categories(categories))
     if link:
         vevent.add("url", link)
     # Shared plans inform; they should not mark subscribers busy.
@@ -89,13 +90,13 @@ def render_feed(name: str, description: str, entries: Iterable[Any], public_url:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("name", name)
+    calendar.add("x-wr-calname", Text(name))
+    calendar.add("name", Text(name))
     if description:
-        calendar.add("x-wr-caldesc", description)
-        calendar.add("description", description)
-    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+        calendar.add("x-wr-caldesc", Text(description))
+        calendar.add("description", Text(description))
+    calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     domain = links.uid_domain(public_url)
     for entry in entries:
         calendar.add_component(event(entry, public_url, domain))

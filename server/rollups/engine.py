@@ -43,6 +43,19 @@ class Rollups:
         self._goal_shares: dict[int, dict[int, Decimal]] = {}
         self.reach = Reach(graph)
 
+    def compute_organisation(self) -> None:
+        """Compute now, from the sections loaded so far, what is computed over the whole
+        organisation: every goal's progress, and every risk once every section is
+        there. The fields then only look results up; this may run on a worker thread,
+        provided nothing else reads these rollups meanwhile."""
+        graph = self.graph
+        if all(graph.has(section) for section in PROGRESS):
+            for goal_id in graph.goals:
+                self.goal_progress(goal_id)
+        if all(graph.has(section) for section in RISKS):
+            self._risks_under  # noqa: B018 (every risk, indexed by goal above and by node)
+            self._risks_by_node  # noqa: B018
+
     # --- progress and health ---------------------------------------------------------
 
     def key_result_progress(self, key_result_id: int) -> Progress:

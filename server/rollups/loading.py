@@ -3,13 +3,15 @@
 Raw SELECTs of the needed columns, converted here: SQLite hands back dates, decimals
 and timestamps as text, PostgreSQL as Python objects, and both end up the same.
 Entity tables come with archived rows flagged (an archived goal still has a progress);
-entries, tasks, milestones and links come live only.
+entries, tasks, milestones and links come live only. Converting a whole organisation's
+rows takes long enough to matter, so it runs on a worker thread, off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -18,6 +20,7 @@ from tortoise import connections
 
 from server import clock
 from server.calendar.horizon import upcoming_entries
+from server.dates import clamp_date, clamp_moment
 from server.enums import (
     CampaignStatus,
     Channel,
@@ -52,16 +55,15 @@ ARCHIVED = "CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived"
 
 
 def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+    """A stored date, moved into the supported range (an older row may lie outside)."""
+    if value is None:
+        return None
+    return clamp_date(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
 
 
 def _utc_day(value: Any) -> date:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).date()
+    return clamp_moment(moment).date()
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -213,4 +215,8 @@ async def load_section(section: Section, today: date | None = None) -> list:
         return await upcoming_entries(today or clock.today())
     sql, convert = _QUERIES[section]
     rows = await connections.get("default").execute_query_dict(sql)
+    return await asyncio.to_thread(_converted, convert, rows)
+
+
+def _converted(convert: Callable[[dict[str, Any]], Any], rows: list[dict[str, Any]]) -> list:
     return [convert(row) for row in rows]

@@ -95,14 +95,16 @@ async def _clean(check: Checker, sent: dict[str, Any]) -> tuple[dict[str, Any], 
     Null clears the optional fields (description, audience, owner, channels) and is
     refused for the others."""
     columns: dict[str, Any] = {}
-    for name, limit, required in (
-        ("name", MAX_NAME, True),
-        ("description", MAX_TEXT, False),
-        ("audience", MAX_AUDIENCE, False),
+    for name, limit, required, multiline in (
+        ("name", MAX_NAME, True, False),
+        ("description", MAX_TEXT, False, True),
+        ("audience", MAX_AUDIENCE, False, False),
     ):
         if name in sent:
             value = sent[name] if required or sent[name] is not None else ""
-            columns[name] = check.text(name, value, max_length=limit, required=required)
+            columns[name] = check.text(
+                name, value, max_length=limit, required=required, multiline=multiline
+            )
     if "owner_team_id" in sent:
         team = await reference(
             check, "ownerTeamId", models.Team, sent["owner_team_id"], required=True

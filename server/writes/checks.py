@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,19 @@ Code = UserErrorCode
 MAX_TEXT = 10_000
 MAX_MONEY = Decimal("99999999999999.99")
 MAX_MEASURE = Decimal("9999999999999999.9999")
+
+# A name or title is one line: no control character (C0, DEL, C1: line feed, tab and
+# NEL among them) and no Unicode line or paragraph separator. Calendar feeds, exports
+# and strict iCalendar parsers downstream all rely on it.
+NOT_IN_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Descriptions and notes keep their line feeds and tabs, and nothing else of the kind.
+NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LINE_END = re.compile(r"\r\n?")
+
+
+def is_single_line(value: str) -> bool:
+    """Whether `value` may be a name or title (see NOT_IN_ONE_LINE)."""
+    return NOT_IN_ONE_LINE.search(value) is None
 
 
 def decimal_places(value: Decimal) -> int:
@@ -49,13 +63,26 @@ class Checker:
             return False
         return True
 
-    def text(self, field: str, value: str | None, *, max_length: int, required: bool) -> str | None:
-        """Stripped text; empty counts as missing when the field is required."""
+    def text(
+        self,
+        field: str,
+        value: str | None,
+        *,
+        max_length: int,
+        required: bool,
+        multiline: bool = False,
+    ) -> str | None:
+        """Stripped text; empty counts as missing when the field is required.
+
+        Text is a single line unless `multiline` (descriptions, notes), where CR LF and
+        CR line ends become LF."""
         if value is None:
             if required:
                 self.required(field, None)
             return None
         cleaned = value.strip()
+        if multiline:
+            cleaned = LINE_END.sub("\n", cleaned)
         if required and not cleaned:
             self.fail(field, Code.REQUIRED, f"`{field}` must not be empty.")
         elif len(cleaned) > max_length:
@@ -64,9 +91,27 @@ class Checker:
                 Code.TOO_LONG,
                 f"`{field}` must be at most {max_length} characters (got {len(cleaned)}).",
             )
-        elif any(ord(ch) < 32 and ch not in "\n\r\t" for ch in cleaned):
-            self.fail(field, Code.INVALID, f"`{field}` must not contain control characters.")
+        elif multiline and NOT_IN_TEXT.search(cleaned):
+            self.fail(
+                field,
+                Code.INVALID,
+                f"`{field}` must not contain control characters other than line breaks and tabs.",
+            )
+        elif not multiline:
+            self.single_line(field, cleaned)
         return cleaned
+
+    def single_line(self, field: str, value: str) -> bool:
+        """Whether `value` is one line without control characters (else a user error)."""
+        if not is_single_line(value):
+            self.fail(
+                field,
+                Code.INVALID,
+                f"`{field}` must be a single line without control characters "
+                "(no line breaks, tabs or DEL).",
+            )
+            return False
+        return True
 
     def date_order(self, start_field: str, start: date | None, end_field: str, end: date | None):
         if start is not None and end is not None and end < start:

@@ -74,7 +74,7 @@ def _validated(check: Checker, sent: dict[str, Any]) -> dict[str, Any]:
     if "url" in sent:
         if sent["url"] is None:
             check.required("url", None)
-        else:
+        elif check.single_line("url", sent["url"].strip()):
             try:
                 values["url"] = normalise_url(sent["url"])
             except ImportFailure as failure:

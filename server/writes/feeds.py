@@ -63,6 +63,10 @@ async def checked_criteria(check: Checker, criteria: FeedCriteria) -> FeedCriter
                 UserErrorCode.INVALID,
                 f"Each audience must be 1 to {MAX_AUDIENCE} characters long.",
             )
+        else:
+            for audience in audiences:
+                if not check.single_line("filter.audiences", audience):
+                    break
     if criteria.teams:
         teams = dict.fromkeys(criteria.teams)
         rows = await models.Team.filter(id__in=list(teams)).values_list("id", "archived_at")

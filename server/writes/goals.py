@@ -46,7 +46,9 @@ def title_of(check: Checker, value: str | None) -> str | None:
 
 
 def description_of(check: Checker, value: str | None) -> str:
-    return check.text("description", value, max_length=MAX_TEXT, required=False) or ""
+    return (
+        check.text("description", value, max_length=MAX_TEXT, required=False, multiline=True) or ""
+    )
 
 
 def number_of(

@@ -253,7 +253,7 @@ async def check_in(
     fields = {
         "key_result_id": key_result.pk,
         "value": measure_of(check, "value", value),
-        "note": check.text("note", note, max_length=MAX_TEXT, required=False) or "",
+        "note": check.text("note", note, max_length=MAX_TEXT, required=False, multiline=True) or "",
         "author_id": actor.user_id,
         "checked_in_at": checked_in_at_of(check, checked_in_at),
     }

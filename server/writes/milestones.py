@@ -154,7 +154,9 @@ async def validated(milestone: models.Milestone, sent: dict[str, Any]) -> dict[s
     if "title" in sent:
         values["title"] = check.text("title", sent["title"], max_length=MAX_TITLE, required=True)
     if "description" in sent:
-        text = check.text("description", sent["description"], max_length=MAX_TEXT, required=False)
+        text = check.text(
+            "description", sent["description"], max_length=MAX_TEXT, required=False, multiline=True
+        )
         values["description"] = text or ""
     if "kind" in sent:
         values["kind"] = checked_kind(check, sent["kind"])

@@ -51,7 +51,7 @@ async def add_spend(
                 f"This campaign is budgeted in {campaign.currency}; record its spend in "
                 f"{campaign.currency}, not {currency}.",
             )
-    note = check.text("note", note or "", max_length=MAX_TEXT, required=False)
+    note = check.text("note", note or "", max_length=MAX_TEXT, required=False, multiline=True)
     check.done()
     assert campaign is not None
     entry = models.SpendEntry(
@@ -86,7 +86,7 @@ async def add_result(
     check.required("metric", metric)
     if check.required("value", value):
         value = check.decimal("value", value, minimum=Decimal(0))
-    note = check.text("note", note or "", max_length=MAX_TEXT, required=False)
+    note = check.text("note", note or "", max_length=MAX_TEXT, required=False, multiline=True)
     check.done()
     assert campaign is not None
     entry = models.ResultEntry(

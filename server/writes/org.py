@@ -61,7 +61,9 @@ def _team_name(check: Checker, name: str | None) -> str | None:
 
 
 def _description(check: Checker, description: str | None) -> str:
-    cleaned = check.text("description", description, max_length=MAX_TEXT, required=False)
+    cleaned = check.text(
+        "description", description, max_length=MAX_TEXT, required=False, multiline=True
+    )
     return cleaned or ""
 
 

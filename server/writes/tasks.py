@@ -77,7 +77,9 @@ async def validated(task: models.Task, sent: dict[str, Any]) -> dict[str, Any]:
     if "title" in sent:
         values["title"] = check.text("title", sent["title"], max_length=MAX_TITLE, required=True)
     if "description" in sent:
-        text = check.text("description", sent["description"], max_length=MAX_TEXT, required=False)
+        text = check.text(
+            "description", sent["description"], max_length=MAX_TEXT, required=False, multiline=True
+        )
         values["description"] = text or ""
     if "status" in sent:
         values["status"] = checked_status(check, sent["status"])

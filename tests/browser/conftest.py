@@ -3,6 +3,10 @@
 One server for the session (uvicorn in a subprocess on a free port, a temporary SQLite
 database with the demo organisation) and one browser per module; each test gets a fresh page.
 Any console error or page error fails the test. Screenshots go to test-output/screenshots/.
+
+The server's clock and every page's clock start at the same instant (`PINNED_NOW`, or
+THROUGHLINE_TEST_NOW when set), so the demo's dates, "today" in the calendar and the
+health of every goal are the same whatever day the tests run on.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.pinned_time import pinned_now, server_clock_setting
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +75,7 @@ def running_server(data: Path, **settings: str) -> Iterator[str]:
         "THROUGHLINE_PORT": str(port),
         "THROUGHLINE_PUBLIC_URL": base,
         "THROUGHLINE_LOG_LEVEL": "WARNING",
+        "THROUGHLINE_CLOCK": server_clock_setting(),
         **settings,
     }
     cli = [sys.executable, "-m", "server.cli"]
@@ -168,9 +176,12 @@ def watched_page(browser, server: str, allowed_console: list[str]) -> Iterator:
     """A page of its own context on `server`; any console or page error not allowed
     fails the test when the page closes."""
     context = browser.new_context(
-        base_url=server, viewport={"width": 1280, "height": 900}, timezone_id="UTC"
+        base_url=server,
+        viewport={"width": 1280, "height": 900},
+        timezone_id=os.environ.get("THROUGHLINE_TEST_TIMEZONE", "UTC"),
     )
     context.set_default_timeout(15_000)
+    context.clock.install(time=browser_start())
     page = context.new_page()
     problems: list[str] = []
     page.on(
@@ -182,6 +193,12 @@ def watched_page(browser, server: str, allowed_console: list[str]) -> Iterator:
     context.close()
     unexpected = [p for p in problems if p.split(": ", 1)[-1] not in allowed_console]
     assert not unexpected, "\n".join(unexpected)
+
+
+def browser_start() -> datetime:
+    """Where a page's clock starts: the server's pinned instant moved on by the time the
+    server has been running, so page and server agree on the day and the hour."""
+    return pinned_now()
 
 
 def sign_in(page, role: str = "ADMIN", where: str = "/"):

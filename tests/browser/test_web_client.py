@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import time
 import urllib.request
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from tests.browser.conftest import USERS, screenshot, sign_in, sync_api
+from tests.pinned_time import pinned_now
+
+pytestmark = pytest.mark.date_sensitive
 
 expect = sync_api.expect
 
@@ -290,7 +293,7 @@ def test_calendar_filters_by_team_and_opens_an_entry(page, api):
 
 def test_calendar_marks_and_explains_a_known_conflict(page, api):
     # given: the demo has clashes in the current month
-    start, end = month_range(datetime.now(UTC).date())
+    start, end = month_range(pinned_now().date())
     conflicts = api(CONFLICTS, **{"from": start, "to": end})["calendar"]["conflicts"]
     assert conflicts, "the demo has a conflict this month"
     sign_in(page)

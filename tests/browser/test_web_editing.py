@@ -9,8 +9,9 @@ import json
 import re
 import time
 import urllib.request
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+import jwt
 import pytest
 
 from tests.browser.conftest import (
@@ -22,6 +23,9 @@ from tests.browser.conftest import (
     sync_api,
     watched_page,
 )
+from tests.pinned_time import pinned_now
+
+pytestmark = pytest.mark.date_sensitive
 
 expect = sync_api.expect
 
@@ -184,8 +188,18 @@ def column_centre(page, value: date) -> float:
     return box["x"] + box["width"] / 2
 
 
+def show_days(page, start: date, days: int) -> None:
+    """Scroll the timeline (it shows about two weeks of the month at a time) so that the
+    columns of `start` and of `days` later are both on screen."""
+    middle = start + timedelta(days=days // 2)
+    page.locator(f".ec-col-head:has(time[datetime='{middle.isoformat()}'])").evaluate(
+        "head => head.scrollIntoView({block: 'nearest', inline: 'center'})"
+    )
+
+
 def drag_by_days(page, event, start: date, days: int) -> None:
     """Drag the bar sideways from its first day's column to the column `days` later."""
+    show_days(page, start, days)
     box = event.bounding_box()
     x, y = box["x"] + 8, box["y"] + box["height"] / 2
     shift = column_centre(page, start + timedelta(days=days)) - column_centre(page, start)
@@ -241,6 +255,7 @@ def test_a_refused_move_puts_the_campaign_back_and_says_why(page, api, restore_c
     open_timeline_at(page, start.replace(day=1))
     event = page.locator(".ec-event.kind-campaign.ec-draggable").filter(has_text=SHORT_CAMPAIGN)
     expect(event).to_have_count(1)
+    show_days(page, start, shift)
     x_before = event.bounding_box()["x"]
     # ...which an admin hands to another team meanwhile
     sales = next(t for t in api(TEAMS)["teams"]["nodes"] if t["name"] == "Sales")
@@ -416,42 +431,36 @@ def test_the_access_token_is_refreshed_before_it_expires(
     browser, short_token_server, allowed_console
 ):
     with watched_page(browser, short_token_server, allowed_console) as page:
-        # given: signed in with a token that lives 60 s
-        refreshes: list[tuple[float, dict]] = []
-        page.on(
-            "request",
-            lambda r: (
-                refreshes.append((time.monotonic(), json.loads(r.post_data)))
-                if r.url.endswith("/graphql") and "refreshToken(input" in (r.post_data or "")
-                else None
-            ),
-        )
-        sign_in(page)
+        # given: signed in with a token that lives 60 s, the refresh token in a cookie
+        with page.expect_response(lambda r: r.url.endswith("/auth/session")) as handed_over:
+            sign_in(page)
         signed_in = time.monotonic()
-        first = json.loads(page.evaluate("localStorage.getItem('throughline.session')"))
+        first = handed_over.value.json()
         expires = datetime.fromisoformat(first["accessTokenExpiresAt"])
-        assert 55 <= (expires - datetime.now(UTC)).total_seconds() <= 60
+        claims = jwt.decode(first["accessToken"], options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 60
+        assert int(expires.timestamp()) == claims["exp"]
+        (cookie,) = page.context.cookies()
+        refreshes: list[str] = []
+        page.on("request", lambda r: refreshes.append(r.url) if "/auth/refresh" in r.url else None)
 
         # when: half its life goes by
         refresh = page.wait_for_event(
-            "request",
-            predicate=lambda r: "refreshToken(input" in (r.post_data or ""),
-            timeout=45_000,
+            "request", predicate=lambda r: r.url.endswith("/auth/refresh"), timeout=45_000
         )
-        answer = refresh.response().json()
-        renewed_at = datetime.now(UTC)
+        fresh = refresh.response().json()
+        renewed_at = pinned_now()
 
-        # then: renewed once, half-way through (not at once, nor in a loop), still valid
+        # then: renewed once, half-way through (not at once, nor in a loop), still valid,
+        # by the cookie
         assert 25 <= time.monotonic() - signed_in <= 40
         assert renewed_at < expires
         assert len(refreshes) == 1
-        sent = refreshes[0][1]["variables"]["input"]["refreshToken"]
-        assert sent == first["refreshToken"]
-        fresh = answer["data"]["refreshToken"]
+        assert refresh.all_headers()["cookie"] == f"{cookie['name']}={cookie['value']}"
         assert fresh["accessToken"] != first["accessToken"]
         assert datetime.fromisoformat(fresh["accessTokenExpiresAt"]) > expires
-        stored = json.loads(page.evaluate("localStorage.getItem('throughline.session')"))
-        assert stored["accessToken"] == fresh["accessToken"]
+        (rotated,) = page.context.cookies()
+        assert rotated["value"] != cookie["value"]
 
         # when: a later request
         with page.expect_response(
