@@ -3,7 +3,8 @@
 The backend never rejects a request by itself: a missing or bad token leaves the
 request signed out with the reason, and the GraphQL layer answers UNAUTHENTICATED
 for everything but signing in. The user is read from the database on every signed-in
-request, so a disabled account or a changed role takes effect at once.
+request, so a disabled account, a changed role or sessions ended everywhere (the
+token's epoch is no longer the user's) take effect at once.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class SignedOut(UnauthenticatedUser):
 
 
 NO_TOKEN = "Sign in first: send `Authorization: Bearer <access token>`."
+ENDED = "The session of this access token has ended; sign in again."
 
 
 class TokenAuthentication(AuthenticationBackend):
@@ -63,10 +65,12 @@ class TokenAuthentication(AuthenticationBackend):
                 "The Authorization header must read `Bearer <access token>`."
             )
         try:
-            user_id = self.signer.user_id_of(token.strip())
+            bearer = self.signer.bearer_of(token.strip())
         except TokenRejected as rejected:
             return AuthCredentials(), SignedOut(str(rejected))
-        user = await models.User.filter(id=user_id, archived_at__isnull=True).first()
+        user = await models.User.filter(id=bearer.user_id, archived_at__isnull=True).first()
         if user is None:
             return AuthCredentials(), SignedOut("The account of this token is disabled.")
+        if bearer.epoch != user.token_epoch:
+            return AuthCredentials(), SignedOut(ENDED)
         return AuthCredentials([SIGNED_IN]), SignedIn(user)

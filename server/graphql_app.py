@@ -5,8 +5,9 @@ read; a body over `max_request_bytes` is refused with 413 before the rest of it 
 JSON that cannot be read safely (`server.json_body`: not UTF-8, not standard JSON, nested
 too deep), in a body or in GET's `variables`, with 400; a batch holds at most
 `max_batch` operations; a request still running after `request_seconds` is cut off (a
-write in progress rolls back with its transaction). Every refused request gets a JSON
-body whose error carries `extensions.code`, as a GraphQL error would.
+write in progress rolls back with its transaction); a request signs in (`login`) at
+most once, in a batch or through aliases alike. Every refused request gets a JSON body
+whose error carries `extensions.code`, as a GraphQL error would.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from strawberry.types import ExecutionResult
 
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED
+from schema.core.sign_in import MAX_LOGINS, logins_in
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from server.in_flight import InFlight, TooManyInFlight, caller_of
 from server.json_body import UnreadableJSON, read_json
+from server.password_checks import PasswordChecks
 from server.settings import Settings
 from server.tokens import TokenSigner
 
@@ -139,6 +142,7 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
         self.settings = settings
         self.signer = signer
+        self.password_checks = PasswordChecks.from_limits(settings.sign_in)
         self.in_flight = InFlight(settings.limits.max_in_flight)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -162,7 +166,11 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
         return Context(
-            request=request, response=response, settings=self.settings, signer=self.signer
+            request=request,
+            response=response,
+            settings=self.settings,
+            signer=self.signer,
+            password_checks=self.password_checks,
         )
 
     def decode_json(self, data: str | bytes) -> object:
@@ -199,7 +207,24 @@ class GraphQLApp(GraphQL[Context, None]):
             )
         for item in items:
             check_operation(item)
+        self.check_logins(items)
         return parsed
+
+    def check_logins(self, items: list[dict[str, Any]]) -> None:
+        """Refuse a request that signs in more than once (a batch, or aliases), before
+        any of it runs: each sign-in is one guess at a password."""
+        logins = sum(
+            logins_in(item.get("query"), item.get("operationName"), self.settings.limits.max_tokens)
+            for item in items
+        )
+        if logins > MAX_LOGINS:
+            raise RequestRefused(
+                400,
+                f"A request may sign in only once; this one signs in {logins} times.",
+                measure="logins",
+                value=logins,
+                limit=MAX_LOGINS,
+            )
 
     async def execute_operation(
         self,

@@ -12,7 +12,10 @@ from tortoise.models import Model
 from server import clock, models
 from server.enums import HistoryAction
 
-NOT_RECORDED = frozenset({"id", "version", "created_at", "updated_at", "password_hash"})
+# Bookkeeping, not edits: the token epoch moves when sessions end (recorded as such).
+NOT_RECORDED = frozenset(
+    {"id", "version", "created_at", "updated_at", "password_hash", "token_epoch"}
+)
 
 
 def plain(value: Any) -> Any:

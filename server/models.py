@@ -59,6 +59,11 @@ class User(Entity):
     role = fields.CharEnumField(Role, max_length=16, default=Role.VIEWER)
     weekly_capacity_hours = fields.DecimalField(max_digits=6, decimal_places=2, default=40)
     password_hash = fields.CharField(max_length=255, null=True)
+    token_epoch = fields.IntField(
+        default=0,
+        db_default=0,  # so the column can be added to a table that has users
+        description="access tokens signed with another epoch no longer sign in",
+    )
 
     class Meta:
         table = "app_user"
@@ -329,6 +334,25 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_token"
+
+
+class SignInFailures(Model):
+    """Failed sign-ins of one account (by email, known or not) or one client address.
+
+    Each attempt is counted before its password is checked and taken back when it
+    succeeds, so parallel guessers cannot all slip in before the first failure lands.
+    """
+
+    id = fields.IntField(primary_key=True)
+    scope = fields.CharField(max_length=8, description="account or address")
+    subject = fields.CharField(max_length=254, description="email, lower-cased, or address")
+    failures = fields.IntField(default=0)
+    last_failed_at = fields.DatetimeField(db_index=True)
+    blocked_until = fields.DatetimeField(null=True, description="no attempt is checked before")
+
+    class Meta:
+        table = "sign_in_failures"
+        unique_together = (("scope", "subject"),)
 
 
 class HistoryEntry(Model):

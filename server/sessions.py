@@ -7,19 +7,27 @@ password hashing (slow on purpose) runs in a thread before it, never inside it.
 
 Setting a password and ending all of a user's sessions are recorded in the user's
 history (PASSWORD_SET, SESSIONS_REVOKED, with the live sessions before and after);
-signing in, refreshing and ending a single session are routine and are not.
+signing in, refreshing and ending a single session are routine and are not. Whatever is
+recorded also moves the user's token epoch on, so the access tokens already handed out
+stop working at once instead of when they expire.
+
+Every password check counts against the account and the client address
+(`sign_in_backoff`) and runs in the process's bounded pool (`password_checks`).
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from server import clock, models, passwords
+from tortoise.expressions import F
+
+from server import clock, models, passwords, sign_in_backoff
 from server.enums import HistoryAction
 from server.history import record
+from server.password_checks import Busy, PasswordChecks
 from server.permissions import Actor, require_admin
 from server.settings import Settings
 from server.tokens import TokenSigner, digest, new_refresh_token
@@ -34,6 +42,15 @@ REFRESH_REFUSED = "The refresh token is not valid (any more); sign in again."
 
 class SignInRefused(Exception):
     """Signing in or refreshing failed; the message says nothing about why."""
+
+
+class TryLater(Exception):
+    """No password was checked: the account or address is backing off, or the server
+    is busy; `retry_after` says in how many seconds to try again."""
+
+    def __init__(self, reason: sign_in_backoff.BackingOff | Busy) -> None:
+        super().__init__(str(reason))
+        self.retry_after = reason.retry_after
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,7 @@ async def _open(
         created_at=now,
         expires_at=expires_at,
     )
-    access = signer.issue(user.pk)
+    access = signer.issue(user.pk, user.token_epoch)
     return Session(access.token, access.expires_at, refresh_token, expires_at, user)
 
 
@@ -84,11 +101,19 @@ async def _revoke(user_id: int, family: str | None = None) -> int:
     return ended
 
 
+async def _end_access_tokens(user: models.User) -> None:
+    """Move the user's token epoch on: every access token signed so far stops working."""
+    await models.User.filter(id=user.pk).update(token_epoch=F("token_epoch") + 1)
+    epochs = await models.User.filter(id=user.pk).values_list("token_epoch", flat=True)
+    user.token_epoch = epochs[0]
+
+
 async def _revoke_recorded(
     user: models.User, actor_id: int | None, action: HistoryAction, family: str | None = None
 ) -> int:
     before = await _live_sessions(user.pk)
     ended = await _revoke(user.pk, family)
+    await _end_access_tokens(user)
     changes = {"live_sessions": {"before": before, "after": before - ended}}
     await record(actor_id, user, action, changes)
     return ended
@@ -110,18 +135,51 @@ async def _start(
     return await _open(user, signer, settings)
 
 
-async def login(email: str, password: str, signer: TokenSigner, settings: Settings) -> Session:
-    """A new session for the live user with this email and password, else `SignInRefused`."""
+async def _check(
+    checks: PasswordChecks, attempt: sign_in_backoff.Attempt, stored: str | None, password: str
+) -> bool:
+    """Check a password counted by `attempt`, settling the count with the outcome."""
+    try:
+        matches = await checks.run(passwords.verify, stored, password)
+    except Busy as busy:
+        await sign_in_backoff.not_checked(attempt)
+        raise TryLater(busy) from None
+    if matches:
+        await sign_in_backoff.succeeded(attempt)
+    return matches
+
+
+async def _counted(email_key: str, address: str, settings: Settings) -> sign_in_backoff.Attempt:
+    try:
+        return await sign_in_backoff.begin(email_key, address, settings.sign_in)
+    except sign_in_backoff.BackingOff as backing_off:
+        raise TryLater(backing_off) from None
+
+
+async def login(
+    email: str,
+    password: str,
+    address: str,
+    signer: TokenSigner,
+    settings: Settings,
+    checks: PasswordChecks,
+) -> Session:
+    """A new session for the live user with this email and password, else `SignInRefused`
+    (or `TryLater` while failed attempts from this account or `address` back off)."""
     if not 0 < len(email) <= MAX_EMAIL_LENGTH or not 0 < len(password) <= passwords.MAX_LENGTH:
         raise SignInRefused(LOGIN_REFUSED)
-    user = await models.User.filter(email_key=normalised_email(email)).first()
+    email_key = normalised_email(email)
+    attempt = await _counted(email_key, address, settings)
+    user = await models.User.filter(email_key=email_key).first()
     usable = user is not None and user.archived_at is None and user.password_hash
     stored = user.password_hash if usable else None
-    if not await asyncio.to_thread(passwords.verify, stored, password):
+    if not await _check(checks, attempt, stored, password):
+        await sign_in_backoff.failed(settings.sign_in)
         raise SignInRefused(LOGIN_REFUSED)
     new_hash = None
     if passwords.needs_rehash(stored):
-        new_hash = await asyncio.to_thread(passwords.hash_password, password)
+        with contextlib.suppress(Busy):  # the upgrade waits for a quieter sign-in
+            new_hash = await checks.run(passwords.hash_password, password)
     session = await _start(user.pk, new_hash, signer, settings)
     if session is None:
         raise SignInRefused(LOGIN_REFUSED)
@@ -230,10 +288,16 @@ async def _replace_password(
 
 
 async def change_password(
-    actor: Actor, current: str, new: str, signer: TokenSigner, settings: Settings
+    actor: Actor,
+    current: str,
+    new: str,
+    address: str,
+    signer: TokenSigner,
+    settings: Settings,
+    checks: PasswordChecks,
 ) -> Session:
     """Change the actor's own password. Every earlier session ends; the returned one
-    replaces the caller's."""
+    replaces the caller's. A wrong current password counts as a failed sign-in."""
     check = Checker()
     problem = passwords.problem_with(new)
     if problem is not None:
@@ -241,12 +305,17 @@ async def change_password(
         check.fail("newPassword", code, problem)
     elif new == current:
         check.fail("newPassword", UserErrorCode.INVALID, "Choose a password you have not used.")
-    stored = await models.User.filter(id=actor.user_id).values_list("password_hash", flat=True)
-    current_hash = stored[0] if stored else None
-    if len(current) > passwords.MAX_LENGTH or not await asyncio.to_thread(
-        passwords.verify, current_hash, current
-    ):
+    user = await models.User.get(id=actor.user_id)
+    if len(current) > passwords.MAX_LENGTH:
+        right = False
+    else:
+        attempt = await _counted(user.email_key, address, settings)
+        right = await _check(checks, attempt, user.password_hash, current)
+    if not right:
         check.fail("currentPassword", UserErrorCode.INVALID, "The current password is not right.")
     check.done()
-    new_hash = await asyncio.to_thread(passwords.hash_password, new)
+    try:
+        new_hash = await checks.run(passwords.hash_password, new)
+    except Busy as busy:
+        raise TryLater(busy) from None
     return await _replace_password(actor.user_id, new_hash, signer, settings)

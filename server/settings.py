@@ -83,6 +83,20 @@ class CalendarImports:
 
 
 @dataclass(frozen=True)
+class SignInLimits:
+    """How failed sign-ins slow further attempts down, and how much password hashing
+    one process does at once (see README, "Limits")."""
+
+    account_failures: int = 5
+    address_failures: int = 20
+    backoff_seconds: int = 1
+    max_backoff_seconds: int = 900
+    forget_hours: int = 24
+    password_checks: int = 4
+    password_queue: int = 16
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
@@ -99,6 +113,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
     calendar_imports: CalendarImports = field(default_factory=CalendarImports)
+    sign_in: SignInLimits = field(default_factory=SignInLimits)
     public_url: str = "http://127.0.0.1:8000"
     workers: int = 1
     pool_size: int = 10
@@ -274,6 +289,42 @@ def _calendar_imports(setting) -> CalendarImports:
     )
 
 
+def _sign_in(setting) -> SignInLimits:
+    backoff = _whole(
+        "THROUGHLINE_LOGIN_BACKOFF_SECONDS", setting("login_backoff_seconds", 1), 1, 3600
+    )
+    max_backoff = _whole(
+        "THROUGHLINE_LOGIN_MAX_BACKOFF_SECONDS",
+        setting("login_max_backoff_seconds", 900),
+        1,
+        86_400,
+    )
+    if max_backoff < backoff:
+        raise SettingsError(
+            "THROUGHLINE_LOGIN_MAX_BACKOFF_SECONDS must not be below "
+            "THROUGHLINE_LOGIN_BACKOFF_SECONDS"
+        )
+    return SignInLimits(
+        account_failures=_whole(
+            "THROUGHLINE_LOGIN_ACCOUNT_FAILURES", setting("login_account_failures", 5), 1, 1000
+        ),
+        address_failures=_whole(
+            "THROUGHLINE_LOGIN_ADDRESS_FAILURES", setting("login_address_failures", 20), 1, 100_000
+        ),
+        backoff_seconds=backoff,
+        max_backoff_seconds=max_backoff,
+        forget_hours=_whole(
+            "THROUGHLINE_LOGIN_FORGET_HOURS", setting("login_forget_hours", 24), 1, 24 * 365
+        ),
+        password_checks=_whole(
+            "THROUGHLINE_PASSWORD_CHECKS", setting("password_checks", 4), 1, 256
+        ),
+        password_queue=_whole(
+            "THROUGHLINE_PASSWORD_QUEUE", setting("password_queue", 16), 0, 10_000
+        ),
+    )
+
+
 def _networks(name: str, raw: object) -> tuple:
     try:
         return parse_networks(str(raw))
@@ -397,6 +448,7 @@ def load_settings(
         limits=_limits(setting),
         thresholds=_thresholds(setting),
         calendar_imports=_calendar_imports(setting),
+        sign_in=_sign_in(setting),
         public_url=_public_url(str(setting("public_url", "http://127.0.0.1:8000"))),
         workers=_whole("THROUGHLINE_WORKERS", setting("workers", 1), 1, 64),
         pool_size=_whole("THROUGHLINE_DB_POOL_SIZE", setting("db_pool_size", 10), 1, 1000),

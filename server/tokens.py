@@ -2,7 +2,9 @@
 
 Decoding pins the algorithm and requires `exp`, `iat`, `nbf`, `iss`, `aud` and `sub`,
 so an unsigned token, a token signed another way, or one meant for another service
-is refused.
+is refused. Each access token carries its user's token epoch: ending a user's sessions (all of
+them, or a family whose refresh token was replayed) moves the epoch on, and every access
+token signed before stops working at once.
 """
 
 from __future__ import annotations
@@ -35,11 +37,21 @@ class AccessToken:
 
 
 @dataclass(frozen=True)
+class Bearer:
+    """Whom an access token signs in, and the token epoch it was signed in."""
+
+    user_id: int
+    epoch: int
+
+
+@dataclass(frozen=True)
 class TokenSigner:
     secret: str
     access_minutes: int = 15
 
-    def issue(self, user_id: int) -> AccessToken:
+    def issue(self, user_id: int, epoch: int = 0) -> AccessToken:
+        """An access token for the user, valid while their token epoch is `epoch` (every
+        user starts at 0)."""
         now = clock.now()
         expires_at = now + timedelta(minutes=self.access_minutes)
         claims = {
@@ -51,11 +63,12 @@ class TokenSigner:
             "exp": int(expires_at.timestamp()),
             "typ": ACCESS,
             "jti": secrets.token_hex(8),
+            "epoch": epoch,
         }
         return AccessToken(jwt.encode(claims, self.secret, algorithm=ALGORITHM), expires_at)
 
-    def user_id_of(self, token: str) -> int:
-        """The user an access token signs in, or `TokenRejected` with the reason."""
+    def bearer_of(self, token: str) -> Bearer:
+        """Whom an access token signs in, or `TokenRejected` with the reason."""
         try:
             claims = jwt.decode(
                 token,
@@ -79,14 +92,16 @@ class TokenSigner:
             raise TokenRejected("The access token is not valid.") from None
         check_lifetime(claims)
         subject = claims.get("sub")
+        epoch = claims.get("epoch")
         if (
             claims.get("typ") != ACCESS
             or not isinstance(subject, str)
             or not subject.isdigit()
             or not 0 < int(subject) <= MAX_USER_ID
+            or type(epoch) is not int
         ):
             raise TokenRejected("The access token is not valid.")
-        return int(subject)
+        return Bearer(int(subject), epoch)
 
 
 def check_lifetime(claims: dict) -> None:

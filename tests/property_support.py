@@ -30,6 +30,7 @@ from schema.core.errors import (
     FORBIDDEN,
     NOT_FOUND,
     QUERY_TOO_COMPLEX,
+    RATE_LIMITED,
     UNAUTHENTICATED,
 )
 from schema.core.ids import MAX_DATABASE_ID, encode_global_id, encode_opaque
@@ -39,7 +40,15 @@ from server.enums import CURRENCIES
 Literal = st.SearchStrategy[graphql.ValueNode]
 
 DOCUMENTED_CODES = frozenset(
-    {UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT, QUERY_TOO_COMPLEX}
+    {
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        BAD_USER_INPUT,
+        CONFLICT,
+        QUERY_TOO_COMPLEX,
+        RATE_LIMITED,
+    }
 )
 TRACEBACK_MARKERS = ("Traceback", 'File "')
 BUILT_IN_SCALARS = frozenset({"Int", "Float", "String", "Boolean", "ID"})
@@ -48,7 +57,9 @@ MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 NEAR_DATA = date(2024, 1, 1), date(2028, 12, 31)
 
 # Sign-in writes these; every other table changes only through a successful write.
-UNTRACKED_TABLES = frozenset({"refresh_token", "fixture_load", "tortoise_migrations"})
+UNTRACKED_TABLES = frozenset(
+    {"refresh_token", "sign_in_failures", "fixture_load", "tortoise_migrations"}
+)
 
 
 def mostly(plausible: Literal, hostile: Literal) -> Literal:

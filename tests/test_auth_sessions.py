@@ -4,7 +4,7 @@ password, over real HTTP requests on both database engines."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -18,6 +18,7 @@ from server.enums import HistoryAction, Role
 from server.tokens import digest
 from tests import factories
 from tests.graphql import GraphQLClient
+from tests.signing_in import PinnedClock, cheap_hasher
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -64,23 +65,10 @@ mutation PasswordChange($input: PasswordChangeInput!) {{
 ME = "{ me { id email name role teams { name } } }"
 
 
-class PinnedClock:
-    """`server.clock.now` frozen at a whole second, moved only by the test."""
-
-    def __init__(self) -> None:
-        self.moment = datetime.now(UTC).replace(microsecond=0)
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, delta: timedelta) -> None:
-        self.moment += delta
-
-
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
     """argon2 with the smallest parameters: the suite checks behaviour, not strength."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+    cheap = cheap_hasher()
     monkeypatch.setattr(passwords, "hasher", cheap)
     return cheap
 
@@ -536,3 +524,120 @@ def test_the_readme_lists_real_demo_accounts_and_the_demo_password():
     for email, role, team_names in rows:
         listed = [name.strip() for name in team_names.split(",") if name.strip() != "none"]
         assert people[email] == (role, listed), email
+
+
+ENDED = "The session of this access token has ended; sign in again."
+WRITE = "mutation { logout(input: {everywhere: true}) { revokedSessions } }"
+
+
+async def end_sessions(http: httpx.AsyncClient, how: str, own: dict, admin: GraphQLClient) -> None:
+    """End the sessions of the user signed in as `own`, the way `how` says."""
+    if how == "logout everywhere":
+        body = await post(http, LOGOUT, {"input": {"everywhere": True}}, own["accessToken"])
+    elif how == "revoking one's own sessions":
+        body = await post(
+            http, REVOKE, {"input": {"userId": own["user"]["id"]}}, own["accessToken"]
+        )
+    elif how == "an admin revoking them":
+        body = await admin.raw(REVOKE, {"input": {"userId": own["user"]["id"]}})
+    elif how == "a password change":
+        change = {"currentPassword": PASSWORD, "newPassword": "a much longer passphrase"}
+        body = await post(http, PASSWORD_CHANGE, {"input": change}, own["accessToken"])
+    else:  # a refresh token presented again after it was used
+        await refreshed(http, own["refreshToken"])
+        body = await refreshed(http, own["refreshToken"])
+        refused(body)
+        return
+    assert "errors" not in body, body
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "logout everywhere",
+        "revoking one's own sessions",
+        "an admin revoking them",
+        "a password change",
+        "a replayed refresh token",
+    ],
+)
+async def test_access_tokens_stop_working_as_soon_as_their_sessions_end(
+    http, gql: GraphQLClient, pinned, how
+):
+    # given: signed in on two devices
+    user = await person(email="ended@example.com")
+    laptop = await sign_in(http, "ended@example.com")
+    phone = await sign_in(http, "ended@example.com")
+
+    # when: at the same moment (the access tokens have 15 minutes left)
+    await end_sessions(http, how, laptop, gql)
+
+    # then: reads and writes with either token are refused, and nothing was written
+    before = await models.RefreshToken.filter(user_id=user.pk).values_list("revoked_at", flat=True)
+    for session in (laptop, phone):
+        refused(await post(http, ME, token=session["accessToken"]), ENDED)
+        refused(await post(http, WRITE, token=session["accessToken"]), ENDED)
+    after = await models.RefreshToken.filter(user_id=user.pk).values_list("revoked_at", flat=True)
+    assert after == before
+
+
+async def test_the_session_a_password_change_hands_out_keeps_working(http, pinned):
+    # given
+    await person(email="changer@example.com")
+    old = await sign_in(http, "changer@example.com")
+    change = {"currentPassword": PASSWORD, "newPassword": "a much longer passphrase"}
+
+    # when
+    body = await post(http, PASSWORD_CHANGE, {"input": change}, old["accessToken"])
+
+    # then
+    new = body["data"]["passwordChange"]["session"]
+    assert (await post(http, ME, token=new["accessToken"]))["data"]["me"]["email"] == (
+        "changer@example.com"
+    )
+    renewed = (await refreshed(http, new["refreshToken"]))["data"]["refreshToken"]
+    assert (await post(http, ME, token=renewed["accessToken"]))["data"]["me"]
+
+
+async def test_after_a_replay_the_other_sessions_refresh_into_working_tokens(http, pinned):
+    # given: a stolen session replayed; another device of the same person
+    await person(email="replayed@example.com")
+    stolen = await sign_in(http, "replayed@example.com")
+    other = await sign_in(http, "replayed@example.com")
+    await refreshed(http, stolen["refreshToken"])
+    refused(await refreshed(http, stolen["refreshToken"]))
+
+    # when
+    renewed = (await refreshed(http, other["refreshToken"]))["data"]["refreshToken"]
+
+    # then
+    refused(await post(http, ME, token=other["accessToken"]), ENDED)
+    assert (await post(http, ME, token=renewed["accessToken"]))["data"]["me"]
+
+
+async def test_logging_out_one_session_leaves_other_access_tokens_alone(http):
+    # given
+    await person(email="two@example.com")
+    laptop = await sign_in(http, "two@example.com")
+    phone = await sign_in(http, "two@example.com")
+
+    # when
+    await post(
+        http, LOGOUT, {"input": {"refreshToken": laptop["refreshToken"]}}, laptop["accessToken"]
+    )
+
+    # then
+    assert (await post(http, ME, token=phone["accessToken"]))["data"]["me"]
+
+
+async def test_a_changed_role_applies_to_the_next_request(http):
+    # given: an editor signed in, then made a viewer
+    user = await person(Role.EDITOR, email="demoted@example.com")
+    session = await sign_in(http, "demoted@example.com")
+    await models.User.filter(id=user.pk).update(role=Role.VIEWER)
+
+    # when
+    me = await post(http, ME, token=session["accessToken"])
+
+    # then
+    assert me["data"]["me"]["role"] == "VIEWER"

@@ -82,9 +82,9 @@ def test_access_tokens_live_by_the_servers_clock(restored_clock, years):
     token = signer.issue(7).token
 
     # then: valid now on that clock...
-    assert signer.user_id_of(token) == 7
+    assert signer.bearer_of(token).user_id == 7
 
     # ...and expired once that clock passes its 15 minutes
     clock.start_at(clock.now() + timedelta(minutes=16))
     with pytest.raises(TokenRejected, match="expired"):
-        signer.user_id_of(token)
+        signer.bearer_of(token)

@@ -1,6 +1,7 @@
 """Sign-in mutations: `login`, `refreshToken`, `logout`, `userRevokeSessions` and
 `passwordChange`. Signing in or refreshing fails only with UNAUTHENTICATED and a message
-that never says which part was wrong."""
+that never says which part was wrong, or with RATE_LIMITED and `retryAfter` seconds while
+failed attempts back off."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from schema.auth.types import (
     UserRevokeSessionsPayload,
 )
 from schema.core.context import Info
-from schema.core.errors import Unauthenticated
+from schema.core.errors import RateLimited, Unauthenticated
 from schema.core.mutations import UserError, perform, target_of
 from server import sessions
 
@@ -80,15 +81,26 @@ def _password_changed(
 
 @strawberry.type
 class AuthMutations:
-    @strawberry.mutation(description="Sign in with email and password; open to everyone.")
+    @strawberry.mutation(
+        description="Sign in with email and password; open to everyone. After repeated "
+        "failures for the account or the address, attempts are refused with RATE_LIMITED "
+        "and `retryAfter` seconds; at most one `login` per request."
+    )
     async def login(self, info: Info, input: LoginInput) -> SessionPayload:
         context = info.context
         try:
             session = await sessions.login(
-                input.email, input.password, context.signer, context.settings
+                input.email,
+                input.password,
+                context.client_address,
+                context.signer,
+                context.settings,
+                context.password_checks,
             )
         except sessions.SignInRefused as refused:
             raise Unauthenticated(str(refused)) from None
+        except sessions.TryLater as later:
+            raise RateLimited(str(later), later.retry_after) from None
         return _session(session)
 
     @strawberry.mutation(
@@ -134,11 +146,20 @@ class AuthMutations:
         self, info: Info, input: PasswordChangeInput
     ) -> PasswordChangePayload:
         context = info.context
-        return await perform(
-            info,
-            _password_changed,
-            "session",
-            lambda actor: sessions.change_password(
-                actor, input.current_password, input.new_password, context.signer, context.settings
-            ),
-        )
+        try:
+            return await perform(
+                info,
+                _password_changed,
+                "session",
+                lambda actor: sessions.change_password(
+                    actor,
+                    input.current_password,
+                    input.new_password,
+                    context.client_address,
+                    context.signer,
+                    context.settings,
+                    context.password_checks,
+                ),
+            )
+        except sessions.TryLater as later:
+            raise RateLimited(str(later), later.retry_after) from None

@@ -13,8 +13,10 @@ from schema.core.batching import BatchLoader
 from schema.core.budget import RequestBudget
 from schema.core.loaders import LoaderRegistry
 from server.authentication import NO_TOKEN, SignedIn, SignedOut
+from server.password_checks import PasswordChecks
 from server.permissions import Actor
 from server.settings import Settings
+from server.sign_in_backoff import address_key
 from server.tokens import TokenSigner
 
 L = TypeVar("L", bound=BatchLoader)
@@ -27,6 +29,7 @@ class Context:
     loaders: LoaderRegistry = field(default_factory=LoaderRegistry)
     settings: Settings | None = None
     signer: TokenSigner | None = None
+    password_checks: PasswordChecks | None = None
     budget: RequestBudget = field(default_factory=RequestBudget)
     """Shared by every operation of the request (a batch is measured as one)."""
 
@@ -46,6 +49,12 @@ class Context:
     def actor(self) -> Actor | None:
         signed_in = self.signed_in
         return signed_in.actor if signed_in else None
+
+    @property
+    def client_address(self) -> str:
+        """The caller's address as failed sign-ins are counted against it."""
+        client = self.request.client if self.request is not None else None
+        return address_key(client.host if client else None)
 
     @property
     def signed_out_reason(self) -> str:

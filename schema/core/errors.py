@@ -60,6 +60,15 @@ class QueryTooComplex(ApiError):
     code = QUERY_TOO_COMPLEX
 
 
+class RateLimited(ApiError):
+    """Try again after `retryAfter` seconds."""
+
+    code = RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retryAfter=retry_after)
+
+
 def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
     return GraphQLError(
         message if message is not None else error.message,
