@@ -17,9 +17,10 @@ import icalendar
 import x_wr_timezone
 from dateutil.rrule import rrulestr
 
-from server.dates import DATES_TEXT, date_supported
+from server.dates import DATES_TEXT, LAST_DATE, date_supported
 from server.external_calendars.errors import ImportFailure
 from server.external_calendars.expand import expand_event, prepare
+from server.external_calendars.rules import occurs, simplest
 
 COUNT_WALK = 5000
 """Occurrences walked to find where a COUNT rule ends; past that it is taken as endless."""
@@ -161,6 +162,7 @@ def _event(uid: str, group: list[icalendar.Event], zones: dict) -> ParsedEvent:
     for component in kept:
         component.subcomponents = []  # alarms are the publisher's, not ours
     source = _source(kept, zones)
+    _refuse_rules_that_never_occur(master)
     first, last = _supported_bounds(master, overrides if masters else overrides[1:])
     _check_rule(master, source, first)
     start = master.decoded("DTSTART")
@@ -283,7 +285,7 @@ def _rule_end(master: icalendar.Event) -> date | datetime | None:
     start = master.decoded("DTSTART")
     naive = start.replace(tzinfo=None) if isinstance(start, datetime) else start
     try:
-        walker = rrulestr(rule.to_ical().decode(), dtstart=naive, forceset=False)
+        walker = rrulestr(simplest(rule).to_ical().decode(), dtstart=naive, forceset=False)
     except (ValueError, TypeError) as error:
         raise ImportFailure(
             "BAD_RULE", f"The {_label(master)} has an unreadable RRULE: {_short(error)}"
@@ -293,11 +295,31 @@ def _rule_end(master: icalendar.Event) -> date | datetime | None:
         if index >= COUNT_WALK:
             return None
         last = moment
+        if _day(moment) > LAST_DATE:
+            break  # past every supported date: refused by the bounds, walked no further
     if last is None:
         return start
     if isinstance(start, datetime):
         return last.replace(tzinfo=start.tzinfo)
     return last.date() if isinstance(last, datetime) else last
+
+
+def _refuse_rules_that_never_occur(master: icalendar.Event) -> None:
+    """A rule with no occurrence (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`) is a mistake, and
+    the rule engine would search for one up to the year 9999 on every read. Found with a
+    bounded search (see `occurs`); a rule the engine cannot read is left to `_check_rule`."""
+    rules = master.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        try:
+            found = occurs(simplest(rule), master.decoded("DTSTART"))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            continue
+        if not found:
+            raise ImportFailure(
+                "BAD_RULE",
+                f"The {_label(master)} has a rule that never occurs "
+                f"({rule.to_ical().decode()[:200]}).",
+            )
 
 
 def _check_rule(master: icalendar.Event, source: str, first: date) -> None:
