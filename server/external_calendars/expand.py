@@ -34,6 +34,7 @@ from server.external_calendars.rules import (
     FREQ_SECONDS,
     GREGORIAN_SHIFT,
     SUB_DAILY,
+    exact_per_period,
     freq_of,
     interval_of,
     occurs,
@@ -53,17 +54,6 @@ REBASED = (*SUB_DAILY, "DAILY", "WEEKLY")
 """FREQs whose periods have a fixed length, so DTSTART can move by whole periods."""
 REBASE_FROM = 1000
 """Instants a rule would walk before the range from which moving DTSTART is worth a copy."""
-TIME_AND_DAY_PARTS = (
-    "BYSECOND",
-    "BYMINUTE",
-    "BYHOUR",
-    "BYDAY",
-    "BYMONTHDAY",
-    "BYYEARDAY",
-    "BYWEEKNO",
-    "BYMONTH",
-    "BYSETPOS",
-)
 
 
 @dataclass(frozen=True)
@@ -93,8 +83,8 @@ class Prepared:
     repeats: bool = False
     per_period: float = 1.0
     """Occurrences in one period of FREQ times INTERVAL, about."""
-    one_per_period: bool = False
-    """The rule has no BY part: exactly one occurrence each period."""
+    exact_per_period: int | None = None
+    """Occurrences in every period, when that is the same for each (see rules.py)."""
 
 
 def prepare(source: str) -> Prepared:
@@ -126,7 +116,7 @@ def prepare(source: str) -> Prepared:
         any("COUNT" in each for each in rules),
         repeats,
         per_period=per_second(rule) * period,
-        one_per_period=len(rules) == 1 and not any(rule.get(p) for p in TIME_AND_DAY_PARTS),
+        exact_per_period=exact_per_period(rule) if len(rules) == 1 else None,
     )
 
 
@@ -357,15 +347,16 @@ def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | No
 
     The rule keeps its grid (DTSTART moves by whole periods of FREQ times INTERVAL, in
     wall-clock time, far enough back that the occurrence at the moved DTSTART ends before
-    the range). A COUNT is reduced by the periods skipped when each holds exactly one
-    occurrence; any other COUNT rule is left where it is (its walk to the range is bounded
-    by `MAX_INSTANTS`). None when a COUNT is used up before the range.
+    the range). A COUNT is reduced by the occurrences skipped when every period holds the
+    same number (the moved DTSTART leaves out as much of its first period as the first
+    did); any other COUNT rule is left where it is (its walk to the range is bounded by
+    `MAX_INSTANTS`). None when a COUNT is used up before the range.
     """
     if prepared.freq not in REBASED:
         return prepared.calendar
     master = _master(prepared.calendar)
     rule = master["RRULE"]
-    if isinstance(rule, list) or ("COUNT" in rule and not prepared.one_per_period):
+    if isinstance(rule, list) or ("COUNT" in rule and prepared.exact_per_period is None):
         return prepared.calendar
     dtstart = master.decoded("DTSTART")
     anchor = _moment(dtstart)
@@ -381,7 +372,7 @@ def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | No
     master = _master(calendar)
     rule = master["RRULE"]
     if "COUNT" in rule:
-        left = int(rule["COUNT"][0]) - steps
+        left = int(rule["COUNT"][0]) - steps * prepared.exact_per_period
         if left <= 0:
             return None
         rule["COUNT"] = [left]

@@ -133,6 +133,28 @@ def _per_period(rule: icalendar.vRecur, freq: str) -> float:
     return count
 
 
+def exact_per_period(rule: icalendar.vRecur) -> int | None:
+    """How many occurrences each period of the rule holds when that number is the same for
+    every period (its BY parts only expand: times of day finer than FREQ, weekdays under
+    WEEKLY); None when a part limits or picks."""
+    freq = freq_of(rule)
+    if freq not in (*SUB_DAILY, "DAILY", "WEEKLY"):
+        return None
+    limiting = ["BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"]
+    if freq != "WEEKLY":
+        limiting.append("BYDAY")
+    level = SUB_DAILY.index(freq) if freq in SUB_DAILY else len(TIME_PARTS)
+    limiting += [part for part, _ in TIME_PARTS[level:]]
+    if any(rule.get(part) for part in limiting):
+        return None
+    count = 1
+    for part, _ in TIME_PARTS[:level]:
+        count *= max(len(set(rule.get(part, []))), 1)
+    if freq == "WEEKLY":
+        count *= max(len({str(day)[-2:] for day in rule.get("BYDAY", [])}), 1)
+    return count
+
+
 def _limit(values: int, out_of: int) -> float:
     return min(values / out_of, 1.0) if values else 1.0
 
