@@ -128,6 +128,33 @@ def test_a_stored_rule_that_never_occurs_shows_its_first_start_with_bounded_work
     assert work["periods"] <= 500 * 366
 
 
+COSTLY = "FREQ=SECONDLY;INTERVAL=7;BYHOUR=10;BYMINUTE=0;BYSECOND=0"
+"""Every 7 seconds, at 10:00:00 only: once a week, after 86,400 moments of its grid."""
+
+
+def test_a_sub_daily_rule_examining_too_many_moments_an_occurrence_is_refused(work):
+    # when
+    with pytest.raises(ImportFailure) as refused:
+        parse(rule_calendar("20200101T000000Z", COSTLY))
+
+    # then: refused from its parts, before the engine walks it
+    assert refused.value.code == "BAD_RULE"
+    assert "86,400 moments for each occurrence" in refused.value.message
+    assert work["periods"] == 0
+
+
+def test_a_stored_rule_too_costly_to_walk_shows_its_first_start(work):
+    # given: an event stored before such rules were refused
+    prepared = prepare(rule_calendar("20260101T000000Z", COSTLY))
+
+    # when
+    found = list(expand_event(prepared, utc(2025, 12, 1), utc(2027, 1, 1), 1000))
+
+    # then
+    assert [item.start for item in found] == [utc(2026, 1, 1)]
+    assert work["periods"] <= 10
+
+
 def test_an_expansion_queries_at_most_its_budget_of_windows_and_says_so_once(work, caplog):
     # given: a daily rule, read one occurrence at a time and none of them kept
     prepared = prepare(rule_calendar("20260101T090000Z", "FREQ=DAILY"))

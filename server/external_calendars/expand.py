@@ -11,9 +11,9 @@ TZID). What this module adds is bounds on the rule engine's work:
   are the first ones in the range;
 - a rule with a fixed period (daily, weekly or faster) starts from its grid step just
   before the range instead of from a DTSTART years back;
-- one expansion queries at most `MAX_WINDOWS` windows and walks at most `MAX_INSTANTS` of
-  the rule's instants; past either it stops, logs it once, and the event shows the
-  occurrences found so far.
+- one expansion queries at most `MAX_WINDOWS` windows, lets the engine examine about
+  `MAX_READ_STEPS` moments and walks at most `MAX_INSTANTS` of the rule's instants; past
+  any of these it stops, logs it once, and the event shows the occurrences found so far.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from server.external_calendars.rules import (
     occurs,
     per_second,
     simplest,
+    steps_per_occurrence,
 )
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,15 @@ log = logging.getLogger(__name__)
 MAX_WINDOWS = 64
 """Windows one expansion of one event may query (a window holds about `limit` occurrences,
 so only a rule far rarer than its estimate, or thousands of scattered RDATEs, reach it)."""
+MAX_WINDOW_STEPS = 200_000
+"""Moments the engine may examine in one window (see `steps_per_occurrence`): narrows the
+windows of a stored rule that is costlier per occurrence than an import now accepts."""
+MAX_READ_STEPS = 1_000_000
+"""Moments the engine may examine in one expansion, counted over the stretch walked from
+the first window (the windows' and `Starts`' walks alike)."""
+MAX_STORED_STEPS_PER_OCCURRENCE = 1440
+"""Moments per occurrence past which a stored rule is not walked at all (imports now
+refuse more than 200, see parse.py): it shows as its DTSTART and RDATEs."""
 MAX_INSTANTS = 50_000
 """Instants of one event's rule one expansion may walk to find where occurrences begin."""
 MAX_WIDTH = timedelta(days=400 * 365)
@@ -83,6 +93,8 @@ class Prepared:
     repeats: bool = False
     per_period: float = 1.0
     """Occurrences in one period of FREQ times INTERVAL, about."""
+    steps_per_second: float = 0.0
+    """Moments the engine examines a second, about."""
     exact_per_period: int | None = None
     """Occurrences in every period, when that is the same for each (see rules.py)."""
 
@@ -97,10 +109,10 @@ def prepare(source: str) -> Prepared:
     if rules is None:
         return Prepared(calendar, None, None, False, repeats)
     rules = [simplest(rule) for rule in (rules if isinstance(rules, list) else [rules])]
-    rules = [rule for rule in rules if _may_occur(rule, master)]
+    rules = [rule for rule in rules if _walkable(rule, master) and _may_occur(rule, master)]
     if not rules:
-        # Only DTSTART and RDATEs are left: what the engine finds, after searching for
-        # the rule's first occurrence up to the year 9999.
+        # Only DTSTART and RDATEs are left: for a rule that never occurs, what the engine
+        # finds after searching for its first occurrence up to the year 9999.
         del master["RRULE"]
         return Prepared(calendar, None, None, False, repeats)
     master["RRULE"] = rules if len(rules) > 1 else rules[0]
@@ -116,8 +128,23 @@ def prepare(source: str) -> Prepared:
         any("COUNT" in each for each in rules),
         repeats,
         per_period=per_second(rule) * period,
+        steps_per_second=sum(per_second(each) * steps_per_occurrence(each) for each in rules),
         exact_per_period=exact_per_period(rule) if len(rules) == 1 else None,
     )
+
+
+def _walkable(rule: icalendar.vRecur, master: icalendar.Event) -> bool:
+    """False for a rule (stored before imports refused it) whose engine would examine more
+    than `MAX_STORED_STEPS_PER_OCCURRENCE` moments for each occurrence: in the stretches
+    between them the engine cannot be stopped."""
+    if steps_per_occurrence(rule) <= MAX_STORED_STEPS_PER_OCCURRENCE:
+        return True
+    _cut_short(
+        str(master.get("UID", "")),
+        f"its rule costs over {MAX_STORED_STEPS_PER_OCCURRENCE:,} engine steps an occurrence; "
+        "only DTSTART and RDATEs are shown",
+    )
+    return False
 
 
 def _may_occur(rule: icalendar.vRecur, master: icalendar.Event) -> bool:
@@ -159,17 +186,26 @@ def expand_event(
     if prepared.spacing is None:
         windows: Iterable[tuple[datetime, datetime]] = [(start_utc, end_utc)]
     else:
+        seconds = prepared.spacing * max(limit, 1)
+        if prepared.steps_per_second > 0:
+            seconds = min(seconds, MAX_WINDOW_STEPS / prepared.steps_per_second)
         try:
-            width = min(timedelta(seconds=prepared.spacing * max(limit, 1)), MAX_WIDTH)
+            width = min(timedelta(seconds=seconds), MAX_WIDTH)
         except OverflowError:
             width = MAX_WIDTH
         starts = Starts.of(calendar)
         windows = _windows(start_utc, end_utc, max(width, timedelta(seconds=1)), starts)
     seen: set[str] = set()
     count = 0
+    first_start: datetime | None = None
     for index, (window_start, window_end) in enumerate(windows):
         if index >= MAX_WINDOWS:
-            _cut_short(_uid(calendar), f"{MAX_WINDOWS} windows")
+            _cut_short(_uid(calendar), f"its expansion queried {MAX_WINDOWS} windows")
+            return
+        first_start = first_start or window_start
+        walked = (window_end - first_start).total_seconds() * prepared.steps_per_second
+        if index > 0 and walked > MAX_READ_STEPS:
+            _cut_short(_uid(calendar), f"its expansion took {MAX_READ_STEPS:,} engine steps")
             return
         components = query.between(window_start, window_end)
         items = sorted((_read(c, prepared.repeats) for c in components), key=_start_key)
@@ -182,17 +218,13 @@ def expand_event(
             if count >= limit:
                 return
     if starts is not None and starts.spent:
-        _cut_short(_uid(calendar), f"{MAX_INSTANTS:,} instants of its rule")
+        _cut_short(_uid(calendar), f"its expansion walked {MAX_INSTANTS:,} instants")
 
 
 @lru_cache(maxsize=1024)
-def _cut_short(uid: str, spent: str) -> None:
+def _cut_short(uid: str, reason: str) -> None:
     """Logged once per event and process, not on every read."""
-    log.warning(
-        "Imported event %r shows only the occurrences found before its expansion used %s",
-        uid,
-        spent,
-    )
+    log.warning("Imported event %r shows only some of its occurrences: %s", uid, reason)
 
 
 def _uid(calendar: icalendar.Calendar) -> str:

@@ -133,6 +133,22 @@ def _per_period(rule: icalendar.vRecur, freq: str) -> float:
     return count
 
 
+def steps_per_occurrence(rule: icalendar.vRecur) -> float:
+    """About how many moments the engine examines for each occurrence. Under a sub-daily
+    FREQ whose BYHOUR or BYMINUTE (or BYSECOND) limits it, the engine examines every
+    moment of the grid, every day (`FREQ=SECONDLY;INTERVAL=7;BYHOUR=10`: 12,343 a day for
+    514 occurrences); otherwise about one per occurrence, and one per day it skips."""
+    freq = freq_of(rule)
+    if freq not in SUB_DAILY:
+        return 1.0
+    level = SUB_DAILY.index(freq)
+    if not any(rule.get(part) for part, _ in TIME_PARTS[level:]):
+        return 1.0
+    rate = per_second(rule)
+    grid = 1 / (FREQ_SECONDS[freq] * interval_of(rule))
+    return grid / rate if rate > 0 else float("inf")
+
+
 def exact_per_period(rule: icalendar.vRecur) -> int | None:
     """How many occurrences each period of the rule holds when that number is the same for
     every period (its BY parts only expand: times of day finer than FREQ, weekdays under
