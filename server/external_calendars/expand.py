@@ -1,37 +1,69 @@
 """Expansion of one stored event (its master VEVENT, overrides and time zones) in a range.
 
 `recurring-ical-events` does the iCalendar work (RRULE, RDATE, EXDATE, RECURRENCE-ID,
-TZID). What this module adds is bounds: the range is walked from its start in windows sized so
-that each holds about `limit` occurrences, skipping stretches where no occurrence begins,
-until the end of the range or `limit`, so the occurrences returned are the first ones in
-the range; and a rule repeating faster than daily starts from its grid step just before
-the range instead of from a DTSTART years back (the underlying rule engine steps through
-every occurrence from DTSTART).
+TZID). What this module adds is bounds on the rule engine's work:
+
+- a rule is handed to the engine in its simplest equivalent form (rules.py), so
+  `FREQ=SECONDLY;BYHOUR=10;BYMINUTE=0;BYSECOND=0` is walked a day, not a second, at a time;
+- the range is walked from its start in windows sized from the rule's occurrences per
+  second so that each holds about `limit` occurrences, skipping stretches where no
+  occurrence begins, until the end of the range or `limit`, so the occurrences returned
+  are the first ones in the range;
+- a rule with a fixed period (daily, weekly or faster) starts from its grid step just
+  before the range instead of from a DTSTART years back;
+- one expansion queries at most `MAX_WINDOWS` windows, lets the engine examine about
+  `MAX_READ_STEPS` moments and walks at most `MAX_INSTANTS` of the rule's instants; past
+  any of these it stops, logs it once, and the event shows the occurrences found so far.
 """
 
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 import icalendar
 import recurring_ical_events
 from dateutil.rrule import rrulestr
 
-FREQ_SECONDS = {
-    "SECONDLY": 1,
-    "MINUTELY": 60,
-    "HOURLY": 3600,
-    "DAILY": 86400,
-    "WEEKLY": 7 * 86400,
-    "MONTHLY": 28 * 86400,
-    "YEARLY": 365 * 86400,
-}
-SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
-FINEST_BY_PART = (("BYSECOND", 1), ("BYMINUTE", 60), ("BYHOUR", 3600))
+from server.external_calendars.rules import (
+    FREQ_SECONDS,
+    GREGORIAN_SHIFT,
+    SUB_DAILY,
+    exact_per_period,
+    freq_of,
+    interval_of,
+    occurs,
+    per_second,
+    simplest,
+    steps_per_occurrence,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_WINDOWS = 64
+"""Windows one expansion of one event may query (a window holds about `limit` occurrences,
+so only a rule far rarer than its estimate, or thousands of scattered RDATEs, reach it)."""
+MAX_WINDOW_STEPS = 200_000
+"""Moments the engine may examine in one window (see `steps_per_occurrence`): narrows the
+windows of a stored rule that is costlier per occurrence than an import now accepts."""
+MAX_READ_STEPS = 1_000_000
+"""Moments the engine may examine in one expansion, counted over the stretch walked from
+the first window (the windows' and `Starts`' walks alike)."""
+MAX_STORED_STEPS_PER_OCCURRENCE = 1440
+"""Moments per occurrence past which a stored rule is not walked at all (imports now
+refuse more than 200, see parse.py): it shows as its DTSTART and RDATEs."""
+MAX_INSTANTS = 50_000
+"""Instants of one event's rule one expansion may walk to find where occurrences begin."""
+MAX_WIDTH = timedelta(days=400 * 365)
+REBASED = (*SUB_DAILY, "DAILY", "WEEKLY")
+"""FREQs whose periods have a fixed length, so DTSTART can move by whole periods."""
+REBASE_FROM = 1000
+"""Instants a rule would walk before the range from which moving DTSTART is worth a copy."""
 
 
 @dataclass(frozen=True)
@@ -50,34 +82,78 @@ class Expanded:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A stored event parsed once: the calendar text and what its rule needs for bounds."""
+    """A stored event parsed once: the calendar text (its rule in its simplest form) and
+    what the rule needs for bounds."""
 
     calendar: icalendar.Calendar
     freq: str | None
-    step_seconds: int | None
+    spacing: float | None
+    """Seconds between occurrences, about (None without a rule)."""
     has_count: bool
     repeats: bool = False
+    per_period: float = 1.0
+    """Occurrences in one period of FREQ times INTERVAL, about."""
+    steps_per_second: float = 0.0
+    """Moments the engine examines a second, about."""
+    exact_per_period: int | None = None
+    """Occurrences in every period, when that is the same for each (see rules.py)."""
 
 
 def prepare(source: str) -> Prepared:
     calendar = icalendar.Calendar.from_ical(source)
     master = _master(calendar)
-    rule = master.get("RRULE") if master is not None else None
-    if isinstance(rule, list):
-        rule = rule[0]
+    rules = master.get("RRULE") if master is not None else None
     repeats = len(list(calendar.walk("VEVENT"))) > 1 or (
         master is not None and ("RRULE" in master or "RDATE" in master)
     )
-    if rule is None:
+    if rules is None:
         return Prepared(calendar, None, None, False, repeats)
-    freq = str(rule.get("FREQ", ["DAILY"])[0]).upper()
-    interval = int(rule.get("INTERVAL", [1])[0] or 1)
-    step = FREQ_SECONDS.get(freq, 86400) * max(interval, 1)
-    for part, seconds in FINEST_BY_PART:
-        if rule.get(part):
-            step = min(step, seconds)
-            break
-    return Prepared(calendar, freq, step, "COUNT" in rule, repeats)
+    rules = [simplest(rule) for rule in (rules if isinstance(rules, list) else [rules])]
+    rules = [rule for rule in rules if _walkable(rule, master) and _may_occur(rule, master)]
+    if not rules:
+        # Only DTSTART and RDATEs are left: for a rule that never occurs, what the engine
+        # finds after searching for its first occurrence up to the year 9999.
+        del master["RRULE"]
+        return Prepared(calendar, None, None, False, repeats)
+    master["RRULE"] = rules if len(rules) > 1 else rules[0]
+    rule = rules[0]
+    freq = freq_of(rule)
+    rate = sum(per_second(each) for each in rules)
+    spacing = 1 / rate if rate > 0 else MAX_WIDTH.total_seconds()
+    period = FREQ_SECONDS.get(freq, 86400) * interval_of(rule)
+    return Prepared(
+        calendar,
+        freq,
+        spacing,
+        any("COUNT" in each for each in rules),
+        repeats,
+        per_period=per_second(rule) * period,
+        steps_per_second=sum(per_second(each) * steps_per_occurrence(each) for each in rules),
+        exact_per_period=exact_per_period(rule) if len(rules) == 1 else None,
+    )
+
+
+def _walkable(rule: icalendar.vRecur, master: icalendar.Event) -> bool:
+    """False for a rule (stored before imports refused it) whose engine would examine more
+    than `MAX_STORED_STEPS_PER_OCCURRENCE` moments for each occurrence: in the stretches
+    between them the engine cannot be stopped."""
+    if steps_per_occurrence(rule) <= MAX_STORED_STEPS_PER_OCCURRENCE:
+        return True
+    _cut_short(
+        str(master.get("UID", "")),
+        f"its rule costs over {MAX_STORED_STEPS_PER_OCCURRENCE:,} engine steps an occurrence; "
+        "only DTSTART and RDATEs are shown",
+    )
+    return False
+
+
+def _may_occur(rule: icalendar.vRecur, master: icalendar.Event) -> bool:
+    """False for a rule known to have no occurrence; True also when it cannot be read
+    here (the expansion then reports it)."""
+    try:
+        return occurs(rule, master.decoded("DTSTART"))
+    except (ValueError, TypeError, KeyError, OverflowError):
+        return True
 
 
 def _master(calendar: icalendar.Calendar) -> icalendar.Event | None:
@@ -106,14 +182,31 @@ def expand_event(
     if calendar is None:
         return
     query = recurring_ical_events.of(calendar, skip_bad_series=not strict)
-    if prepared.step_seconds is None:
+    starts: Starts | None = None
+    if prepared.spacing is None:
         windows: Iterable[tuple[datetime, datetime]] = [(start_utc, end_utc)]
     else:
-        width = timedelta(seconds=min(prepared.step_seconds * max(limit, 1), 400 * 365 * 86400))
-        windows = _windows(start_utc, end_utc, width, Starts.of(calendar))
+        seconds = prepared.spacing * max(limit, 1)
+        if prepared.steps_per_second > 0:
+            seconds = min(seconds, MAX_WINDOW_STEPS / prepared.steps_per_second)
+        try:
+            width = min(timedelta(seconds=seconds), MAX_WIDTH)
+        except OverflowError:
+            width = MAX_WIDTH
+        starts = Starts.of(calendar)
+        windows = _windows(start_utc, end_utc, max(width, timedelta(seconds=1)), starts)
     seen: set[str] = set()
     count = 0
-    for window_start, window_end in windows:
+    first_start: datetime | None = None
+    for index, (window_start, window_end) in enumerate(windows):
+        if index >= MAX_WINDOWS:
+            _cut_short(_uid(calendar), f"its expansion queried {MAX_WINDOWS} windows")
+            return
+        first_start = first_start or window_start
+        walked = (window_end - first_start).total_seconds() * prepared.steps_per_second
+        if index > 0 and walked > MAX_READ_STEPS:
+            _cut_short(_uid(calendar), f"its expansion took {MAX_READ_STEPS:,} engine steps")
+            return
         components = query.between(window_start, window_end)
         items = sorted((_read(c, prepared.repeats) for c in components), key=_start_key)
         for item in items:
@@ -124,31 +217,48 @@ def expand_event(
             count += 1
             if count >= limit:
                 return
+    if starts is not None and starts.spent:
+        _cut_short(_uid(calendar), f"its expansion walked {MAX_INSTANTS:,} instants")
+
+
+@lru_cache(maxsize=1024)
+def _cut_short(uid: str, reason: str) -> None:
+    """Logged once per event and process, not on every read."""
+    log.warning("Imported event %r shows only some of its occurrences: %s", uid, reason)
+
+
+def _uid(calendar: icalendar.Calendar) -> str:
+    master = _master(calendar)
+    return str(master.get("UID", "")) if master is not None else ""
 
 
 def _windows(start: datetime, end: datetime, width: timedelta, starts: Starts | None):
     """Windows one after another from `start` to `end`, each `width` wide (so none holds
-    more than about `limit` occurrences), skipping ahead over stretches where `starts`
-    says no occurrence begins (an occurrence begun earlier overlapped the window before)."""
+    more than about `limit` occurrences), beginning where `starts` says the first
+    occurrence may begin and skipping ahead over stretches where it says none begins (an
+    occurrence begun earlier overlapped the window before)."""
     current = start
     while current < end:
+        if starts is not None:
+            upcoming = starts.first_from(current)
+            if upcoming is None:
+                return
+            current = max(current, upcoming)
+            if current >= end:
+                return
         try:
             following = min(current + width, end)
         except OverflowError:
             following = end
         yield current, following
         current = following
-        if starts is not None:
-            upcoming = starts.first_from(current)
-            if upcoming is None:
-                return
-            current = max(current, upcoming)
 
 
 class Starts:
     """Where an event's occurrences may begin, in order, at most `MARGIN` early: its rule's
-    instants walked lazily (from a DTSTART already moved near the range), its RDATEs, its
-    overrides' starts; shifted by the largest move of a RANGE=THISANDFUTURE override."""
+    instants walked lazily (from a DTSTART already moved near the range, at most
+    `MAX_INSTANTS` of them), its DTSTART, its RDATEs, its overrides' starts; shifted by the
+    largest move of a RANGE=THISANDFUTURE override."""
 
     MARGIN = timedelta(hours=2)
     """Room for time-zone gaps and folds, where the expansion may move an instant."""
@@ -157,7 +267,16 @@ class Starts:
         self.rules = rules
         self.fixed = sorted(fixed)
         self.early = early
-        self.next_rule: datetime | None = next(rules, None)
+        self.walked = 0
+        self.spent = False
+        self.next_rule: datetime | None = self._next()
+
+    def _next(self) -> datetime | None:
+        if self.walked >= MAX_INSTANTS:
+            self.spent = True
+            return None
+        self.walked += 1
+        return next(self.rules, None)
 
     @classmethod
     def of(cls, calendar: icalendar.Calendar) -> Starts | None:
@@ -167,7 +286,7 @@ class Starts:
         try:
             dtstart = master.decoded("DTSTART")
             early = _margin(dtstart)
-            fixed = [_moment(value) for value in _rdates(master)]
+            fixed = [_moment(dtstart), *(_moment(value) for value in _rdates(master))]
             for event in events:
                 if "RECURRENCE-ID" in event:
                     fixed.append(_moment(event.decoded("DTSTART")))
@@ -183,9 +302,11 @@ class Starts:
 
     def first_from(self, moment: datetime) -> datetime | None:
         """The earliest moment at or after `moment` where an occurrence not begun before
-        `moment` may begin; None when none is left."""
+        `moment` may begin; None when none is left (or the walk is spent)."""
         while self.next_rule is not None and self.next_rule + self.early < moment:
-            self.next_rule = next(self.rules, None)
+            self.next_rule = self._next()
+        if self.spent:
+            return None
         found = [m for m in self.fixed if m + self.early >= moment][:1]
         if self.next_rule is not None:
             found.append(self.next_rule)
@@ -204,20 +325,32 @@ def _margin(dtstart: date | datetime) -> timedelta:
 
 def _rule_instants(master: icalendar.Event, dtstart: date | datetime) -> Iterator[datetime]:
     """The instants of every RRULE of `master` in UTC, merged in order and lazily. Each
-    rule is walked in DTSTART's wall-clock time (as the expansion does); an UNTIL is
-    pushed a day later, so a zone mismatch between it and DTSTART never loses one."""
+    rule is walked in DTSTART's wall-clock time (as the expansion does), `GREGORIAN_SHIFT`
+    years later so that its search for a next instant ends by the year 2399 (its dates
+    are the same); an UNTIL is pushed a day later, so a zone mismatch between it and
+    DTSTART never loses one."""
     zone = dtstart.tzinfo if isinstance(dtstart, datetime) else None
     local = _moment(dtstart).replace(tzinfo=None)
     if zone is not None:
         local = dtstart.replace(tzinfo=None)
+    later = local.replace(year=local.year + GREGORIAN_SHIFT)
     rules = master.get("RRULE")
     walks = []
     for rule in rules if isinstance(rules, list) else [rules]:
-        walker = rrulestr(rule.to_ical().decode(), dtstart=local, ignoretz=True, cache=False)
-        if getattr(walker, "_until", None) is not None:
-            walker = walker.replace(until=walker._until + timedelta(days=1))
-        walks.append(_aware(instant, zone) for instant in walker)
+        walker = rrulestr(rule.to_ical().decode(), dtstart=later, ignoretz=True, cache=False)
+        until = getattr(walker, "_until", None)
+        if until is not None:
+            try:
+                until = until.replace(year=until.year + GREGORIAN_SHIFT) + timedelta(days=1)
+            except (ValueError, OverflowError):  # past the engine's end: no end at all
+                until = None
+            walker = walker.replace(until=until)
+        walks.append(_aware(_earlier(instant), zone) for instant in walker)
     return heapq.merge(*walks)
+
+
+def _earlier(instant: datetime) -> datetime:
+    return instant.replace(year=instant.year - GREGORIAN_SHIFT)
 
 
 def _aware(local: datetime, zone) -> datetime:
@@ -242,30 +375,36 @@ def _rdates(master: icalendar.Event) -> list:
 
 
 def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | None:
-    """The calendar, with a faster-than-daily rule moved to just before the range.
+    """The calendar, with a rule of fixed period moved to just before the range.
 
-    The rule keeps its grid (DTSTART moves by whole steps of FREQ times INTERVAL) and a COUNT
-    is reduced by the steps skipped. None when a COUNT is used up before the range.
+    The rule keeps its grid (DTSTART moves by whole periods of FREQ times INTERVAL, in
+    wall-clock time, far enough back that the occurrence at the moved DTSTART ends before
+    the range). A COUNT is reduced by the occurrences skipped when every period holds the
+    same number (the moved DTSTART leaves out as much of its first period as the first
+    did); any other COUNT rule is left where it is (its walk to the range is bounded by
+    `MAX_INSTANTS`). None when a COUNT is used up before the range.
     """
-    if prepared.freq not in SUB_DAILY:
+    if prepared.freq not in REBASED:
         return prepared.calendar
     master = _master(prepared.calendar)
-    dtstart = master.decoded("DTSTART")
-    if not isinstance(dtstart, datetime):
-        return prepared.calendar
-    anchor = dtstart if dtstart.tzinfo is not None else dtstart.replace(tzinfo=UTC)
     rule = master["RRULE"]
-    interval = int(rule.get("INTERVAL", [1])[0] or 1)
-    period = FREQ_SECONDS[prepared.freq] * max(interval, 1)
-    steps = math.floor((start_utc - anchor).total_seconds() / period) - 1
-    if steps < 1000:
+    if isinstance(rule, list) or ("COUNT" in rule and prepared.exact_per_period is None):
+        return prepared.calendar
+    dtstart = master.decoded("DTSTART")
+    anchor = _moment(dtstart)
+    period = FREQ_SECONDS[prepared.freq] * interval_of(rule)
+    if not isinstance(dtstart, datetime) and period % 86400:
+        return prepared.calendar
+    length = _duration(master)
+    steps = math.floor((start_utc - length - anchor).total_seconds() / period) - 1
+    if steps < 1 or steps * prepared.per_period < REBASE_FROM:
         return prepared.calendar
     shift = timedelta(seconds=steps * period)
     calendar = icalendar.Calendar.from_ical(prepared.calendar.to_ical())
     master = _master(calendar)
     rule = master["RRULE"]
     if "COUNT" in rule:
-        left = int(rule["COUNT"][0]) - steps
+        left = int(rule["COUNT"][0]) - steps * prepared.exact_per_period
         if left <= 0:
             return None
         rule["COUNT"] = [left]
@@ -276,6 +415,18 @@ def _rebased(prepared: Prepared, start_utc: datetime) -> icalendar.Calendar | No
             del master[name]
             master.add(name, moved, parameters=params)
     return calendar
+
+
+def _duration(master: icalendar.Event) -> timedelta:
+    start = master.decoded("DTSTART")
+    try:
+        if "DTEND" in master:
+            return max(master.decoded("DTEND") - start, timedelta(0))
+        if "DURATION" in master:
+            return max(master.decoded("DURATION"), timedelta(0))
+    except TypeError:  # a date end with a date-time start
+        return timedelta(days=1)
+    return timedelta(days=1) if not isinstance(start, datetime) else timedelta(0)
 
 
 def _read(component, repeats: bool) -> Expanded:

@@ -17,14 +17,18 @@ import icalendar
 import x_wr_timezone
 from dateutil.rrule import rrulestr
 
-from server.dates import DATES_TEXT, date_supported
+from server.dates import DATES_TEXT, LAST_DATE, date_supported
 from server.external_calendars.errors import ImportFailure
 from server.external_calendars.expand import expand_event, prepare
+from server.external_calendars.rules import occurs, simplest, steps_per_occurrence
 
 COUNT_WALK = 5000
 """Occurrences walked to find where a COUNT rule ends; past that it is taken as endless."""
 MAX_PER_DAY = 1440
 """A rule under a daily or slower FREQ may not expand (BYHOUR/BYMINUTE/BYSECOND) past this."""
+MAX_STEPS_PER_OCCURRENCE = 200
+"""Moments the rule engine may examine for each occurrence of a sub-daily rule (see
+`steps_per_occurrence`); `FREQ=SECONDLY;INTERVAL=7;BYHOUR=10` examines 24."""
 DATE_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE")
 SLACK = timedelta(days=1)
 
@@ -161,6 +165,7 @@ def _event(uid: str, group: list[icalendar.Event], zones: dict) -> ParsedEvent:
     for component in kept:
         component.subcomponents = []  # alarms are the publisher's, not ours
     source = _source(kept, zones)
+    _refuse_rules_too_costly_to_walk(master)
     first, last = _supported_bounds(master, overrides if masters else overrides[1:])
     _check_rule(master, source, first)
     start = master.decoded("DTSTART")
@@ -283,7 +288,7 @@ def _rule_end(master: icalendar.Event) -> date | datetime | None:
     start = master.decoded("DTSTART")
     naive = start.replace(tzinfo=None) if isinstance(start, datetime) else start
     try:
-        walker = rrulestr(rule.to_ical().decode(), dtstart=naive, forceset=False)
+        walker = rrulestr(simplest(rule).to_ical().decode(), dtstart=naive, forceset=False)
     except (ValueError, TypeError) as error:
         raise ImportFailure(
             "BAD_RULE", f"The {_label(master)} has an unreadable RRULE: {_short(error)}"
@@ -293,11 +298,41 @@ def _rule_end(master: icalendar.Event) -> date | datetime | None:
         if index >= COUNT_WALK:
             return None
         last = moment
+        if _day(moment) > LAST_DATE:
+            break  # past every supported date: refused by the bounds, walked no further
     if last is None:
         return start
     if isinstance(start, datetime):
         return last.replace(tzinfo=start.tzinfo)
     return last.date() if isinstance(last, datetime) else last
+
+
+def _refuse_rules_too_costly_to_walk(master: icalendar.Event) -> None:
+    """Refuse a sub-daily rule whose engine would examine more than
+    `MAX_STEPS_PER_OCCURRENCE` moments for each occurrence, and a rule with no occurrence
+    (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`), a mistake for which the engine would search up
+    to the year 9999 on every read; found with a bounded search (see `occurs`). A rule the
+    engine cannot read is left to `_check_rule`."""
+    rules = master.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        steps = steps_per_occurrence(simplest(rule))
+        if steps > MAX_STEPS_PER_OCCURRENCE:
+            raise ImportFailure(
+                "BAD_RULE",
+                f"The {_label(master)} has a rule that makes the rule engine examine about "
+                f"{min(steps, 10**9):,.0f} moments for each occurrence, over the limit of "
+                f"{MAX_STEPS_PER_OCCURRENCE:,} ({rule.to_ical().decode()[:200]}).",
+            )
+        try:
+            found = occurs(simplest(rule), master.decoded("DTSTART"))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            continue
+        if not found:
+            raise ImportFailure(
+                "BAD_RULE",
+                f"The {_label(master)} has a rule that never occurs "
+                f"({rule.to_ical().decode()[:200]}).",
+            )
 
 
 def _check_rule(master: icalendar.Event, source: str, first: date) -> None:
