@@ -20,8 +20,6 @@ recently used first out.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -30,6 +28,7 @@ from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from schema.core.limits import count_tokens
+from server.bounded_lru import BoundedLRU
 
 
 @dataclass
@@ -43,50 +42,34 @@ class CachedDocument:
 
 
 class DocumentCache:
-    """A bounded least-recently-used map from a query's text to its parsed document."""
+    """Parsed documents by their text, bounded by entries and by the characters of
+    the texts (`server.bounded_lru`)."""
 
     def __init__(self, max_entries: int, max_characters: int) -> None:
-        self.max_entries = max_entries
-        self.max_characters = max_characters
-        self.characters = 0
-        self._entries: OrderedDict[str, CachedDocument] = OrderedDict()
-        self._lock = threading.Lock()
+        self.entries: BoundedLRU[str, CachedDocument] = BoundedLRU(
+            max_entries, max_characters, lambda entry: len(entry.text)
+        )
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.entries)
 
     def get(self, text: str) -> CachedDocument | None:
-        with self._lock:
-            entry = self._entries.get(text)
-            if entry is not None:
-                self._entries.move_to_end(text)
-            return entry
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.characters = 0
+        return self.entries.get(text)
 
     def tokens(self, text: str) -> int | None:
         """The token count of a text parsed before, if it is still kept."""
-        entry = self.get(text)
+        entry = self.entries.get(text)
         return entry.tokens if entry is not None else None
 
     def add(self, text: str, document: DocumentNode) -> CachedDocument | None:
         """Keep `document`, parsed from `text`, unless the text alone passes a bound."""
-        if self.max_entries < 1 or len(text) > self.max_characters:
+        if len(text) > self.entries.max_size:
             return None
         entry = CachedDocument(text, document, count_tokens(text, len(text)))
-        with self._lock:
-            previous = self._entries.pop(text, None)
-            if previous is not None:
-                self.characters -= len(previous.text)
-            self._entries[text] = entry
-            self.characters += len(text)
-            while len(self._entries) > self.max_entries or self.characters > self.max_characters:
-                _, dropped = self._entries.popitem(last=False)
-                self.characters -= len(dropped.text)
-        return entry
+        return entry if self.entries.put(text, entry) else None
+
+    def clear(self) -> None:
+        self.entries.clear()
 
 
 def document_cache(execution_context) -> DocumentCache | None:
