@@ -16,6 +16,7 @@ from schema.calendar.types import Milestone
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.campaigns.types import Alignment, Campaign, ResultEntry, SpendEntry
+from schema.core.documents import CachedDocuments, DocumentCache
 from schema.core.errors import ErrorCodes
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
@@ -98,9 +99,11 @@ def merged_mutation() -> type | None:
 
 
 class ThroughlineSchema(strawberry.Schema):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, documents: DocumentCache, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         hold_dates_to_supported_range(self._schema)
+        self.documents = documents
+        """Parsed and validated documents of this schema alone (`schema.core.documents`)."""
 
     def process_errors(self, errors, execution_context=None) -> None:
         """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones.
@@ -131,7 +134,14 @@ def configured_schema(
     """Built once per configuration: every app (and test) with the same settings shares it."""
     # The limits measure first; sign-in then refuses, before validation, what a
     # signed-out caller may not run; then no string holding NUL goes any further.
-    extensions: list = [query_limits(limits), SignInRequired, StorableText, ErrorCodes]
+    # Only what they let through is validated, or its validation found in the cache.
+    extensions: list = [
+        query_limits(limits),
+        SignInRequired,
+        StorableText,
+        CachedDocuments,
+        ErrorCodes,
+    ]
     if not introspection:
         extensions.append(DisableIntrospection)
     return ThroughlineSchema(
@@ -139,6 +149,7 @@ def configured_schema(
         mutation=merged_mutation(),
         types=NODE_TYPES,
         extensions=extensions,
+        documents=DocumentCache(limits.query_cache_entries, limits.query_cache_characters),
         config=StrawberryConfig(
             auto_camel_case=True,
             disable_field_suggestions=not field_suggestions,

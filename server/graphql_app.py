@@ -6,8 +6,10 @@ JSON that cannot be read safely (`server.json_body`: not UTF-8, not standard JSO
 too deep), in a body or in GET's `variables`, with 400; a batch holds at most
 `max_batch` operations; a request still running after `request_seconds` is cut off (a
 write in progress rolls back with its transaction); a request signs in (`login`) at
-most once, in a batch or through aliases alike. Every refused request gets a JSON body
-whose error carries `extensions.code`, as a GraphQL error would.
+most once, in a batch or through aliases alike. An operation may name its query by
+hash (`server.persisted_queries`); it is resolved to its text before any of these
+checks reads it. Every refused request gets a JSON body whose error carries
+`extensions.code`, as a GraphQL error would.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
@@ -34,6 +37,12 @@ from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from server.in_flight import InFlight, TooManyInFlight, caller_of
 from server.json_body import UnreadableJSON, read_json
 from server.password_checks import PasswordChecks
+from server.persisted_queries import (
+    PersistedQueries,
+    PersistedQueryRefused,
+    UnknownPersistedQuery,
+    not_found,
+)
 from server.settings import Settings
 from server.tokens import TokenSigner
 
@@ -144,6 +153,10 @@ class GraphQLApp(GraphQL[Context, None]):
         self.signer = signer
         self.password_checks = PasswordChecks.from_limits(settings.sign_in)
         self.in_flight = InFlight(settings.limits.max_in_flight)
+        limits = settings.limits
+        self.persisted_queries = PersistedQueries(
+            limits.query_cache_entries, limits.query_cache_characters
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -207,16 +220,24 @@ class GraphQLApp(GraphQL[Context, None]):
             )
         for item in items:
             check_operation(item)
-        self.check_logins(items)
         return parsed
 
-    def check_logins(self, items: list[dict[str, Any]]) -> None:
+    async def parse_http_body(self, request_adapter: Any) -> Any:
+        """The request's operations, each named by hash resolved to its text."""
+        data = await super().parse_http_body(request_adapter)
+        operations = data if isinstance(data, list) else [data]
+        try:
+            resolved = [self.persisted_queries.resolve(each) for each in operations]
+        except PersistedQueryRefused as refused:
+            raise RequestRefused(400, str(refused)) from None
+        self.check_logins(resolved)
+        return resolved if isinstance(data, list) else resolved[0]
+
+    def check_logins(self, operations: list[GraphQLRequestData]) -> None:
         """Refuse a request that signs in more than once (a batch, or aliases), before
         any of it runs: each sign-in is one guess at a password."""
-        logins = sum(
-            logins_in(item.get("query"), item.get("operationName"), self.settings.limits.max_tokens)
-            for item in items
-        )
+        max_tokens = self.settings.limits.max_tokens
+        logins = sum(logins_in(each.query, each.operation_name, max_tokens) for each in operations)
         if logins > MAX_LOGINS:
             raise RequestRefused(
                 400,
@@ -225,6 +246,26 @@ class GraphQLApp(GraphQL[Context, None]):
                 value=logins,
                 limit=MAX_LOGINS,
             )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> Any:
+        if isinstance(request_data, UnknownPersistedQuery):
+            return not_found()  # the client sends the text next
+        return await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
 
     async def execute_operation(
         self,

@@ -52,6 +52,10 @@ class Limits:
     max_batch: int = 10
     request_seconds: float = 30.0
     max_in_flight: int = 4
+    query_cache_entries: int = 500
+    query_cache_characters: int = 500_000
+    """Bounds on each cache of query texts: parsed and validated documents (per schema)
+    and persisted queries (per process)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,15 @@ def _limits(setting) -> Limits:
         max_batch=_whole("THROUGHLINE_MAX_BATCH", setting("max_batch", 10), 1, 1000),
         request_seconds=_seconds("THROUGHLINE_REQUEST_SECONDS", setting("request_seconds", 30)),
         max_in_flight=_whole("THROUGHLINE_MAX_IN_FLIGHT", setting("max_in_flight", 4), 1, 10_000),
+        query_cache_entries=_whole(
+            "THROUGHLINE_QUERY_CACHE_ENTRIES", setting("query_cache_entries", 500), 0, 10**6
+        ),
+        query_cache_characters=_whole(
+            "THROUGHLINE_QUERY_CACHE_CHARACTERS",
+            setting("query_cache_characters", 500_000),
+            0,
+            10**9,
+        ),
     )
 
 

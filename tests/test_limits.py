@@ -21,7 +21,7 @@ import httpx
 import pytest
 from graphql import parse
 
-from schema import schema
+from schema import build_schema, schema
 from schema.core.ids import encode_global_id
 from schema.core.limits import count_tokens, measure_operation
 from schema.goals.loaders import GoalByIdLoader
@@ -184,8 +184,10 @@ async def client_with(
 
 
 @pytest.fixture
-def validations(monkeypatch) -> list[str]:
-    """The documents graphql-core is asked to validate, as Strawberry asks it."""
+def validations(monkeypatch, settings) -> list[str]:
+    """The documents graphql-core is asked to validate, as Strawberry asks it (none of
+    them validated before: the schema forgets the documents it has cached)."""
+    build_schema(settings).documents.clear()
     module = importlib.import_module("strawberry.schema.schema")
     validate = module.validate_document
     seen: list[str] = []

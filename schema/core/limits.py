@@ -368,7 +368,13 @@ class QueryLimits(SchemaExtension):
         if context.graphql_document is None and isinstance(context.query, str):
             used = self.budget.tokens
             allowed = max(0, self.limits.max_tokens - used)
-            tokens = count_tokens(context.query, allowed)
+            # A text parsed before has a known count (the schema's `DocumentCache`).
+            cache = getattr(context.schema, "documents", None)
+            known = cache.tokens(context.query) if cache is not None else None
+            if known is None:
+                tokens = count_tokens(context.query, allowed)
+            else:
+                tokens = min(known, allowed + 1)  # as far as `count_tokens` would count
             if tokens <= allowed:
                 self.budget.tokens = used + tokens
             else:
