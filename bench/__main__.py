@@ -9,6 +9,10 @@ resident memory is read from /proc; statement counts come from the same request 
 to the app inside this process. W4 drives a copy of the 10 000-node organisation (or
 the largest size asked for below it) with concurrent clients: one worker on SQLite,
 two on PostgreSQL.
+
+On PostgreSQL the same reads also go to the peer, PostGraphile 5 on the same database
+(bench/peer/, installed with npm on first use; `--no-peer` leaves it out), and W4's
+reads alone run on both; each peer row is followed by Throughline's ratio to it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 import httpx
 from tortoise import connections
 
-from bench import load, workloads
+from bench import load, peer_server, peer_workloads, workloads
 from bench.databases import (
     Engine,
     ensure_organisation,
@@ -52,7 +56,7 @@ def emit(rows: list[Row]) -> None:
         print(format_row(row), flush=True)
 
 
-async def reads(engine: Engine, size: int, args: argparse.Namespace) -> list[Row]:
+async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: bool) -> list[Row]:
     url = await ensure_organisation(engine, size, log)
     secret = secrets.token_urlsafe(48)
     settings = load_settings(
@@ -67,6 +71,7 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace) -> list[Row
         local_app = create_app(settings, manage_database=False)
         with ServerProcess(url) as server:
             async with (
+                peer_workloads.running_peer(url, with_peer) as peer,
                 httpx.AsyncClient(
                     base_url=server.base_url,
                     timeout=600,
@@ -96,12 +101,28 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace) -> list[Row
                     log(f"{engine.label} {size}: {name} took {time.perf_counter() - started:.1f}s")
                     emit(found)
                     rows += found
+                    if peer is not None and name in PEER_STEPS:
+                        started = time.perf_counter()
+                        found = await PEER_STEPS[name](ctx, peer, found, args)
+                        log(f"{engine.label} {size}: {name} on the peer took "
+                            f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+                        emit(found)
+                        rows += found
     finally:
         await close_database()
     return rows
 
 
-async def mixed_load(engine: Engine, size: int, args: argparse.Namespace) -> Row:
+PEER_STEPS = {
+    "W1": lambda ctx, peer, rows, args: peer_workloads.w1(ctx, peer, rows),
+    "W2": lambda ctx, peer, rows, args: peer_workloads.w2(ctx, peer, rows),
+    "W3": lambda ctx, peer, rows, args: peer_workloads.w3(ctx, peer, rows, args.traces),
+}
+
+
+async def mixed_load(
+    engine: Engine, size: int, args: argparse.Namespace, with_peer: bool
+) -> list[Row]:
     """W4 on a throwaway copy of the organisation, so the cached one stays unchanged."""
     source_url = await ensure_organisation(engine, size, log)
     await open_database(load_settings(env={}, overrides={"database_url": source_url}))
@@ -140,8 +161,21 @@ async def mixed_load(engine: Engine, size: int, args: argparse.Namespace) -> Row
     )
     for error in result.errors[:5]:
         log(f"W4 error: {error}")
-    return Row(engine.label, size, "W4 mixed load", timings=result.timings, peak_mb=peak,
-               note=note)  # fmt: skip
+    rows = [Row(engine.label, size, "W4 mixed load", timings=result.timings, peak_mb=peak,
+                note=note)]  # fmt: skip
+    if with_peer:
+        try:
+            found, errors = await peer_workloads.read_load(
+                engine.label, size, source_url, reader, tasks, args.load_seconds,
+                args.clients, workers, "calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
+            )  # fmt: skip
+        except RuntimeError as error:
+            print(f"# peer skipped: {error}", flush=True)
+        else:
+            rows += found
+            for error in errors:
+                log(f"W4 reads error: {error}")
+    return rows
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -153,6 +187,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=float, default=20, help="W4: duration")
     parser.add_argument("--clients", type=int, default=8, help="W4: concurrent clients")
     parser.add_argument("--data-dir", type=Path, help="where cached SQLite files go")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="leave out the peer (PostGraphile 5) on PostgreSQL")  # fmt: skip
     args = parser.parse_args(argv)
     if min(args.sizes) < 20 or args.repeat < 1 or args.traces < 1 or args.clients < 1:
         parser.error("sizes must be at least 20; repeat, traces and clients at least 1")
@@ -166,15 +202,23 @@ async def run(args: argparse.Namespace) -> list[Row]:
     print(f"# {platform.node()}: {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}, {' '.join(sys.argv)}")  # fmt: skip
     print(HEADER, flush=True)
+    peer_ready = False
+    if args.postgres and not args.no_peer:
+        reason = peer_server.install()
+        if reason is None:
+            peer_ready = True
+        else:
+            print(f"# peer skipped: {reason}", flush=True)
     rows: list[Row] = []
     started = time.perf_counter()
     for engine in engines:
+        with_peer = peer_ready and engine.postgres
         for size in args.sizes:
-            rows += await reads(engine, size, args)
+            rows += await reads(engine, size, args, with_peer)
         load_size = max([s for s in args.sizes if s <= 10_000] or [min(args.sizes)])
-        row = await mixed_load(engine, load_size, args)
-        emit([row])
-        rows.append(row)
+        found = await mixed_load(engine, load_size, args, with_peer)
+        emit(found)
+        rows += found
     log(f"finished in {time.perf_counter() - started:.0f}s")
     return rows
 

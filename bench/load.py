@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -55,10 +56,12 @@ async def _client(
     key_results: list[tuple[int, int, str]],
     calendar: bool,
     out: LoadResult,
+    documents: dict[str, str],
+    task_id: Callable[[int], object],
 ) -> None:
     rng = random.Random(number)
     own = {key: [version, value] for key, version, value in key_results}
-    reads = [name for name in READS if calendar or name != "calendar"]
+    reads = [name for name in documents if calendar or name != "calendar"]
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
         while time.monotonic() < deadline:
             write = bool(own) and rng.random() < WRITE_SHARE
@@ -70,10 +73,10 @@ async def _client(
                 query, token = CHECK_IN, writer
             else:
                 name = rng.choice(reads)
-                query, token = READS[name], reader
+                query, token = documents[name], reader
                 variables = {}
                 if name == "trace":
-                    variables = {"id": encode_global_id("Task", rng.choice(tasks))}
+                    variables = {"id": task_id(rng.choice(tasks))}
                 elif name == "calendar":
                     variables = {"from": QUARTER[0].isoformat(), "to": QUARTER[1].isoformat()}
             started = time.perf_counter()
@@ -111,15 +114,21 @@ async def run_load(
     tasks: list[int],
     key_results: list[tuple[int, int, str]],
     calendar: bool,
+    documents: dict[str, str] = READS,
+    task_id: Callable[[int], object] = lambda key: encode_global_id("Task", key),
 ) -> LoadResult:
-    """Drive the server for `seconds` with `clients` concurrent clients."""
+    """Drive the server for `seconds` with `clients` concurrent clients.
+
+    Without key results to write, every request is a read. `documents` and `task_id`
+    give the reads in another schema (the peer's), with the same names and mix.
+    """
     out = LoadResult()
     started = time.monotonic()
     deadline = started + seconds
     await asyncio.gather(
         *(
             _client(n, base_url, reader, writer, deadline, tasks,
-                    key_results[n::clients], calendar, out)
+                    key_results[n::clients], calendar, out, documents, task_id)
             for n in range(clients)
         )
     )  # fmt: skip
