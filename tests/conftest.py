@@ -11,8 +11,9 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import asyncpg
@@ -178,3 +179,39 @@ def anonymous(http: httpx.AsyncClient, signer: TokenSigner) -> GraphQLClient:
 def gql(anonymous: GraphQLClient) -> GraphQLClient:
     """A client signed in as an administrator (created on first request)."""
     return anonymous.as_admin()
+
+
+def custom_settings(settings: Settings, **overrides: object) -> Settings:
+    """The test's settings with some changed, through the same validation as the CLI."""
+    return load_settings(
+        env={},
+        overrides={
+            "database_url": settings.database_url,
+            "data_dir": str(settings.data_dir),
+            "jwt_secret": TEST_SECRET,
+            **overrides,
+        },
+    )
+
+
+async def client_for(stack: AsyncExitStack, settings: Settings) -> GraphQLClient:
+    """An administrator's client of an app built with `settings` (database already open)."""
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    http = await stack.enter_async_context(
+        httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    )
+    return GraphQLClient(http, TokenSigner(TEST_SECRET)).as_admin()
+
+
+@pytest.fixture
+async def client_with(
+    settings: Settings,
+) -> AsyncIterator[Callable[..., Awaitable[GraphQLClient]]]:
+    """Builds clients of apps whose settings differ from the defaults."""
+    async with AsyncExitStack() as stack:
+
+        async def build(**overrides: object) -> GraphQLClient:
+            return await client_for(stack, custom_settings(settings, **overrides))
+
+        yield build

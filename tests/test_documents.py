@@ -5,8 +5,6 @@ nothing validated under one schema's rules is reused under another's."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
 
 import pytest
 from graphql import parse
@@ -14,9 +12,7 @@ from graphql import parse
 from schema import build_schema
 from schema.core.documents import DocumentCache
 from server.bounded_lru import BoundedLRU
-from server.settings import Settings
-from tests.graphql import GraphQLClient
-from tests.test_limits import client_for, custom_settings
+from tests.conftest import custom_settings
 from tests.test_production_mode import INTROSPECTION
 
 ME = "{ me { id name } }"
@@ -58,17 +54,6 @@ REQUESTS = {
     "a parse error": ({"query": "{ me { id }"}, True, "Syntax Error"),
     "a batch past its cost": ([{"query": A_FIFTH_OF_THE_COST}] * 5, True, '"value":50500'),
 }
-
-
-@pytest.fixture
-async def client_with(settings: Settings) -> AsyncIterator[Callable[..., Awaitable[GraphQLClient]]]:
-    """Builds clients of apps with some settings changed."""
-    async with AsyncExitStack() as stack:
-
-        async def build(**overrides: object) -> GraphQLClient:
-            return await client_for(stack, custom_settings(settings, **overrides))
-
-        yield build
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from server.app import create_app
 from server.settings import Settings
 from server.tokens import TokenSigner
 from tests import factories
-from tests.test_limits import GOAL_TITLE, custom_settings
+from tests.conftest import custom_settings
+from tests.test_limits import GOAL_TITLE
 
 ME = "{ me { id } }"
 

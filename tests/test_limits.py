@@ -17,7 +17,6 @@ from contextlib import AsyncExitStack
 from dataclasses import replace
 from typing import Any
 
-import httpx
 import pytest
 from graphql import parse
 
@@ -26,14 +25,12 @@ from schema.core.ids import encode_global_id
 from schema.core.limits import count_tokens, measure_operation
 from schema.goals.loaders import GoalByIdLoader
 from server import models
-from server.app import create_app
 from server.rollups import engine
-from server.settings import Limits, Settings, SettingsError, load_settings
+from server.settings import Limits, SettingsError, load_settings
 from server.statements import count_statements
-from server.tokens import TokenSigner
 from server.writes import unit
 from tests import factories
-from tests.conftest import TEST_SECRET
+from tests.conftest import client_for
 from tests.graphql import GraphQLClient
 from tests.test_statement_counts import FULL_TREE
 
@@ -145,42 +142,6 @@ def clocked(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     started = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - started
-
-
-def custom_settings(settings: Settings, **overrides: object) -> Settings:
-    """The test's settings with some changed, through the same validation as the CLI."""
-    return load_settings(
-        env={},
-        overrides={
-            "database_url": settings.database_url,
-            "data_dir": str(settings.data_dir),
-            "jwt_secret": TEST_SECRET,
-            **overrides,
-        },
-    )
-
-
-async def client_for(stack: AsyncExitStack, settings: Settings) -> GraphQLClient:
-    """An administrator's client of an app built with `settings` (database already open)."""
-    app = create_app(settings, manage_database=False)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    http = await stack.enter_async_context(
-        httpx.AsyncClient(transport=transport, base_url="http://testserver")
-    )
-    return GraphQLClient(http, TokenSigner(TEST_SECRET)).as_admin()
-
-
-@pytest.fixture
-async def client_with(
-    settings: Settings,
-) -> AsyncIterator[Callable[..., Awaitable[GraphQLClient]]]:
-    """Builds clients of apps whose settings differ from the defaults."""
-    async with AsyncExitStack() as stack:
-
-        async def build(**overrides: object) -> GraphQLClient:
-            return await client_for(stack, custom_settings(settings, **overrides))
-
-        yield build
 
 
 @pytest.fixture

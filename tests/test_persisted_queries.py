@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
 
 import httpx
 import pytest
 
-from server.settings import Settings
 from tests.graphql import GraphQLClient
-from tests.test_limits import client_for, custom_settings
 
 ME = "query Me { me { id name } }"
 TEAMS = "{ teams(first: 5) { totalCount } }"
@@ -59,16 +55,6 @@ async def get(client: GraphQLClient, **params: object) -> httpx.Response:
     return await client.http.get(
         "/graphql", params=encoded, headers={**await client.headers(), "accept": "application/json"}
     )
-
-
-@pytest.fixture
-async def client_with(settings: Settings) -> AsyncIterator[Callable[..., Awaitable[GraphQLClient]]]:
-    async with AsyncExitStack() as stack:
-
-        async def build(**overrides: object) -> GraphQLClient:
-            return await client_for(stack, custom_settings(settings, **overrides))
-
-        yield build
 
 
 async def test_an_unknown_hash_asks_for_the_text(gql):

@@ -15,8 +15,8 @@ from schema.core.ids import encode_global_id
 from schema.goals.loaders import GoalByIdLoader
 from server.settings import Settings, load_settings
 from tests import factories
+from tests.conftest import client_for, custom_settings
 from tests.graphql import GraphQLClient
-from tests.test_limits import client_for, custom_settings
 
 INTROSPECTION = '{ __schema { queryType { name } } __type(name: "Goal") { name } }'
 MISSPELT = {

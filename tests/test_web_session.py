@@ -9,8 +9,8 @@ import pytest
 
 from server.app import create_app
 from server.enums import Role
+from tests.conftest import custom_settings
 from tests.test_auth_sessions import ME, PASSWORD, person, post, refreshed, refused, sign_in
-from tests.test_limits import custom_settings
 
 CLIENT = {"X-Throughline-Client": "web"}
 COOKIE = "throughline_refresh"
