@@ -6,17 +6,12 @@ every switch is tested both ways, in both environments.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
-
 import pytest
 
 from schema.core.ids import encode_global_id
 from schema.goals.loaders import GoalByIdLoader
-from server.settings import Settings, load_settings
+from server.settings import load_settings
 from tests import factories
-from tests.conftest import client_for, custom_settings
-from tests.graphql import GraphQLClient
 
 INTROSPECTION = '{ __schema { queryType { name } } __type(name: "Goal") { name } }'
 MISSPELT = {
@@ -33,19 +28,6 @@ BOTH_WAYS = [
     pytest.param("production", None, False, id="production"),
     pytest.param("production", True, True, id="production, switched on"),
 ]
-
-
-@pytest.fixture
-async def client_with(
-    settings: Settings,
-) -> AsyncIterator[Callable[..., Awaitable[GraphQLClient]]]:
-    async with AsyncExitStack() as stack:
-
-        async def build(**overrides: object) -> GraphQLClient:
-            given = {name: value for name, value in overrides.items() if value is not None}
-            return await client_for(stack, custom_settings(settings, **given))
-
-        yield build
 
 
 def test_production_turns_every_switch_off_and_each_can_be_turned_back_on():
