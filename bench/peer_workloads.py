@@ -80,8 +80,16 @@ def versus(ctx: Context, workload: str, ours: Timings, theirs: Timings) -> Row:
                    note="x peer = Throughline / PostGraphile")  # fmt: skip
 
 
-def _main_timings(rows: list[Row], workload: str) -> Timings | None:
-    return next((row.timings for row in rows if row.workload == workload), None)
+def peer_rows(
+    ctx: Context, rows: list[Row], workloads: tuple[str, ...], peer_row: Row, timings: Timings
+) -> list[Row]:
+    """The peer's row, then a ratio row for each of Throughline's `workloads` measured."""
+    out = [peer_row]
+    for workload in workloads:
+        ours = next((row.timings for row in rows if row.workload == workload), None)
+        if ours is not None:
+            out.append(versus(ctx, workload, ours, timings))
+    return out
 
 
 async def _measured(peer: Peer, repeat: int, work) -> tuple[Timings, float | None]:
@@ -98,13 +106,9 @@ async def w1(ctx: Context, peer: Peer, rows: list[Row]) -> list[Row]:
         peer, ctx.heavy_repeat, lambda: paged(peer.client, peer_queries.W1_TREE, "allGoals")
     )
     counts = same(count_objects(ours, throughline_type), count_objects(theirs, peer_type))
-    out = [ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak,
-                   note=f"{len(theirs)} request(s); {counts}")]  # fmt: skip
-    for workload in ("W1 tree, nested", "W1 tree, flat"):
-        main = _main_timings(rows, workload)
-        if main is not None:
-            out.append(versus(ctx, workload, main, timings))
-    return out
+    row = ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak,
+                  note=f"{len(theirs)} request(s); {counts}")  # fmt: skip
+    return peer_rows(ctx, rows, ("W1 tree, nested", "W1 tree, flat"), row, timings)
 
 
 def merged_entries(data: dict, limit: int = 100) -> list[dict]:
@@ -138,11 +142,8 @@ async def w2(ctx: Context, peer: Peer, rows: list[Row]) -> list[Row]:
         f"merged: {len(merged_entries(theirs))} of {total} entries "
         f"(Throughline {len(entries['nodes'])} of {entries['totalCount']})"
     )
-    out = [ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)]
-    main = _main_timings(rows, "W2 calendar quarter, 2 teams")
-    if main is not None:
-        out.append(versus(ctx, "W2 calendar quarter, 2 teams", main, timings))
-    return out
+    row = ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)
+    return peer_rows(ctx, rows, ("W2 calendar quarter, 2 teams",), row, timings)
 
 
 def peer_paths(data: dict) -> int:
@@ -176,11 +177,8 @@ async def w3(ctx: Context, peer: Peer, rows: list[Row], traces: int) -> list[Row
         f"{traces} requests; {agree} paths for the first {TRACES_COMPARED} tasks: "
         f"Throughline {ours_paths}, peer {theirs_paths} (peer: 4 goal levels up, fixed)"
     )
-    out = [ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)]
-    main = _main_timings(rows, "W3 trace, per task")
-    if main is not None:
-        out.append(versus(ctx, "W3 trace, per task", main, timings))
-    return out
+    row = ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)
+    return peer_rows(ctx, rows, ("W3 trace, per task",), row, timings)
 
 
 async def read_load(
