@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from server import models
+from server.dates import as_utc
 from server.enums import MilestoneKind
 from server.permissions import Actor, require_writer
 from server.writes.checks import MAX_TEXT, Checker
@@ -75,9 +76,7 @@ def checked_instant(check: Checker, attr: str, value: Any) -> datetime | None:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None if value is None else as_utc(value)
 
 
 def _on_date(instant: datetime, day: date, *, end: bool = False) -> bool:
