@@ -17,7 +17,7 @@ every condition exactly afterwards.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
@@ -25,7 +25,7 @@ from tortoise.queryset import QuerySet
 
 from server.calendar.entries import CalendarQuery, Entry, EntryKind
 from server.calendar.objectives import ObjectiveIndex
-from server.dates import clamp_date, clamp_moment
+from server.dates import as_utc, clamp_date, clamp_moment
 from server.enums import CampaignStatus, Channel, MilestoneKind, TaskStatus
 from server.models import Campaign, CampaignChannel, Milestone, Task, Team
 from server.task_team import ANNOTATION, tasks_of_teams, with_task_team
@@ -76,10 +76,6 @@ TASK_COLUMNS = (
 )
 
 Row = dict[str, Any]
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _wants(query: CalendarQuery, narrow: bool, *kinds: EntryKind) -> bool:
@@ -216,7 +212,7 @@ async def load_entries(
                 node_type="Campaign",
                 node_id=campaign["id"],
                 version=campaign["version"],
-                updated_at=_utc(campaign["updated_at"]),
+                updated_at=as_utc(campaign["updated_at"]),
                 **team_fields(campaign["owner_team_id"]),
                 **campaign_fields(campaign["id"]),
                 **reach_fields(campaign["id"], None),
@@ -239,7 +235,7 @@ async def load_entries(
                 node_type="Milestone",
                 node_id=milestone["id"],
                 version=milestone["version"],
-                updated_at=_utc(milestone["updated_at"]),
+                updated_at=as_utc(milestone["updated_at"]),
                 **team_fields(milestone["team_id"]),
                 **campaign_fields(milestone["campaign_id"]),
                 **reach_fields(milestone["campaign_id"], milestone["key_result_id"]),
@@ -259,7 +255,7 @@ async def load_entries(
                 node_type="Task",
                 node_id=task["id"],
                 version=task["version"],
-                updated_at=_utc(task["updated_at"]),
+                updated_at=as_utc(task["updated_at"]),
                 **team_fields(task[ANNOTATION]),
                 **campaign_fields(task["campaign_id"]),
                 **reach_fields(task["campaign_id"], task["key_result_id"]),
@@ -279,8 +275,8 @@ async def external_entries(query: CalendarQuery) -> list[Entry]:
     found = await occurrences_between(query.start_utc, query.end_utc)
     entries = []
     for occurrence in found:
-        start = occurrence.start if occurrence.all_day else _utc(occurrence.start)
-        end = occurrence.end if occurrence.all_day else _utc(occurrence.end)
+        start = occurrence.start if occurrence.all_day else as_utc(occurrence.start)
+        end = occurrence.end if occurrence.all_day else as_utc(occurrence.end)
         entries.append(
             Entry(
                 key=occurrence.key,
@@ -297,7 +293,7 @@ async def external_entries(query: CalendarQuery) -> list[Entry]:
                 node_id=None,
                 objectives=(),
                 version=occurrence.sequence,
-                updated_at=_utc(occurrence.updated_at),
+                updated_at=as_utc(occurrence.updated_at),
                 external_calendar_id=occurrence.calendar_id,
                 external_calendar_name=occurrence.calendar_name,
                 blocking=occurrence.blocking,
