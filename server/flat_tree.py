@@ -22,8 +22,6 @@ from typing import Any
 
 from tortoise import connections
 
-from server.task_team import task_team_sql
-
 ID_DIGITS = 10
 SEGMENT = 1 + ID_DIGITS
 MAX_GOAL_DEPTH = 100
@@ -125,12 +123,14 @@ tree(kind, id, parent_kind, parent_id, depth, pos, title, team_id, share) AS (
   UNION ALL
   SELECT 'CAMPAIGN', id, 'KEY_RESULT', kr_id, depth, pos, name, team_id, share FROM camps
   UNION ALL
+  -- A task's team: its own, else its campaign's, else its key result's goal's (the rule
+  -- of server/task_team.py), read from the rows the tree already holds.
   SELECT 'TASK', t.id, 'CAMPAIGN', c.id, c.depth + 1, c.pos || {_segment(1, "t.id")},
-         t.title, {task_team_sql("t")}, NULL
+         t.title, COALESCE(t.team_id, c.team_id), NULL
     FROM camps c JOIN task t ON t.campaign_id = c.id AND t.archived_at IS NULL
   UNION ALL
   SELECT 'TASK', t.id, 'KEY_RESULT', k.id, k.depth + 1, k.pos || {_segment(2, "t.id")},
-         t.title, {task_team_sql("t")}, NULL
+         t.title, COALESCE(t.team_id, k.team_id), NULL
     FROM krs k JOIN task t
       ON t.key_result_id = k.id AND t.campaign_id IS NULL AND t.archived_at IS NULL
 ),
