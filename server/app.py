@@ -26,6 +26,7 @@ from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
 from server.graphql_app import GraphQLApp
 from server.memory import tune_garbage_collector
+from server.read_model import ReadModel
 from server.security_headers import SecurityHeaders
 from server.settings import Settings
 from server.signing_key import signing_secret
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             yield
             return
         await open_database(settings)
+        await read_model.current()  # built before the first request, not during it
         tune_garbage_collector()
         refresher = RefreshScheduler(settings.calendar_imports)
         if settings.calendar_imports.scheduler:
@@ -66,7 +68,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)
-    graphql = GraphQLApp(build_schema(settings), settings=settings, signer=signer)
+    read_model = ReadModel()
+    graphql = GraphQLApp(
+        build_schema(settings), settings=settings, signer=signer, read_model=read_model
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -84,7 +89,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 else None,
             ),
             Middleware(DatabaseFaults),
-            Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer)),
+            Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer, read_model)),
         ],
         lifespan=lifespan,
     )

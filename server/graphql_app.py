@@ -33,6 +33,7 @@ from strawberry.types import ExecutionResult
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED
 from schema.core.sign_in import MAX_LOGINS, logins_in
+from server.authentication import SNAPSHOT
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from server.in_flight import InFlight, TooManyInFlight, caller_of
 from server.json_body import UnreadableJSON, read_json
@@ -43,6 +44,7 @@ from server.persisted_queries import (
     UnknownPersistedQuery,
     not_found,
 )
+from server.read_model import ReadModel
 from server.settings import Settings
 from server.tokens import TokenSigner
 
@@ -147,10 +149,18 @@ def timed_out(seconds: float, elapsed: float) -> ExecutionResult:
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, schema: BaseSchema, *, settings: Settings, signer: TokenSigner) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        settings: Settings,
+        signer: TokenSigner,
+        read_model: ReadModel,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
         self.settings = settings
         self.signer = signer
+        self.read_model = read_model
         self.password_checks = PasswordChecks.from_limits(settings.sign_in)
         self.in_flight = InFlight(settings.limits.max_in_flight)
         limits = settings.limits
@@ -178,9 +188,12 @@ class GraphQLApp(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
+        snapshot = request.scope.get(SNAPSHOT) or await self.read_model.current()
         return Context(
             request=request,
             response=response,
+            read_model=self.read_model,
+            snapshot=snapshot,
             settings=self.settings,
             signer=self.signer,
             password_checks=self.password_checks,

@@ -11,11 +11,14 @@ subqueries per task row made its statement a hundred times slower on PostgreSQL.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
+from server import models
+from server.read_model import Snapshot
 from server.selection import where_in
 
 ANNOTATION = "belongs_to_team_id"
@@ -42,3 +45,29 @@ def tasks_of_teams(queryset: QuerySet, team_ids: Iterable[int] | None) -> QueryS
     if team_ids is None:
         return queryset
     return where_in(with_task_team(queryset), ANNOTATION, team_ids)
+
+
+def team_of(snapshot: Snapshot, task: models.Task) -> int | None:
+    """The rule above, read from the read model."""
+    if task.team_id is not None:
+        return task.team_id
+    campaign = snapshot.row(models.Campaign, task.campaign_id) if task.campaign_id else None
+    if campaign is not None:
+        return campaign.owner_team_id
+    key_result = snapshot.row(models.KeyResult, task.key_result_id) if task.key_result_id else None
+    goal = snapshot.row(models.Goal, key_result.goal_id) if key_result is not None else None
+    return goal.owner_team_id if goal is not None else None
+
+
+def tasks_by_team(snapshot: Snapshot) -> dict[int, list[models.Task]]:
+    """Live tasks grouped by the team they belong to, each group in task order."""
+
+    def build(snapshot: Snapshot) -> dict[int, list[models.Task]]:
+        grouped: dict[int, list[models.Task]] = defaultdict(list)
+        for task in snapshot.ordered(models.Task, snapshot.table(models.Task).values()):
+            team = team_of(snapshot, task) if task.archived_at is None else None
+            if team is not None:
+                grouped[team].append(task)
+        return dict(grouped)
+
+    return snapshot.index("task.team", ("task", "campaign", "key_result", "goal"), build)

@@ -67,6 +67,12 @@ class GraphQLClient:
         assert response.status_code < 500, response.text
         return response.json()
 
+    async def settle(self) -> None:
+        """Bring the app's read model up to every row written so far, so a statement
+        count that follows measures the steady state (one freshness check), not the
+        catching up after the test's own setup."""
+        await self.data("{ __typename }")
+
     async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The `data` of a response that must carry no errors."""
         body = await self.raw(query, variables)

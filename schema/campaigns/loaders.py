@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schema.core.loaders import ByIdLoader, RowsByKeyLoader
 from server import models
+from server.read_model import Snapshot
+
+
+def _channel_order(row: models.CampaignChannel) -> tuple[str, int]:
+    return (row.channel.value, row.pk)
 
 
 class CampaignByIdLoader(ByIdLoader):
@@ -40,6 +47,10 @@ class ChannelsByCampaignIdLoader(RowsByKeyLoader):
     def query(self, keys):
         return super().query(keys).order_by("channel")
 
+    def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
+        channels = snapshot.children(models.CampaignChannel, "campaign_id", key)
+        return sorted(channels, key=_channel_order)
+
 
 class AlignmentsByCampaignIdLoader(RowsByKeyLoader):
     """Live alignments of each campaign to live key results."""
@@ -50,6 +61,10 @@ class AlignmentsByCampaignIdLoader(RowsByKeyLoader):
     def query(self, keys):
         return super().query(keys).filter(key_result__archived_at__isnull=True)
 
+    def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
+        alignments = super().from_snapshot(snapshot, key)
+        return [a for a in alignments if snapshot.live(models.KeyResult, a.key_result_id)]
+
 
 class AlignmentsByKeyResultIdLoader(RowsByKeyLoader):
     """Live alignments of live campaigns to each key result."""
@@ -59,6 +74,10 @@ class AlignmentsByKeyResultIdLoader(RowsByKeyLoader):
 
     def query(self, keys):
         return super().query(keys).filter(campaign__archived_at__isnull=True)
+
+    def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
+        alignments = super().from_snapshot(snapshot, key)
+        return [a for a in alignments if snapshot.live(models.Campaign, a.campaign_id)]
 
 
 class SpendEntriesByCampaignIdLoader(RowsByKeyLoader):

@@ -15,6 +15,7 @@ from schema.core.loaders import LoaderRegistry
 from server.authentication import NO_TOKEN, SignedIn, SignedOut
 from server.password_checks import PasswordChecks
 from server.permissions import Actor
+from server.read_model import ReadModel, Snapshot
 from server.settings import Settings
 from server.sign_in_backoff import address_key
 from server.tokens import TokenSigner
@@ -26,6 +27,10 @@ L = TypeVar("L", bound=BatchLoader)
 class Context:
     request: Request | None = None
     response: Response | None = None
+    read_model: ReadModel | None = None
+    snapshot: Snapshot | None = None
+    """The organisation as this request reads it: one state from start to end, moved
+    on only after the request's own write (`after_write`)."""
     loaders: LoaderRegistry = field(default_factory=LoaderRegistry)
     settings: Settings | None = None
     signer: TokenSigner | None = None
@@ -36,9 +41,14 @@ class Context:
     def loader(self, loader_class: type[L]) -> L:
         return self.loaders.get(loader_class)
 
-    def forget_loaded(self) -> None:
-        """Drop every cached row after a write, so later fields read the new state."""
-        self.loaders = LoaderRegistry()
+    def __post_init__(self) -> None:
+        self.loaders.snapshot = self.snapshot
+
+    async def after_write(self) -> None:
+        """Read the organisation again after a write, so later fields see the new state."""
+        if self.read_model is not None:
+            self.snapshot = await self.read_model.current()
+        self.loaders = LoaderRegistry(self.snapshot)
 
     @property
     def signed_in(self) -> SignedIn | None:

@@ -80,5 +80,5 @@ async def perform(
     except refusals.Conflict as conflict:
         raise Conflict(str(conflict), currentVersion=conflict.current) from None
     finally:
-        info.context.forget_loaded()
+        await info.context.after_write()
     return payload(**{field: row, "user_errors": []})

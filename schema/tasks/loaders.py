@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from schema.core.loaders import ByIdLoader, RowsByKeyLoader
 from server import models, task_team
+from server.read_model import Snapshot
 
 
 class TaskByIdLoader(ByIdLoader):
@@ -36,3 +38,6 @@ class TasksByTeamIdLoader(RowsByKeyLoader):
     def query(self, keys: Iterable[int]):
         live = models.Task.filter(archived_at__isnull=True)
         return task_team.tasks_of_teams(live, set(keys))
+
+    def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
+        return task_team.tasks_by_team(snapshot).get(key, [])

@@ -1,0 +1,104 @@
+"""One immutable state of the organisation, as of one data version.
+
+A request reads a single snapshot from start to end, so it never sees half of a write
+that another request applies meanwhile: applying changes makes a new snapshot, which
+shares every untouched table and every index that reads none of the changed tables.
+Indexes are built on first use, at most once per snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+
+from server.read_model.tables import Table
+
+M = TypeVar("M", bound=Model)
+IndexBuilder = Callable[["Snapshot"], Any]
+
+
+class Snapshot:
+    def __init__(
+        self,
+        epoch: str,
+        version: int,
+        tables: Mapping[str, Mapping[int, Model]],
+        *,
+        nulls_first: bool,
+        inherited: dict[str, tuple[frozenset[str], Any]] | None = None,
+    ) -> None:
+        self.epoch, self.version = epoch, version
+        self.nulls_first = nulls_first
+        """SQLite sorts NULL first in ascending order, PostgreSQL last: the snapshot
+        orders rows as the engine it was read from would."""
+        self._tables = tables
+        self._indexes: dict[str, tuple[frozenset[str], Any]] = dict(inherited or {})
+
+    # --- rows ------------------------------------------------------------------------
+
+    def table(self, model: type[M]) -> Mapping[int, M]:
+        return self._tables[model._meta.db_table]  # type: ignore[return-value]
+
+    def row(self, model: type[M], pk: int) -> M | None:
+        return self.table(model).get(pk)
+
+    def live(self, model: type[M], pk: int | None) -> M | None:
+        """The row, unless it is missing or archived."""
+        row = None if pk is None else self.table(model).get(pk)
+        return None if row is None or getattr(row, "archived_at", None) is not None else row
+
+    # --- indexes ---------------------------------------------------------------------
+
+    def index(self, name: str, reads: Iterable[str], build: IndexBuilder) -> Any:
+        """The index `name`, built by `build(self)` from the tables named in `reads`."""
+        cached = self._indexes.get(name)
+        if cached is None:
+            cached = self._indexes[name] = (frozenset(reads), build(self))
+        return cached[1]
+
+    def ordered(self, model: type[M], rows: Iterable[M]) -> list[M]:
+        return sorted(rows, key=Table.of(model).sort_key(self.nulls_first))
+
+    def groups(self, model: type[M], key_field: str) -> dict[Any, list[M]]:
+        """Live rows of `model` grouped by `key_field`, each group in the model's order."""
+        table = model._meta.db_table
+
+        def build(snapshot: Snapshot) -> dict[Any, list[M]]:
+            grouped: dict[Any, list[M]] = defaultdict(list)
+            for row in snapshot.ordered(model, snapshot.table(model).values()):
+                if getattr(row, "archived_at", None) is None:
+                    key = getattr(row, key_field)
+                    if key is not None:
+                        grouped[key].append(row)
+            return dict(grouped)
+
+        return self.index(f"{table}.{key_field}", (table,), build)
+
+    def children(self, model: type[M], key_field: str, key: Any) -> list[M]:
+        return self.groups(model, key_field).get(key, [])
+
+    # --- the next version ------------------------------------------------------------
+
+    def changed(self, version: int, changes: Mapping[str, Mapping[int, Model | None]]) -> Snapshot:
+        """A new snapshot at `version` with `changes` (table -> row id -> row, None
+        for a deleted row) applied; this one is left as it was."""
+        tables = dict(self._tables)
+        for table, rows in changes.items():
+            updated = dict(tables[table])
+            for pk, row in rows.items():
+                if row is None:
+                    updated.pop(pk, None)
+                else:
+                    updated[pk] = row
+            tables[table] = updated
+        touched = set(changes)
+        kept = {name: entry for name, entry in self._indexes.items() if not entry[0] & touched}
+        return Snapshot(
+            self.epoch, version, tables, nulls_first=self.nulls_first, inherited=kept
+        )
+
+    def size(self) -> int:
+        return sum(len(rows) for rows in self._tables.values())
