@@ -26,7 +26,9 @@ from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
 from server.graphql_app import GraphQLApp
 from server.memory import tune_garbage_collector
+from server.periodic import Periodic
 from server.read_model import ReadModel
+from server.read_model.pruning import KEEP_VERSIONS, PRUNE_SECONDS, prune
 from server.security_headers import SecurityHeaders
 from server.settings import Settings
 from server.signing_key import signing_secret
@@ -60,11 +62,14 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         refresher = RefreshScheduler(settings.calendar_imports)
         if settings.calendar_imports.scheduler:
             refresher.start()
+        pruner = Periodic("change-record-prune", lambda: prune(KEEP_VERSIONS), PRUNE_SECONDS)
+        pruner.start()
         try:
             log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
             yield
         finally:
             await refresher.stop()
+            await pruner.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)

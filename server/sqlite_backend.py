@@ -1,7 +1,8 @@
 """Tortoise's SQLite engine, made safe for several server processes on one file.
 
-Four changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
-so it waits (up to the busy timeout) for another process's writer instead of failing
+Five changes to the stock client: a statement's count of changed rows leaves out the
+rows triggers changed (`OwnChangesCounted`); a write transaction starts with `BEGIN
+IMMEDIATE`, so it waits (up to the busy timeout) for another process's writer instead of failing
 with "database is locked" when it upgrades from reading to writing; and an existing
 file is opened read-write without creating it, so a database that has gone missing is
 reported as unreachable instead of being silently replaced by an empty one; and a
@@ -13,6 +14,7 @@ by its owner only (`private_files.py`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
+    translate_exceptions,
 )
 from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError, TransactionManagementError
@@ -59,7 +62,28 @@ class RetryingTransactionContext(SqliteTransactionContext):
         return self.connection
 
 
-class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+class OwnChangesCounted:
+    """Counts the rows a statement itself changed, as PostgreSQL does: the stock client
+    counts the whole connection's changes, which include the rows the change-record
+    triggers add, so a conditional UPDATE of one row would report two."""
+
+    @translate_exceptions
+    async def execute_query(
+        self, query: str, values: list | None = None
+    ) -> tuple[int, Sequence[Any]]:
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        async with self.acquire_connection() as connection:  # type: ignore[attr-defined]
+            self.log.debug("%s: %s", query, values)  # type: ignore[attr-defined]
+            cursor = await connection.execute(query, values)
+            try:
+                rows = await cursor.fetchall()
+                changed = cursor.rowcount
+            finally:
+                await cursor.close()
+            return (changed if changed > 0 else len(rows)), rows
+
+
+class ImmediateTransactionWrapper(OwnChangesCounted, SqliteTransactionWrapper):
     async def begin(self) -> None:
         try:
             await self._connection.commit()
@@ -68,7 +92,7 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
-class ThroughlineSqliteClient(SqliteClient):
+class ThroughlineSqliteClient(OwnChangesCounted, SqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         self.create_missing = bool(kwargs.pop("create_missing", False))
         super().__init__(file_path, **kwargs)

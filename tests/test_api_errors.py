@@ -356,10 +356,10 @@ async def test_get_with_a_query_answers(http, db):
 
 @pytest.fixture
 def broken_goal_loader(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def explode(self, keys):
+    def explode(self, snapshot, key):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(GoalByIdLoader, "batch_load", explode)
+    monkeypatch.setattr(GoalByIdLoader, "from_snapshot", explode)
 
 
 async def test_unexpected_error_is_masked(gql, db, broken_goal_loader):

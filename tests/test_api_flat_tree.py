@@ -302,7 +302,7 @@ async def test_signed_out_is_refused(anonymous):
 
 
 async def flat_statements(gql, query: str) -> tuple[int, int]:
-    await gql.signed_in_user()
+    await gql.settle()
     with count_statements() as counter:
         data = await gql.data(query, {"first": 1000})
     return counter.count, data["goalTreeFlat"]["totalCount"]

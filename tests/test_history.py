@@ -242,7 +242,7 @@ async def goals_with_history(count: int, team: models.Team, actor: models.User) 
 
 
 async def statements_for_goal_histories(gql) -> tuple[int, list[str]]:
-    await gql.signed_in_user()
+    await gql.settle()
     with count_statements() as counter:
         data = await gql.data(GOALS_WITH_HISTORY)
     assert all(goal["history"]["totalCount"] == 2 for goal in data["goals"]["nodes"])

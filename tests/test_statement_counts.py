@@ -20,9 +20,10 @@ from server.statements import count_statements
 from tests.graphql import GraphQLClient
 
 TODAY = date(2026, 6, 15)
-# goals COUNT + SELECT, then one statement per loader round and edge the query shape
-# reaches (worked out from the statement log; any change here must be explained).
-FULL_TREE_STATEMENTS = 52
+# The read model's freshness check, the root list's COUNT + SELECT, and one statement
+# for each of the three kinds of supporting work; every edge is read from the model
+# (worked out from the statement log; any change here must be explained).
+FULL_TREE_STATEMENTS = 6
 
 FULL_TREE = """
 fragment KeyResultTree on KeyResult {
@@ -80,7 +81,7 @@ async def gql(settings, signer):
 
 
 async def full_tree_statements(gql) -> tuple[int, dict]:
-    await gql.signed_in_user()
+    await gql.settle()
     with count_statements() as counter:
         data = await gql.data(FULL_TREE)
     return counter.count, data
@@ -98,5 +99,4 @@ async def test_full_tree_query_statements_do_not_grow_with_the_data(gql):
     # then: more data came back, through exactly as many statements
     assert large["goals"]["totalCount"] > small["goals"]["totalCount"]
     assert small_count == large_count
-    # the signed-in user; root list: COUNT + SELECT; then one statement per batched edge
     assert small_count == FULL_TREE_STATEMENTS

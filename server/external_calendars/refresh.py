@@ -8,8 +8,6 @@ calendar is never fetched by two of them at once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -19,6 +17,7 @@ from server import clock, models
 from server.external_calendars.errors import ImportFailure
 from server.external_calendars.fetch import fetch_calendar
 from server.external_calendars.parse import ParsedCalendar, parse_calendar
+from server.periodic import Periodic
 from server.settings import CalendarImports
 
 log = logging.getLogger(__name__)
@@ -131,29 +130,9 @@ async def refresh_due(limits: CalendarImports) -> list[int]:
     return done
 
 
-class RefreshScheduler:
+class RefreshScheduler(Periodic):
     """A background task that refreshes due feeds every `POLL_SECONDS`."""
 
     def __init__(self, limits: CalendarImports, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__("calendar-refresh", lambda: refresh_due(limits), poll_seconds)
         self.limits = limits
-        self.poll_seconds = poll_seconds
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="calendar-refresh")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await refresh_due(self.limits)
-            except Exception:  # a bad poll must not end the loop; the next one retries
-                log.exception("refreshing imported calendars failed")
-            await asyncio.sleep(self.poll_seconds)
