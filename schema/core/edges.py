@@ -11,19 +11,26 @@ import strawberry
 from schema.core.batching import BatchLoader
 from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
+from schema.core.loaders import ModelServed
 
 PAGE_ARGS_HELP = "Cursor pagination: `first`/`after` forwards, `last`/`before` backwards."
 
 
 def to_one(loader: type[BatchLoader], key: str, node_type: Any, description: str) -> Any:
-    """An edge to at most one node, through the foreign key attribute `key`."""
+    """An edge to at most one node, through the foreign key attribute `key`; a plain
+    lookup when the read model serves the loader."""
+
+    def looked_up(root: strawberry.Parent[Any], info: Info):
+        fk = getattr(root, key)
+        return None if fk is None else info.context.loader(loader).served(fk)
 
     async def resolve(root: strawberry.Parent[Any], info: Info):
         fk = getattr(root, key)
         return None if fk is None else await info.context.loader(loader).load(fk)
 
-    resolve.__annotations__["return"] = node_type
-    return strawberry.field(resolver=resolve, description=description)
+    chosen = looked_up if issubclass(loader, ModelServed) else resolve
+    chosen.__annotations__["return"] = node_type
+    return strawberry.field(resolver=chosen, description=description)
 
 
 async def paged(info: Info, loader: type[BatchLoader], key: Any, first, after, last, before):
@@ -50,6 +57,21 @@ async def paged_targets(
 
 def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
     """A paged edge to the rows `loader` groups under this node's primary key."""
+
+    def looked_up(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ):
+        page = page_args(first, after, last, before)
+        return connection_from_list(info.context.loader(loader).served(root.pk), page)
+
+    if issubclass(loader, ModelServed):
+        looked_up.__annotations__["return"] = Connection[node_type]
+        return strawberry.field(resolver=looked_up, description=f"{description} {PAGE_ARGS_HELP}")
 
     async def resolve(
         root: strawberry.Parent[Any],
