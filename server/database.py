@@ -39,6 +39,14 @@ class DatabaseNotReady(ValueError):
     """The database is missing or its schema is behind the code: nothing was served."""
 
 
+async def keep_session(connection: object) -> None:
+    """Return a PostgreSQL connection to the pool as it is. The pool first rolls back
+    an open transaction itself; its default reset then also ran RESET ALL, UNLISTEN and
+    an advisory-lock release, one more round trip after every statement, for session
+    state this server never sets (its settings are transaction-local or fixed at
+    connect)."""
+
+
 def _connection(database_url: str, settings: Settings | None, create_missing: bool) -> dict:
     """Tortoise's connection settings, tuned from `settings` (defaults without them)."""
     options = settings or load_settings(env={}, overrides={"database_url": database_url})
@@ -52,6 +60,7 @@ def _connection(database_url: str, settings: Settings | None, create_missing: bo
         credentials["minsize"] = 1
         credentials["maxsize"] = options.pool_size
         credentials["timeout"] = CONNECT_TIMEOUT_SECONDS
+        credentials["reset"] = keep_session
         credentials["server_settings"] = {
             "statement_timeout": str(round(options.statement_timeout_seconds * 1000)),
             "application_name": "throughline",

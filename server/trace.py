@@ -1,18 +1,17 @@
 """Tracing work up to the objectives it serves, and goals down to the work behind them.
 
-Both run in a fixed number of statements: goal ancestry and subtrees are walked by a
-recursive CTE inside the database (SQLite and PostgreSQL alike), never node by node.
-UNION (not UNION ALL) in the recursion makes it terminate even on corrupt, cyclic data.
+Both read the read model's snapshot, with no statement. Writes still check a goal's
+ancestry inside their transaction (`goal_ancestry`), with a recursive CTE in the
+database: UNION (not UNION ALL) makes it terminate even on corrupt, cyclic data, as the
+walks here do by remembering what they have seen.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tortoise import connections
 from tortoise.models import Model
 
 from server.models import (
@@ -26,6 +25,7 @@ from server.models import (
     SpendEntry,
     Task,
 )
+from server.read_model import Snapshot
 
 TRACEABLE = (
     Goal,
@@ -91,37 +91,34 @@ def _goal_chain(goal_id: int, goals: dict[int, Goal]) -> tuple[Goal, ...]:
     return tuple(chain)
 
 
-async def trace(origin: Model) -> Trace:
-    """Every path from `origin` to a top-level goal (at most four statements)."""
+def trace(snapshot: Snapshot, origin: Model) -> Trace:
+    """Every path from `origin` to a top-level goal, read from the read model."""
     if not isinstance(origin, TRACEABLE):
         raise TypeError(f"{type(origin).__name__} cannot be traced")
 
-    campaign_ids: set[int] = set()
+    campaigns: dict[int, Campaign] = {}
     if isinstance(origin, (Task, Milestone, SpendEntry, ResultEntry)) and origin.campaign_id:
-        campaign_ids.add(origin.campaign_id)
-    campaigns = {c.pk: c for c in await Campaign.filter(id__in=campaign_ids, archived_at=None)}
+        campaign = snapshot.live(Campaign, origin.campaign_id)
+        if campaign is not None:
+            campaigns[campaign.pk] = campaign
     if isinstance(origin, Campaign) and origin.archived_at is None:
         campaigns[origin.pk] = origin
 
-    alignments_by_campaign: dict[int, list[Alignment]] = defaultdict(list)
-    if campaigns:
-        rows = await Alignment.filter(campaign_id__in=list(campaigns), archived_at=None)
-        for row in rows:
-            alignments_by_campaign[row.campaign_id].append(row)
+    alignments_by_campaign = {
+        pk: snapshot.children(Alignment, "campaign_id", pk) for pk in campaigns
+    }
     direct_kr_id = None
     if isinstance(origin, (Task, Milestone, CheckIn, Alignment)):
         direct_kr_id = origin.key_result_id
     kr_ids = {a.key_result_id for rows in alignments_by_campaign.values() for a in rows}
     if direct_kr_id:
         kr_ids.add(direct_kr_id)
-    key_results = {k.pk: k for k in await KeyResult.filter(id__in=kr_ids, archived_at=None)}
+    key_results = {
+        pk: kr for pk in kr_ids if (kr := snapshot.live(KeyResult, pk)) is not None
+    }
     if isinstance(origin, KeyResult):
         key_results[origin.pk] = origin
-
-    goal_ids = {k.goal_id for k in key_results.values()}
-    if isinstance(origin, Goal):
-        goal_ids.add(origin.pk)
-    goals = await goal_ancestry(goal_ids)
+    goals = snapshot.table(Goal)
 
     def from_key_result(kr_id: int) -> list[TracePath]:
         kr = key_results.get(kr_id)
@@ -134,7 +131,7 @@ async def trace(origin: Model) -> Trace:
         if campaign is None:
             return []
         paths = []
-        for alignment in sorted(alignments_by_campaign[campaign_id], key=lambda a: a.pk):
+        for alignment in alignments_by_campaign[campaign_id]:
             for path in from_key_result(alignment.key_result_id):
                 paths.append(TracePath((campaign, *path.rows), alignment.share))
         return paths
@@ -159,58 +156,50 @@ async def trace(origin: Model) -> Trace:
 
 # --- goal subtrees: the work that reaches a goal ---------------------------------------
 
-_SUBTREE = """
-    WITH RECURSIVE subtree(root, id) AS (
-        SELECT id, id FROM goal WHERE id IN ({ids})
-        UNION
-        SELECT s.root, g.id FROM goal g JOIN subtree s ON g.parent_id = s.id
-        WHERE g.archived_at IS NULL
-    ),
-    krs(root, id) AS (
-        SELECT s.root, k.id FROM subtree s
-        JOIN key_result k ON k.goal_id = s.id AND k.archived_at IS NULL
-    ),
-    camps(root, id) AS (
-        SELECT DISTINCT krs.root, c.id FROM krs
-        JOIN alignment a ON a.key_result_id = krs.id AND a.archived_at IS NULL
-        JOIN campaign c ON c.id = a.campaign_id AND c.archived_at IS NULL
-    )
-"""
-
-_SUPPORTING = {
-    "campaigns": """
-        SELECT camps.root AS root, c.id AS id FROM camps JOIN campaign c ON c.id = camps.id
-        ORDER BY camps.root, c.start_date, c.id
-    """,
-    "tasks": """
-        SELECT DISTINCT root, id FROM (
-            SELECT krs.root AS root, t.id AS id FROM krs
-            JOIN task t ON t.key_result_id = krs.id AND t.archived_at IS NULL
-            UNION
-            SELECT camps.root AS root, t.id AS id FROM camps
-            JOIN task t ON t.campaign_id = camps.id AND t.archived_at IS NULL
-        ) work ORDER BY root, id
-    """,
-    "milestones": """
-        SELECT DISTINCT root, id, start_date FROM (
-            SELECT krs.root AS root, m.id AS id, m.start_date AS start_date FROM krs
-            JOIN milestone m ON m.key_result_id = krs.id AND m.archived_at IS NULL
-            UNION
-            SELECT camps.root AS root, m.id AS id, m.start_date AS start_date FROM camps
-            JOIN milestone m ON m.campaign_id = camps.id AND m.archived_at IS NULL
-        ) work ORDER BY root, start_date, id
-    """,
-}
+def _subtree(snapshot: Snapshot, root: int) -> list[int]:
+    """The goal `root` (archived or not) and its live descendants; a cycle in corrupt
+    data ends the walk instead of looping."""
+    found, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for child in snapshot.children(Goal, "parent_id", parent):
+            if child.pk not in found:
+                found.add(child.pk)
+                frontier.append(child.pk)
+    return list(found)
 
 
-async def supporting_ids(kind: str, goal_ids: Sequence[int]) -> dict[int, list[int]]:
-    """IDs of the campaigns, tasks or milestones reaching each goal through its subtree,
-    for many goals in one statement."""
-    ids = _id_list(goal_ids)
-    result: dict[int, list[int]] = {int(g): [] for g in goal_ids}
-    if ids == "NULL":
-        return result
-    sql = _SUBTREE.format(ids=ids) + _SUPPORTING[kind]
-    for row in await connections.get("default").execute_query_dict(sql):
-        result[int(row["root"])].append(int(row["id"]))
-    return result
+def _supporting(snapshot: Snapshot, kind: str, root: int) -> list[int]:
+    key_results = [
+        kr.pk
+        for goal in _subtree(snapshot, root)
+        for kr in snapshot.children(KeyResult, "goal_id", goal)
+    ]
+    campaigns = {
+        alignment.campaign_id: campaign
+        for kr in key_results
+        for alignment in snapshot.children(Alignment, "key_result_id", kr)
+        if (campaign := snapshot.live(Campaign, alignment.campaign_id)) is not None
+    }
+    if kind == "campaigns":
+        return [c.pk for c in snapshot.ordered(Campaign, campaigns.values())]
+    model = Task if kind == "tasks" else Milestone
+    work = {
+        row.pk: row
+        for key, owners in (("key_result_id", key_results), ("campaign_id", list(campaigns)))
+        for owner in owners
+        for row in snapshot.children(model, key, owner)
+    }
+    return [row.pk for row in snapshot.ordered(model, work.values())]
+
+
+def supporting_ids(snapshot: Snapshot, kind: str, goal_ids: Sequence[int]) -> dict[int, list[int]]:
+    """IDs of the campaigns, tasks or milestones reaching each goal through its subtree
+    (live key results, live alignments to live campaigns), in their models' order."""
+    if kind not in ("campaigns", "tasks", "milestones"):
+        raise ValueError(f"no supporting work of kind {kind!r}")
+    goals = snapshot.table(Goal)
+    return {
+        int(goal): _supporting(snapshot, kind, int(goal)) if int(goal) in goals else []
+        for goal in goal_ids
+    }

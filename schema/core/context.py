@@ -44,6 +44,12 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders.snapshot = self.snapshot
 
+    def require_snapshot(self) -> Snapshot:
+        """The request's snapshot; every request the app serves has one."""
+        if self.snapshot is None:
+            raise RuntimeError("this context was built without the read model")
+        return self.snapshot
+
     async def after_write(self) -> None:
         """Read the organisation again after a write, so later fields see the new state."""
         if self.read_model is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from schema.core.batching import BatchLoader
-from schema.core.loaders import ByIdLoader, RowsByKeyLoader
+from typing import Any
+
+from schema.core.loaders import ByIdLoader, ModelServed, RowsByKeyLoader
 from server import models
+from server.read_model import Snapshot
 from server.trace import supporting_ids
 
 
@@ -55,14 +57,13 @@ class CheckInsByAuthorIdLoader(RowsByKeyLoader):
     key_field = "author_id"
 
 
-class _SupportingIdsByGoalIdLoader(BatchLoader):
-    """IDs of the work reaching each goal through its subtree, one statement per batch."""
+class _SupportingIdsByGoalIdLoader(ModelServed):
+    """IDs of the work reaching each goal through its subtree, from the read model."""
 
     kind: str
 
-    async def batch_load(self, keys):
-        found = await supporting_ids(self.kind, keys)
-        return [found[key] for key in keys]
+    def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
+        return supporting_ids(snapshot, self.kind, [key])[key]
 
 
 class SupportingCampaignIdsByGoalIdLoader(_SupportingIdsByGoalIdLoader):

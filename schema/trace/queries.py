@@ -27,5 +27,4 @@ class TraceQueries:
                 f"A {type(row).__name__} is not work or an objective and cannot be traced.",
                 argument="id",
             )
-        with info.context.loaders.scheduler.busy():
-            return Trace(result=await tracing.trace(row))
+        return Trace(result=tracing.trace(info.context.require_snapshot(), row))
