@@ -80,7 +80,9 @@ class Membership(Model):
 
     id = fields.IntField(primary_key=True)
     team = fields.ForeignKeyField("models.Team", related_name="memberships", db_index=True)
+    team_id: int
     user = fields.ForeignKeyField("models.User", related_name="memberships", db_index=True)
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -95,9 +97,11 @@ class Goal(Entity):
     parent = fields.ForeignKeyField(
         "models.Goal", related_name="children", null=True, on_delete=fields.RESTRICT, db_index=True
     )
+    parent_id: int | None
     owner_team = fields.ForeignKeyField(
         "models.Team", related_name="goals", on_delete=fields.RESTRICT, db_index=True
     )
+    owner_team_id: int
     owner = fields.ForeignKeyField(
         "models.User",
         related_name="owned_goals",
@@ -105,6 +109,7 @@ class Goal(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    owner_id: int | None
     period_start = fields.DateField()
     period_end = fields.DateField()
     weight = fields.DecimalField(max_digits=8, decimal_places=3, default=1)
@@ -117,6 +122,7 @@ class Goal(Entity):
 
 class KeyResult(Entity):
     goal = fields.ForeignKeyField("models.Goal", related_name="key_results", db_index=True)
+    goal_id: int
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     unit = fields.CharEnumField(MeasureUnit, max_length=16, default=MeasureUnit.NUMBER)
@@ -133,6 +139,7 @@ class KeyResult(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    owner_id: int | None
 
     class Meta:
         table = "key_result"
@@ -142,11 +149,13 @@ class KeyResult(Entity):
 
 class CheckIn(Entity):
     key_result = fields.ForeignKeyField("models.KeyResult", related_name="check_ins", db_index=True)
+    key_result_id: int
     value = fields.DecimalField(**MEASURE)
     note = fields.TextField(default="")
     author = fields.ForeignKeyField(
         "models.User", related_name="check_ins", null=True, on_delete=fields.SET_NULL, db_index=True
     )
+    author_id: int | None
     checked_in_at = fields.DatetimeField()
 
     class Meta:
@@ -160,6 +169,7 @@ class Campaign(Entity):
     owner_team = fields.ForeignKeyField(
         "models.Team", related_name="campaigns", on_delete=fields.RESTRICT, db_index=True
     )
+    owner_team_id: int
     owner = fields.ForeignKeyField(
         "models.User",
         related_name="owned_campaigns",
@@ -167,6 +177,7 @@ class Campaign(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    owner_id: int | None
     audience = fields.CharField(max_length=200, default="")
     start_date = fields.DateField()
     end_date = fields.DateField()
@@ -185,6 +196,7 @@ class CampaignChannel(Model):
 
     id = fields.IntField(primary_key=True)
     campaign = fields.ForeignKeyField("models.Campaign", related_name="channel_rows", db_index=True)
+    campaign_id: int
     channel = fields.CharEnumField(Channel, max_length=24)
 
     class Meta:
@@ -196,9 +208,11 @@ class Alignment(Entity):
     """A campaign supports a key result with a share of its money and results."""
 
     campaign = fields.ForeignKeyField("models.Campaign", related_name="alignments", db_index=True)
+    campaign_id: int
     key_result = fields.ForeignKeyField(
         "models.KeyResult", related_name="alignments", db_index=True
     )
+    key_result_id: int
     share = fields.DecimalField(max_digits=6, decimal_places=4)
 
     class Meta:
@@ -211,6 +225,7 @@ class SpendEntry(Entity):
     campaign = fields.ForeignKeyField(
         "models.Campaign", related_name="spend_entries", db_index=True
     )
+    campaign_id: int
     date = fields.DateField()
     channel = fields.CharEnumField(Channel, max_length=24, null=True)
     amount = fields.DecimalField(**MONEY)
@@ -226,6 +241,7 @@ class ResultEntry(Entity):
     campaign = fields.ForeignKeyField(
         "models.Campaign", related_name="result_entries", db_index=True
     )
+    campaign_id: int
     date = fields.DateField()
     channel = fields.CharEnumField(Channel, max_length=24, null=True)
     metric = fields.CharEnumField(ResultMetric, max_length=16)
@@ -243,6 +259,7 @@ class Task(Entity):
     campaign = fields.ForeignKeyField(
         "models.Campaign", related_name="tasks", null=True, on_delete=fields.SET_NULL, db_index=True
     )
+    campaign_id: int | None
     key_result = fields.ForeignKeyField(
         "models.KeyResult",
         related_name="tasks",
@@ -250,6 +267,7 @@ class Task(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    key_result_id: int | None
     assignee = fields.ForeignKeyField(
         "models.User",
         related_name="assigned_tasks",
@@ -257,9 +275,11 @@ class Task(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    assignee_id: int | None
     team = fields.ForeignKeyField(
         "models.Team", related_name="tasks", null=True, on_delete=fields.SET_NULL, db_index=True
     )
+    team_id: int | None
     status = fields.CharEnumField(TaskStatus, max_length=16, default=TaskStatus.TODO)
     start_date = fields.DateField(null=True)
     due_date = fields.DateField(null=True, db_index=True)
@@ -275,6 +295,7 @@ class Milestone(Entity):
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     team = fields.ForeignKeyField("models.Team", related_name="milestones", db_index=True)
+    team_id: int
     kind = fields.CharEnumField(MilestoneKind, max_length=16, default=MilestoneKind.OTHER)
     start_date = fields.DateField()
     end_date = fields.DateField(null=True)
@@ -285,6 +306,7 @@ class Milestone(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    campaign_id: int | None
     key_result = fields.ForeignKeyField(
         "models.KeyResult",
         related_name="milestones",
@@ -292,6 +314,7 @@ class Milestone(Entity):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    key_result_id: int | None
     starts_at = fields.DatetimeField(
         null=True,
         description="UTC start of a timed milestone (a webinar at 16:00), null when all-day",
@@ -325,6 +348,7 @@ class RefreshToken(Model):
 
     id = fields.IntField(primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="refresh_tokens", db_index=True)
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     family = fields.CharField(max_length=32, db_index=True)
     created_at = fields.DatetimeField()
@@ -364,6 +388,7 @@ class HistoryEntry(Model):
     actor = fields.ForeignKeyField(
         "models.User", related_name="history", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     at = fields.DatetimeField()
     action = fields.CharEnumField(HistoryAction, max_length=24)
     changes = fields.JSONField(default=dict)
@@ -381,6 +406,7 @@ class CalendarFeed(Entity):
     """
 
     owner = fields.ForeignKeyField("models.User", related_name="calendar_feeds", db_index=True)
+    owner_id: int
     name = fields.CharField(max_length=120)
     secret_hash = fields.CharField(max_length=64, unique=True)
     criteria = fields.JSONField(default=dict, description="the calendar filter, as plain values")
@@ -419,6 +445,7 @@ class ExternalEvent(Model):
     calendar = fields.ForeignKeyField(
         "models.ExternalCalendar", related_name="events", on_delete=fields.CASCADE, db_index=True
     )
+    calendar_id: int
     uid = fields.CharField(max_length=255)
     sequence = fields.IntField(default=0)
     summary = fields.CharField(max_length=500, default="")

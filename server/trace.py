@@ -8,7 +8,7 @@ walks here do by remembering what they have seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -77,10 +77,11 @@ async def goal_ancestry(goal_ids: Iterable[int]) -> dict[int, Goal]:
         )
         SELECT * FROM goal WHERE id IN (SELECT id FROM chain)
     """
-    return {goal.pk: goal for goal in await Goal.raw(sql)}
+    found: list[Goal] = await Goal.raw(sql)
+    return {goal.pk: goal for goal in found}
 
 
-def _goal_chain(goal_id: int, goals: dict[int, Goal]) -> tuple[Goal, ...]:
+def _goal_chain(goal_id: int, goals: Mapping[int, Goal]) -> tuple[Goal, ...]:
     chain: list[Goal] = []
     seen: set[int] = set()
     current: int | None = goal_id
@@ -149,8 +150,9 @@ def trace(snapshot: Snapshot, origin: Model) -> Trace:
     else:
         if direct_kr_id:
             upward += from_key_result(direct_kr_id)
-        if getattr(origin, "campaign_id", None):
-            upward += from_campaign(origin.campaign_id)
+        campaign_id = getattr(origin, "campaign_id", None)
+        if campaign_id:
+            upward += from_campaign(campaign_id)
     return Trace(origin, [TracePath((origin, *p.rows), p.share) for p in upward])
 
 

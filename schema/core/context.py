@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from starlette.requests import Request
@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from schema.core.batching import BatchLoader
 from schema.core.budget import RequestBudget
-from schema.core.loaders import LoaderRegistry
+from schema.core.loaders import LoaderRegistry, ModelServed
 from server.authentication import NO_TOKEN, SignedIn, SignedOut
 from server.password_checks import PasswordChecks
 from server.permissions import Actor
@@ -43,6 +43,13 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders.snapshot = self.snapshot
+
+    def served(self, loader_class: type[BatchLoader], key: Any) -> Any:
+        """What a loader the read model serves holds for `key`, looked up at once."""
+        loader = self.loader(loader_class)
+        if not isinstance(loader, ModelServed):
+            raise TypeError(f"{loader_class.__name__} is not served by the read model")
+        return loader.served(key)
 
     def require_snapshot(self) -> Snapshot:
         """The request's snapshot; every request the app serves has one."""

@@ -22,7 +22,7 @@ def to_one(loader: type[BatchLoader], key: str, node_type: Any, description: str
 
     def looked_up(root: strawberry.Parent[Any], info: Info):
         fk = getattr(root, key)
-        return None if fk is None else info.context.loader(loader).served(fk)
+        return None if fk is None else info.context.served(loader, fk)
 
     async def resolve(root: strawberry.Parent[Any], info: Info):
         fk = getattr(root, key)
@@ -67,7 +67,7 @@ def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
         before: str | None = None,
     ):
         page = page_args(first, after, last, before)
-        return connection_from_list(info.context.loader(loader).served(root.pk), page)
+        return connection_from_list(info.context.served(loader, root.pk), page)
 
     if issubclass(loader, ModelServed):
         looked_up.__annotations__["return"] = Connection[node_type]

@@ -56,7 +56,7 @@ class Table:
         Strings compare by code point, as the database's C collation does; NULL goes
         where the engine puts it (first on SQLite, last on PostgreSQL).
         """
-        fields = list(self.model._meta.ordering or ()) or ["id"]
+        fields: list[Any] = list(self.model._meta.ordering or ()) or ["id"]
         names = [_attribute(self.model, field) for field in fields]
         if "id" not in names:
             names.append("id")
