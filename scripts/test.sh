@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check server schema fixtures tests bench
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
