@@ -85,11 +85,10 @@ async def test_a_user_with_four_requests_running_is_refused_a_fifth(clients, sig
     http, _ = clients
     gate = Gate(4)
 
-    async def held(self, keys):
+    async def held(self, key):
         await gate.wait()
-        return [None] * len(keys)
 
-    monkeypatch.setattr(GoalByIdLoader, "batch_load", held)
+    monkeypatch.setattr(GoalByIdLoader, "load", held)
     mine = bearer(signer, await factories.user())
     other = await factories.user()
     theirs = bearer(signer, other)

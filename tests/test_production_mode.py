@@ -110,10 +110,10 @@ async def test_graphiql_follows_its_switch(client_with, environment, switch, ena
 
 @pytest.fixture
 def broken_goal_loader(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def explode(self, keys):
+    def explode(self, snapshot, key):
         raise RuntimeError("secret detail in /srv/throughline/db.sqlite3")
 
-    monkeypatch.setattr(GoalByIdLoader, "batch_load", explode)
+    monkeypatch.setattr(GoalByIdLoader, "from_snapshot", explode)
 
 
 @pytest.mark.parametrize("environment", ["development", "production"])
