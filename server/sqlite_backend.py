@@ -1,24 +1,27 @@
 """Tortoise's SQLite engine, made safe for several server processes on one file.
 
-Four changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
+Five changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
 so it waits (up to the busy timeout) for another process's writer instead of failing
 with "database is locked" when it upgrades from reading to writing; and an existing
 file is opened read-write without creating it, so a database that has gone missing is
 reported as unreachable instead of being silently replaced by an empty one; and a
 failed attempt to open it releases the client's lock, so the next request tries again
 instead of waiting forever; and the file it creates, with its -wal and -shm, is readable
-by its owner only (`private_files.py`).
+by its owner only (`private_files.py`); and a statement reports the rows it changed
+itself, not those its triggers wrote as well (`OwnChanges`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 from tortoise.backends.base.client import (
     ConnectionWrapper,
+    NestedTransactionContext,
     TransactionalDBClient,
     TransactionContext,
 )
@@ -26,11 +29,33 @@ from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
+    translate_exceptions,
 )
 from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError, TransactionManagementError
 
 from server.private_files import private_file, private_folder, restrict_database
+
+
+class OwnChanges:
+    """Counts the rows a statement changed itself (`sqlite3_changes`), as PostgreSQL
+    does. The stock client counts `total_changes`, which includes the `data_change` rows
+    the change-record triggers (migration 0006) insert, so a versioned UPDATE of one row
+    reported 2 and was taken for a lost race (`save_changes` expects exactly 1)."""
+
+    @translate_exceptions
+    async def execute_query(
+        self: Any, query: str, values: list | None = None
+    ) -> tuple[int, Sequence[dict]]:
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        async with self.acquire_connection() as connection:
+            self.log.debug("%s: %s", query, values)
+            cursor = await connection.execute(query, values)
+            try:
+                rows = await cursor.fetchall()
+            finally:
+                await cursor.close()
+            return max(cursor.rowcount, 0) or len(rows), rows
 
 
 class RetryingConnectionWrapper(ConnectionWrapper):
@@ -59,7 +84,12 @@ class RetryingTransactionContext(SqliteTransactionContext):
         return self.connection
 
 
-class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+class ImmediateTransactionWrapper(OwnChanges, SqliteTransactionWrapper):
+    def _in_transaction(self) -> TransactionContext:
+        """A savepoint inside a write counts rows as its transaction does (the stock
+        nested wrapper is the stock class)."""
+        return NestedTransactionContext(ImmediateTransactionWrapper(self))
+
     async def begin(self) -> None:
         try:
             await self._connection.commit()
@@ -68,7 +98,7 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
-class ThroughlineSqliteClient(SqliteClient):
+class ThroughlineSqliteClient(OwnChanges, SqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         self.create_missing = bool(kwargs.pop("create_missing", False))
         super().__init__(file_path, **kwargs)
