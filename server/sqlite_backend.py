@@ -1,6 +1,6 @@
 """Tortoise's SQLite engine, made safe for several server processes on one file.
 
-Five changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
+Six changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
 so it waits (up to the busy timeout) for another process's writer instead of failing
 with "database is locked" when it upgrades from reading to writing; and an existing
 file is opened read-write without creating it, so a database that has gone missing is
@@ -8,7 +8,9 @@ reported as unreachable instead of being silently replaced by an empty one; and 
 failed attempt to open it releases the client's lock, so the next request tries again
 instead of waiting forever; and the file it creates, with its -wal and -shm, is readable
 by its owner only (`private_files.py`); and a statement reports the rows it changed
-itself, not those its triggers wrote as well (`OwnChanges`).
+itself, not those its triggers wrote as well (`OwnChanges`); and a reader that must not
+wait for writers can have a transaction that reads without the write lock
+(`read_transaction`).
 """
 
 from __future__ import annotations
@@ -98,6 +100,11 @@ class ImmediateTransactionWrapper(OwnChanges, SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
+class ReadTransactionWrapper(OwnChanges, SqliteTransactionWrapper):
+    """The stock deferred `BEGIN`: in WAL mode it reads one state of the file from its
+    first statement to its end, neither waiting for a writer nor holding one up."""
+
+
 class ThroughlineSqliteClient(OwnChanges, SqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         self.create_missing = bool(kwargs.pop("create_missing", False))
@@ -108,6 +115,10 @@ class ThroughlineSqliteClient(OwnChanges, SqliteClient):
 
     def acquire_connection(self) -> ConnectionWrapper:
         return RetryingConnectionWrapper(self._lock, self)
+
+    def read_transaction(self) -> TransactionContext:
+        """A transaction for reading only (the read model catching up)."""
+        return RetryingTransactionContext(ReadTransactionWrapper(self), self._lock)
 
     async def create_connection(self, with_db: bool) -> None:
         if self._connection:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ from server.read_model.tables import HELD
 from tests import factories
 
 MIGRATION = importlib.import_module("server.migrations.0006_data_changes")
+ONLY_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ONLY_POSTGRES = pytest.mark.parametrize(
     "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
@@ -286,6 +288,35 @@ async def test_changes_are_applied_from_one_state_of_the_database(
         "two",
         "two",
     )
+
+
+@ONLY_SQLITE
+async def test_catching_up_on_sqlite_reads_past_another_process_s_open_write(client, database_url):
+    """In WAL mode a reader never waits for a writer. The model caught up inside the
+    backend's write transaction (`BEGIN IMMEDIATE`), so while any other process was in
+    the middle of a write it waited out the busy timeout and failed ("database is
+    locked"), and while it rebuilt, every writer waited for it."""
+    # given
+    team = await factories.team(name="Before")
+    model = ReadModel()
+    await model.current()
+    await models.Team.filter(id=team.pk).update(name="Committed")
+    other = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE team SET name = 'Not yet committed' WHERE id = ?", (team.pk,))
+
+        # when
+        started = time.monotonic()
+        snapshot = await model.current()
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    # then
+    assert snapshot.row(models.Team, team.pk).name == "Committed"
+    assert waited < 1
 
 
 async def test_a_current_reader_is_answered_by_a_statement_returning_no_row(client):
