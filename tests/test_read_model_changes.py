@@ -396,6 +396,27 @@ async def test_a_deleted_row_leaves_the_next_snapshot_only(client):
     assert model.builds == 1
 
 
+async def test_rows_changed_by_a_foreign_key_action_reach_the_model(client):
+    """The database itself deletes a calendar's events and clears a deleted person from
+    their tasks (ON DELETE CASCADE / SET NULL); those rows change too."""
+    # given
+    person = await factories.user()
+    task = await factories.task(assignee=person)
+    made: Made = {models.ExternalCalendar: await BUILDERS[models.ExternalCalendar]({})}
+    event = await BUILDERS[models.ExternalEvent](made)
+    model = ReadModel()
+    await model.current()
+
+    # when
+    await client.execute_query(f"DELETE FROM app_user WHERE id = {person.pk}")
+    await client.execute_query(f"DELETE FROM external_calendar WHERE id = {event.calendar_id}")
+    snapshot = await model.current()
+
+    # then
+    assert snapshot.row(models.Task, task.pk).assignee_id is None
+    assert snapshot.row(models.ExternalEvent, event.pk) is None
+
+
 async def test_a_write_through_another_connection_reaches_the_model(client, database_url):
     # given
     team = await factories.team(name="Here")
