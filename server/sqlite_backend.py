@@ -1,14 +1,16 @@
 """Tortoise's SQLite engine, made safe for several server processes on one file.
 
-Five changes to the stock client: a statement's count of changed rows leaves out the
-rows triggers changed (`OwnChangesCounted`); a write transaction starts with `BEGIN
-IMMEDIATE`, so it waits (up to the busy timeout) for another process's writer instead of failing
+Six changes to the stock client: a write transaction starts with `BEGIN IMMEDIATE`,
+so it waits (up to the busy timeout) for another process's writer instead of failing
 with "database is locked" when it upgrades from reading to writing; and an existing
 file is opened read-write without creating it, so a database that has gone missing is
 reported as unreachable instead of being silently replaced by an empty one; and a
 failed attempt to open it releases the client's lock, so the next request tries again
 instead of waiting forever; and the file it creates, with its -wal and -shm, is readable
-by its owner only (`private_files.py`).
+by its owner only (`private_files.py`); and a statement reports the rows it changed
+itself, not those its triggers wrote as well (`OwnChanges`); and a reader that must not
+wait for writers can have a transaction that reads without the write lock
+(`read_transaction`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import aiosqlite
 from tortoise.backends.base.client import (
     ConnectionWrapper,
+    NestedTransactionContext,
     TransactionalDBClient,
     TransactionContext,
 )
@@ -34,6 +37,27 @@ from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError, TransactionManagementError
 
 from server.private_files import private_file, private_folder, restrict_database
+
+
+class OwnChanges:
+    """Counts the rows a statement changed itself (`sqlite3_changes`), as PostgreSQL
+    does. The stock client counts `total_changes`, which includes the `data_change` rows
+    the change-record triggers (migration 0006) insert, so a versioned UPDATE of one row
+    reported 2 and was taken for a lost race (`save_changes` expects exactly 1)."""
+
+    @translate_exceptions
+    async def execute_query(
+        self: Any, query: str, values: list | None = None
+    ) -> tuple[int, Sequence[dict]]:
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        async with self.acquire_connection() as connection:
+            self.log.debug("%s: %s", query, values)
+            cursor = await connection.execute(query, values)
+            try:
+                rows = await cursor.fetchall()
+            finally:
+                await cursor.close()
+            return max(cursor.rowcount, 0) or len(rows), rows
 
 
 class RetryingConnectionWrapper(ConnectionWrapper):
@@ -62,28 +86,12 @@ class RetryingTransactionContext(SqliteTransactionContext):
         return self.connection
 
 
-class OwnChangesCounted:
-    """Counts the rows a statement itself changed, as PostgreSQL does: the stock client
-    counts the whole connection's changes, which include the rows the change-record
-    triggers add, so a conditional UPDATE of one row would report two."""
+class ImmediateTransactionWrapper(OwnChanges, SqliteTransactionWrapper):
+    def _in_transaction(self) -> TransactionContext:
+        """A savepoint inside a write counts rows as its transaction does (the stock
+        nested wrapper is the stock class)."""
+        return NestedTransactionContext(ImmediateTransactionWrapper(self))
 
-    @translate_exceptions
-    async def execute_query(
-        self, query: str, values: list | None = None
-    ) -> tuple[int, Sequence[Any]]:
-        query = query.replace("\x00", "'||CHAR(0)||'")
-        async with self.acquire_connection() as connection:  # type: ignore[attr-defined]
-            self.log.debug("%s: %s", query, values)  # type: ignore[attr-defined]
-            cursor = await connection.execute(query, values)
-            try:
-                rows = await cursor.fetchall()
-                changed = cursor.rowcount
-            finally:
-                await cursor.close()
-            return (changed if changed > 0 else len(rows)), rows
-
-
-class ImmediateTransactionWrapper(OwnChangesCounted, SqliteTransactionWrapper):
     async def begin(self) -> None:
         try:
             await self._connection.commit()
@@ -92,7 +100,12 @@ class ImmediateTransactionWrapper(OwnChangesCounted, SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
-class ThroughlineSqliteClient(OwnChangesCounted, SqliteClient):
+class ReadTransactionWrapper(OwnChanges, SqliteTransactionWrapper):
+    """The stock deferred `BEGIN`: in WAL mode it reads one state of the file from its
+    first statement to its end, neither waiting for a writer nor holding one up."""
+
+
+class ThroughlineSqliteClient(OwnChanges, SqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         self.create_missing = bool(kwargs.pop("create_missing", False))
         super().__init__(file_path, **kwargs)
@@ -102,6 +115,10 @@ class ThroughlineSqliteClient(OwnChangesCounted, SqliteClient):
 
     def acquire_connection(self) -> ConnectionWrapper:
         return RetryingConnectionWrapper(self._lock, self)
+
+    def read_transaction(self) -> TransactionContext:
+        """A transaction for reading only (the read model catching up)."""
+        return RetryingTransactionContext(ReadTransactionWrapper(self), self._lock)
 
     async def create_connection(self, with_db: bool) -> None:
         if self._connection:

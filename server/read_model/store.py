@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 
 from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -29,6 +29,14 @@ log = logging.getLogger(__name__)
 CHUNK = 500
 """Row ids per statement when changed rows are read again (below SQLite's limit on
 parameters)."""
+
+
+def _reading() -> TransactionContext:
+    """A transaction that neither waits for writers nor holds them up: on SQLite the
+    backend's `in_transaction()` begins IMMEDIATE and so takes the write lock."""
+    client = connections.get("default")
+    read_transaction = getattr(client, "read_transaction", None)
+    return read_transaction() if read_transaction is not None else in_transaction()
 
 
 async def _consistent(client: BaseDBAsyncClient) -> None:
@@ -81,7 +89,7 @@ class ReadModel:
             )
             if applied_meanwhile:
                 return snapshot  # type: ignore[return-value]
-            async with in_transaction() as client:
+            async with _reading() as client:
                 await _consistent(client)
                 if snapshot is None or seen is None or seen.rebuild:
                     snapshot = await self._build(client)
