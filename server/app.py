@@ -81,7 +81,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/calendar/{secret}.ics", feed_endpoint(settings), methods=["GET", "HEAD"]),
+            Route(
+                "/calendar/{secret}.ics",
+                feed_endpoint(settings, read_model),
+                methods=["GET", "HEAD"],
+            ),
             *session_routes(settings, signer),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],

@@ -14,6 +14,7 @@ from server.calendar.zones import zone_named
 from server.enums import MilestoneKind
 from server.external_calendars.occurrences import occurrence_key
 from tests import factories as make
+from tests.snapshots import current
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -52,7 +53,7 @@ async def test_entries_carry_what_a_feed_needs(db):
     query = CalendarQuery(date(2026, 6, 1), date(2026, 6, 30), ZoneInfo("Europe/Paris"))
 
     # when
-    release, event = await calendar_entries(query)
+    release, event = calendar_entries(await current(), query)
 
     # then
     assert release.key == f"milestone-{milestone.pk}"

@@ -106,9 +106,9 @@ class SharedCalendarQueries:
         allowed = thresholds_of(info).launches_per_day
         # conflicts compare every entry of the range; a page of entries needs only its own
         wanted = any(asks_for(field.selections, "conflicts") for field in info.selected_fields)
-        with info.context.loaders.scheduler.busy():
-            view = await load_calendar(query, allowed, conflicts_wanted=wanted)
-        return Calendar(view=view)
+        snapshot = info.context.snapshot
+        assert snapshot is not None, "every GraphQL request reads a snapshot of the read model"
+        return Calendar(view=load_calendar(snapshot, query, allowed, conflicts_wanted=wanted))
 
 
 @strawberry.type

@@ -20,6 +20,7 @@ from schema.core.batching import BatchLoader, BatchScheduler
 from schema.core.context import Info
 from schema.core.node import NODE_TYPES, TYPE_NAME_OF_MODEL
 from server import clock
+from server.read_model import Snapshot
 from server.rollups.engine import Rollups
 from server.rollups.graph import OrgGraph
 from server.rollups.loading import Section, load_section
@@ -32,10 +33,13 @@ class RollupSectionsLoader(BatchLoader):
         super().__init__(scheduler)
         self.graph = OrgGraph()
         self.thresholds = Thresholds()
+        self.snapshot: Snapshot | None = None
         self._rollups: Rollups | None = None
 
     async def batch_load(self, keys: Sequence[Section]) -> list[bool]:
-        loaded = await asyncio.gather(*(load_section(section) for section in keys))
+        loaded = await asyncio.gather(
+            *(load_section(section, snapshot=self.snapshot) for section in keys)
+        )
         for section, rows in zip(keys, loaded, strict=True):
             self.graph.add(section, rows)
         await asyncio.to_thread(self.rollups().compute_organisation)
@@ -56,6 +60,7 @@ def thresholds_of(info: Info) -> Thresholds:
 async def rollups(info: Info, sections: Iterable[Section]) -> Rollups:
     loader = info.context.loader(RollupSectionsLoader)
     loader.thresholds = thresholds_of(info)
+    loader.snapshot = info.context.snapshot
     await loader.load_many(list(sections))
     return loader.rollups()
 

@@ -1,10 +1,10 @@
 """What the shared calendar shows: one `Entry` per dated thing, and the query for them.
 
-`calendar_entries(query)` is the one way in, used by the GraphQL calendar and the
-iCalendar feeds alike. Entries come from campaigns (their date span), milestones
-(all-day dates or UTC times), task due dates (only when asked for) and the events of
-imported calendars. The rows are loaded by `server.calendar.sources` in a fixed number
-of statements whatever the size of the organisation.
+`calendar_entries(snapshot, query)` is the way in for the iCalendar feeds, and
+`server.calendar.view` for the GraphQL calendar. Entries come from campaigns (their
+date span), milestones (all-day dates or UTC times), task due dates (only when asked
+for) and the events of imported calendars. They are built by `server.calendar.sources`
+from a snapshot of the read model, without SQL.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from server.calendar.ranges import DateSpan, checked_span
 from server.calendar.zones import day_start
 from server.enums import Channel
+from server.read_model import Snapshot
 from server.selection import admits, admits_any, chosen
 
 
@@ -220,9 +221,9 @@ def selected(entries: Collection[Entry], query: CalendarQuery) -> list[Entry]:
     return sorted(chosen, key=lambda e: e.sort_key(query.zone))
 
 
-async def calendar_entries(query: CalendarQuery) -> list[Entry]:
-    """The entries of `query`, ordered by start (all-day entries from midnight in the
-    query's zone) then key; a fixed number of SQL statements."""
+def calendar_entries(snapshot: Snapshot, query: CalendarQuery) -> list[Entry]:
+    """The entries of `query` in `snapshot`, ordered by start (all-day entries from
+    midnight in the query's zone) then key."""
     from server.calendar.sources import load_entries  # it builds entries: a cycle at import
 
-    return selected(await load_entries(query, tasks=query.include_tasks, narrow=True), query)
+    return selected(load_entries(snapshot, query, tasks=query.include_tasks, narrow=True), query)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from server.calendar.entries import CalendarQuery, Entry, EntryKind
 from server.calendar.ranges import MAX_DAYS, DateSpan
 from server.calendar.sources import load_entries
+from server.read_model import Snapshot
 
 RISK_ZONE = ZoneInfo("UTC")
 
@@ -24,8 +25,8 @@ def horizon_span(today: date) -> DateSpan:
     return horizon(today).span
 
 
-async def upcoming_entries(today: date) -> list[Entry]:
+def upcoming_entries(snapshot: Snapshot, today: date) -> list[Entry]:
     """Every entry overlapping the horizon except task due dates (which never clash)."""
     query = horizon(today)
-    loaded = await load_entries(query, tasks=False)
+    loaded = load_entries(snapshot, query, tasks=False)
     return [e for e in loaded if e.overlaps(query) and e.kind != EntryKind.TASK_DUE]

@@ -1,20 +1,17 @@
-"""The objectives calendar entries serve, traced for many entries at once.
+"""The objectives calendar entries serve, read from the snapshot.
 
-Follows `server.trace`: a campaign reaches the key results it is aligned to, a
-milestone or task its key result and its campaign's key results, then each key result
-goes up its goal's ancestry. Alignments, key results and goals are read in three
-statements for the whole calendar, never per entry, as plain values (no ORM objects).
+Follows `server.trace`: a campaign reaches the live key results it is aligned to (live
+alignments, by ID), a milestone or task its own live key result and its campaign's,
+then each key result goes up its goal's ancestry, archived goals included. The walk up
+from each goal is memoised per snapshot, so an entry costs a few lookups.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tortoise import connections
-
-from server.models import Alignment, KeyResult
+from server.models import Alignment, Goal, KeyResult
+from server.read_model import Snapshot
 
 
 @dataclass(frozen=True)
@@ -28,81 +25,53 @@ class Reach:
 NOWHERE = Reach()
 
 
-class ObjectiveIndex:
-    """Answers "which objectives does this campaign / key result serve" from rows loaded
-    once by `load`."""
+@dataclass(frozen=True)
+class _Ascent:
+    """The goals from one goal up to its top (the last one before a cycle), and that
+    top as (id, title)."""
 
-    def __init__(self) -> None:
-        self.key_results_of: dict[int, list[int]] = defaultdict(list)
-        self.goal_of: dict[int, int] = {}
-        self.goals: dict[int, tuple[int | None, str]] = {}
-        """Goal id: (parent id, title)."""
+    goals: tuple[int, ...]
+    top: tuple[int, str] | None
 
-    @classmethod
-    async def load(
-        cls, campaign_ids: Iterable[int], key_result_ids: Iterable[int]
-    ) -> ObjectiveIndex:
-        index = cls()
-        campaign_ids, kr_ids = set(campaign_ids), set(key_result_ids)
-        if campaign_ids:
-            rows = (
-                await Alignment.filter(campaign_id__in=campaign_ids, archived_at=None)
-                .order_by("id")
-                .values_list("campaign_id", "key_result_id")
-            )
-            for campaign_id, key_result_id in rows:
-                index.key_results_of[campaign_id].append(key_result_id)
-                kr_ids.add(key_result_id)
-        if kr_ids:
-            key_results = await KeyResult.filter(id__in=kr_ids, archived_at=None).values_list(
-                "id", "goal_id"
-            )
-            index.goal_of = dict(key_results)
-        index.goals = await _ancestry(set(index.goal_of.values()))
-        return index
 
-    def _from_goal(self, goal_id: int, goals: set[int], tops: dict[int, str]) -> None:
+def _ascent(snapshot: Snapshot, goal_id: int) -> _Ascent:
+    memo: dict[int, _Ascent] = snapshot.index("calendar.goal_ascents", ("goal",), lambda s: {})
+    found = memo.get(goal_id)
+    if found is None:
+        path: list[int] = []
         seen: set[int] = set()
         current: int | None = goal_id
-        last: int | None = None
-        while current is not None and current in self.goals and current not in seen:
+        last: Goal | None = None
+        while current is not None and current not in seen:
+            goal = snapshot.row(Goal, current)
+            if goal is None:
+                break
             seen.add(current)
-            goals.add(current)
-            last = current
-            current = self.goals[current][0]
-        if last is not None:
-            tops[last] = self.goals[last][1]
-
-    def reach(self, campaign_id: int | None, key_result_id: int | None) -> Reach:
-        """Where work under `campaign_id` and/or directly under `key_result_id` leads
-        (a campaign the index did not load, such as an archived one, leads nowhere)."""
-        kr_ids = list(self.key_results_of.get(campaign_id, [])) if campaign_id else []
-        if key_result_id:
-            kr_ids.append(key_result_id)
-        goals: set[int] = set()
-        tops: dict[int, str] = {}
-        for kr_id in kr_ids:
-            if kr_id in self.goal_of:
-                self._from_goal(self.goal_of[kr_id], goals, tops)
-        if not goals:
-            return NOWHERE
-        return Reach(tuple(sorted(tops.items())), frozenset(goals))
+            path.append(current)
+            last = goal
+            current = goal.parent_id
+        top = None if last is None else (last.pk, last.title)
+        found = memo[goal_id] = _Ascent(tuple(path), top)
+    return found
 
 
-async def _ancestry(goal_ids: set[int]) -> dict[int, tuple[int | None, str]]:
-    """The goals named and all their ancestors, as id: (parent id, title), in one
-    statement (the same walk as `server.trace.goal_ancestry`, without ORM objects)."""
-    if not goal_ids:
-        return {}
-    ids = ", ".join(str(int(i)) for i in sorted(goal_ids))
-    sql = f"""
-        WITH RECURSIVE chain(id) AS (
-            SELECT id FROM goal WHERE id IN ({ids})
-            UNION
-            SELECT g.parent_id FROM goal g JOIN chain c ON g.id = c.id
-            WHERE g.parent_id IS NOT NULL
-        )
-        SELECT id, parent_id, title FROM goal WHERE id IN (SELECT id FROM chain)
-    """
-    rows = await connections.get("default").execute_query_dict(sql)
-    return {row["id"]: (row["parent_id"], row["title"]) for row in rows}
+def reach(snapshot: Snapshot, campaign_id: int | None, key_result_id: int | None) -> Reach:
+    """Where work under the live campaign `campaign_id` and/or directly under
+    `key_result_id` leads (pass None for a campaign that is archived or missing)."""
+    aligned = snapshot.children(Alignment, "campaign_id", campaign_id) if campaign_id else []
+    kr_ids = [alignment.key_result_id for alignment in aligned]
+    if key_result_id:
+        kr_ids.append(key_result_id)
+    goals: set[int] = set()
+    tops: dict[int, str] = {}
+    for kr_id in kr_ids:
+        key_result = snapshot.live(KeyResult, kr_id)
+        if key_result is None:
+            continue
+        ascent = _ascent(snapshot, key_result.goal_id)
+        goals.update(ascent.goals)
+        if ascent.top is not None:
+            tops[ascent.top[0]] = ascent.top[1]
+    if not goals:
+        return NOWHERE
+    return Reach(tuple(sorted(tops.items())), frozenset(goals))

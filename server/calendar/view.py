@@ -1,5 +1,5 @@
 """A calendar as one request reads it: the selected entries and the conflicts among them,
-from one load of the rows."""
+from one read of the request's snapshot."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import cached_property
 from server.calendar.conflicts import Conflict, find_conflicts
 from server.calendar.entries import CalendarQuery, Entry, EntryKind, matches, selected
 from server.calendar.sources import load_entries
+from server.read_model import Snapshot
 
 
 @dataclass
@@ -44,16 +45,11 @@ class CalendarView:
         ]
 
 
-async def load_calendar(
-    query: CalendarQuery, launches_per_day: int, conflicts_wanted: bool = True
+def load_calendar(
+    snapshot: Snapshot, query: CalendarQuery, launches_per_day: int, conflicts_wanted: bool = True
 ) -> CalendarView:
-    """The calendar of `query`: its rows loaded once, conflicts found on demand. Without
-    `conflicts_wanted` only rows the query can select are loaded, and the view has no
+    """The calendar of `query`: its entries built once, conflicts found on demand. Without
+    `conflicts_wanted` only rows the query can select are read, and the view has no
     conflicts."""
-    loaded = await load_entries(query, tasks=query.include_tasks, narrow=not conflicts_wanted)
+    loaded = load_entries(snapshot, query, tasks=query.include_tasks, narrow=not conflicts_wanted)
     return CalendarView(query, loaded, launches_per_day, complete=conflicts_wanted)
-
-
-async def calendar_conflicts(query: CalendarQuery, launches_per_day: int) -> list[Conflict]:
-    """The conflicts of `query` (see `CalendarView.conflicts`)."""
-    return (await load_calendar(query, launches_per_day)).conflicts

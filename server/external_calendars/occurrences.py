@@ -1,10 +1,13 @@
-"""Occurrences of imported events in a time range: one indexed query, then bounded expansion.
+"""Occurrences of imported events in a time range: the snapshot's events by date, then
+bounded expansion, memoised per snapshot.
 
 Recurring events are stored once, with their rule, and expanded here for the range asked
 (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides and time zones, by `recurring-ical-events`).
 Expansion is capped per event and in total, and a rule that repeats faster than daily is
 expanded from its grid step nearest the range, so a hostile `FREQ=SECONDLY` costs a
-bounded amount of work however old its DTSTART is.
+bounded amount of work however old its DTSTART is. It depends on nothing but the stored
+events and calendars, so the occurrences of a range are kept with the snapshot (and the
+next ones, until an import or a calendar changes) for the next request asking the same.
 """
 
 from __future__ import annotations
@@ -15,15 +18,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from tortoise.expressions import Q
-
+from server.bounded_lru import BoundedLRU
+from server.calendar.dated import external_events
 from server.external_calendars.expand import expand_event
-from server.models import ExternalEvent
+from server.models import ExternalCalendar, ExternalEvent
+from server.read_model import Snapshot
 
 MAX_PER_EVENT = 1000
 """Occurrences one event may contribute to one query (one a day for almost three years)."""
 MAX_TOTAL = 5000
 """Occurrences one query may return, whatever the number of events."""
+MEMO_RANGES = 64
+"""Ranges whose occurrences one snapshot keeps (months, quarters, feed windows, in
+the zones asked), up to `MEMO_OCCURRENCES` occurrences in all."""
+MEMO_OCCURRENCES = 20 * MAX_TOTAL
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,9 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-async def occurrences_between(start_utc: datetime, end_utc: datetime) -> list[Occurrence]:
+def occurrences_between(
+    snapshot: Snapshot, start_utc: datetime, end_utc: datetime
+) -> tuple[Occurrence, ...]:
     """Occurrences overlapping [start_utc, end_utc), ordered by start, at most `MAX_TOTAL`.
 
     Timed occurrences overlap when they start before the end and end after the start (one
@@ -86,31 +96,45 @@ async def occurrences_between(start_utc: datetime, end_utc: datetime) -> list[Oc
     """
     start_utc, end_utc = _aware(start_utc), _aware(end_utc)
     if end_utc <= start_utc:
-        return []
+        return ()
+    memo: BoundedLRU[tuple[datetime, datetime], tuple[Occurrence, ...]] = snapshot.index(
+        "external_event.occurrences",
+        ("external_event", "external_calendar"),
+        lambda _: BoundedLRU(MEMO_RANGES, MEMO_OCCURRENCES, lambda found: len(found) + 1),
+    )
+    found = memo.get((start_utc, end_utc))
+    if found is None:
+        found = _expanded(snapshot, start_utc, end_utc)
+        memo.put((start_utc, end_utc), found)
+    return found
+
+
+def _expanded(snapshot: Snapshot, start_utc: datetime, end_utc: datetime) -> tuple[Occurrence, ...]:
     first_day, end_day = _day_span(start_utc, end_utc)
     # Stored bounds are widened by a day on each side when imported (see parse.py), so a
     # plain date comparison here never misses an event whose time zone shifts its day.
-    events = await (
-        ExternalEvent.filter(
-            Q(last_date__isnull=True) | Q(last_date__gte=first_day),
-            first_date__lt=end_day,
-            calendar__archived_at__isnull=True,
-        )
-        .select_related("calendar")
-        .order_by("first_date", "id")
-    )
     found: list[Occurrence] = []
-    for event in events:
+    for event in external_events(snapshot).meeting(first_day, end_day - timedelta(days=1)):
+        reaches = event.last_date is None or event.last_date >= first_day
+        calendar = snapshot.live(ExternalCalendar, event.calendar_id)
+        if not (reaches and event.first_date < end_day) or calendar is None:
+            continue
         budget = MAX_TOTAL - len(found)
         if budget <= 0:
             break
         found.extend(
             _occurrences_of(
-                event, start_utc, end_utc, first_day, end_day, min(budget, MAX_PER_EVENT)
+                event,
+                calendar,
+                start_utc,
+                end_utc,
+                first_day,
+                end_day,
+                min(budget, MAX_PER_EVENT),
             )
         )
     found.sort(key=_order)
-    return found[:MAX_TOTAL]
+    return tuple(found[:MAX_TOTAL])
 
 
 def _order(occurrence: Occurrence) -> tuple:
@@ -125,13 +149,13 @@ def _order(occurrence: Occurrence) -> tuple:
 
 def _occurrences_of(
     event: ExternalEvent,
+    calendar: ExternalCalendar,
     start_utc: datetime,
     end_utc: datetime,
     first_day: date,
     end_day: date,
     limit: int,
 ) -> Iterable[Occurrence]:
-    calendar = event.calendar
     updated_at = _aware(calendar.refreshed_at or calendar.updated_at)
     # All-day occurrences are judged by their dates: ask the expansion for a day more on
     # each side, then keep those whose dates touch the range's days.

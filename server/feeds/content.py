@@ -1,5 +1,5 @@
 """What one feed holds right now: its entries over the feed window, and the names its
-description needs. A fixed number of statements for a given filter, whatever the data."""
+description needs, both read from a snapshot of the read model (no SQL)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from server.calendar.entries import Entry, calendar_entries
 from server.calendar.ranges import MAX_DAYS
 from server.feeds.criteria import FeedCriteria, Names, describe
 from server.feeds.window import Window, feed_window
+from server.read_model import Snapshot
 
 
 def chunks(window: Window) -> list[Window]:
@@ -24,33 +25,33 @@ def chunks(window: Window) -> list[Window]:
     return spans
 
 
-async def window_entries(criteria: FeedCriteria, window: Window) -> list[Entry]:
+def window_entries(snapshot: Snapshot, criteria: FeedCriteria, window: Window) -> list[Entry]:
     """Entries overlapping the window, each once, by start then key."""
     seen: dict[str, Entry] = {}
     for span in chunks(window):
-        for entry in await calendar_entries(criteria.query(span)):
+        for entry in calendar_entries(snapshot, criteria.query(span)):
             seen.setdefault(entry.key, entry)
     zone = ZoneInfo(criteria.zone)
     return sorted(seen.values(), key=lambda e: e.sort_key(zone))
 
 
-async def load_names(criteria: FeedCriteria) -> Names:
+def load_names(snapshot: Snapshot, criteria: FeedCriteria) -> Names:
     """Current names of the teams, goal and campaign the criteria name (archived
     ones too: a feed still says what it was made for)."""
-    teams: dict[int, str] = {}
-    if criteria.teams:
-        rows = await models.Team.filter(id__in=list(criteria.teams)).values_list("id", "name")
-        teams = dict(rows)
-    goal = campaign = None
-    if criteria.under is not None:
-        goal = await models.Goal.filter(id=criteria.under).first().values_list("title", flat=True)
-    if criteria.campaign is not None:
-        campaign = (
-            await models.Campaign.filter(id=criteria.campaign)
-            .first()
-            .values_list("name", flat=True)
-        )
-    return Names(teams=teams, goal=goal, campaign=campaign)
+    teams = {
+        pk: team.name
+        for pk in criteria.teams or ()
+        if (team := snapshot.row(models.Team, pk)) is not None
+    }
+    goal = snapshot.row(models.Goal, criteria.under) if criteria.under is not None else None
+    campaign = (
+        snapshot.row(models.Campaign, criteria.campaign) if criteria.campaign is not None else None
+    )
+    return Names(
+        teams=teams,
+        goal=goal.title if goal is not None else None,
+        campaign=campaign.name if campaign is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class FeedContent:
     entries: list[Entry]
 
 
-async def feed_content(criteria: FeedCriteria, today: date) -> FeedContent:
-    names = await load_names(criteria)
-    entries = await window_entries(criteria, feed_window(today))
+def feed_content(snapshot: Snapshot, criteria: FeedCriteria, today: date) -> FeedContent:
+    names = load_names(snapshot, criteria)
+    entries = window_entries(snapshot, criteria, feed_window(today))
     return FeedContent(describe(criteria, names), entries)

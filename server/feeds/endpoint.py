@@ -4,6 +4,10 @@ A wrong, malformed or revoked secret, or a feed whose owner was deactivated, all
 the same small 404 after the same work (a hash and one indexed lookup), so the answer
 says nothing about which it was. Polling clients revalidate with If-None-Match or
 If-Modified-Since and get a 304 without a body while the feed is unchanged.
+
+The feed's row (the read model does not hold feeds) and the audit history's latest
+entry are read with SQL; the entries and names come from the app's read model, brought
+up to date first (one statement when nothing changed).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from server.feeds.content import feed_content
 from server.feeds.criteria import FeedCriteria
 from server.feeds.render import render_feed
 from server.feeds.secrets import digest, well_formed
+from server.read_model import ReadModel
 from server.settings import Settings
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -52,13 +57,16 @@ async def last_change() -> datetime | None:
     return latest
 
 
-def feed_endpoint(settings: Settings):
+def feed_endpoint(settings: Settings, read_model: ReadModel):
+    """The endpoint; feeds are read from `read_model`, brought up to date per request."""
+
     async def calendar_feed(request: Request) -> Response:
         feed = await find_feed(request.path_params.get("secret", ""))
         if feed is None:
             return not_found()
         today = clock.today()
-        content = await feed_content(FeedCriteria.from_json(feed.criteria or {}), today)
+        snapshot = await read_model.current()
+        content = feed_content(snapshot, FeedCriteria.from_json(feed.criteria or {}), today)
         body = render_feed(feed.name, content.description, content.entries, settings.public_url)
         # The window moves at midnight (UTC), which changes the feed without any edit.
         moments = [feed.updated_at, datetime.combine(today, time(0), tzinfo=clock.now().tzinfo)]

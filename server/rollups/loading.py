@@ -29,6 +29,7 @@ from server.enums import (
     ResultMetric,
     TaskStatus,
 )
+from server.read_model import ReadModel, Snapshot
 from server.rollups import rows as r
 from server.task_team import task_team_sql
 
@@ -210,11 +211,15 @@ _QUERIES: dict[Section, tuple[str, Callable[[dict], Any]]] = {
 }
 
 
-async def load_section(section: Section, today: date | None = None) -> list:
-    """Every row of one section, in a stable order (one statement; the calendar, a few,
-    from `today`, else the clock's date)."""
+async def load_section(
+    section: Section, today: date | None = None, snapshot: Snapshot | None = None
+) -> list:
+    """Every row of one section, in a stable order (one statement; the calendar, from
+    `snapshot`, the request's, or else one read afresh, from `today`, else the clock's
+    date)."""
     if section == Section.CALENDAR:
-        return await upcoming_entries(today or clock.today())
+        snapshot = snapshot or await ReadModel().current()
+        return upcoming_entries(snapshot, today or clock.today())
     sql, convert = _QUERIES[section]
     rows = await connections.get("default").execute_query_dict(sql)
     return await asyncio.to_thread(_converted, convert, rows)
