@@ -22,8 +22,9 @@ from schema.core.node import NODE_TYPES, TYPE_NAME_OF_MODEL
 from server import clock
 from server.rollups.engine import Rollups
 from server.rollups.graph import OrgGraph
-from server.rollups.loading import Section, load_section
+from server.rollups.loading import load_section
 from server.rollups.progress import NodeKey
+from server.rollups.sections import Section
 from server.settings import Thresholds
 
 

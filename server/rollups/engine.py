@@ -13,13 +13,14 @@ from functools import cached_property
 from server import models
 from server.rollups.arithmetic import ZERO
 from server.rollups.graph import OrgGraph
-from server.rollups.loading import Section, load_section
+from server.rollups.loading import load_section
 from server.rollups.money import MoneySummary, campaign_money, total_of
 from server.rollups.portfolio import Portfolio, portfolio
 from server.rollups.progress import GoalProgress, NodeKey, Progress, campaign_progress
 from server.rollups.reach import Reach
 from server.rollups.risk_rules import RULES
 from server.rollups.risks import Risk, RiskFilter, ordered
+from server.rollups.sections import Section
 from server.rollups.workload import Workload, workload
 from server.selection import admits, admits_any, chosen
 from server.settings import Thresholds

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from server.rollups import rows as r
-from server.rollups.loading import Section
+from server.rollups.sections import Section
 
 
 class MissingSection(LookupError):

@@ -30,27 +30,8 @@ from server.enums import (
     TaskStatus,
 )
 from server.rollups import rows as r
+from server.rollups.sections import Section
 from server.task_team import task_team_sql
-
-
-class Section(StrEnum):
-    GOALS = "goals"
-    KEY_RESULTS = "key_results"
-    CHECK_INS = "check_ins"
-    CAMPAIGNS = "campaigns"
-    CHANNELS = "channels"
-    ALIGNMENTS = "alignments"
-    SPEND = "spend"
-    RESULTS = "results"
-    TASKS = "tasks"
-    USERS = "users"
-    TEAMS = "teams"
-    MEMBERSHIPS = "memberships"
-    MILESTONES = "milestones"
-    CALENDAR = "calendar"
-    """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
-    CALENDAR_CONFLICT risk: a fixed number of statements rather than one."""
-
 
 ARCHIVED = "CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived"
 
