@@ -1,7 +1,8 @@
 """The sections of rows the rollups read, each a whole organisation's worth.
 
-A computation names the sections it reads, so one that reads a section nobody provided
-fails loudly (`graph.py`).
+Every section but the calendar is built from the read model (`from_model.py`); the
+calendar's entries still come from SQL (`shared.py`). A computation names the sections
+it reads, so one that reads a section nobody provided fails loudly (`graph.py`).
 """
 
 from __future__ import annotations
