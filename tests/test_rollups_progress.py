@@ -10,7 +10,6 @@ import pytest
 from server.enums import CampaignStatus, GoalCategory, TaskStatus
 from server.rollups.arithmetic import amount, apportioned, elapsed_fraction
 from server.rollups.graph import OrgGraph
-from server.rollups.loading import Section
 from server.rollups.progress import (
     GoalProgress,
     Health,
@@ -19,6 +18,7 @@ from server.rollups.progress import (
     key_result_progress,
 )
 from server.rollups.rows import CampaignRow, GoalRow, KeyResultRow, TaskRow
+from server.rollups.sections import Section
 from server.settings import Thresholds
 
 DEFAULTS = Thresholds()

@@ -10,9 +10,9 @@ import pytest
 from server import models
 from server.enums import GoalCategory, TaskStatus
 from server.rollups.graph import OrgGraph
-from server.rollups.loading import Section
 from server.rollups.reach import Reach
 from server.rollups.rows import AlignmentRow, GoalRow, KeyResultRow, MilestoneRow, TaskRow
+from server.rollups.sections import Section
 from server.rollups.workload import hours_in_week, weeks_between, workload
 from server.settings import Thresholds
 

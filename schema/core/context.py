@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 import strawberry
@@ -12,6 +13,7 @@ from starlette.responses import Response
 from schema.core.batching import BatchLoader
 from schema.core.budget import RequestBudget
 from schema.core.loaders import LoaderRegistry, ModelServed
+from server import clock
 from server.authentication import NO_TOKEN, SignedIn, SignedOut
 from server.password_checks import PasswordChecks
 from server.permissions import Actor
@@ -37,6 +39,9 @@ class Context:
     password_checks: PasswordChecks | None = None
     budget: RequestBudget = field(default_factory=RequestBudget)
     """Shared by every operation of the request (a batch is measured as one)."""
+    today: date = field(default_factory=lambda: clock.today())
+    """The day the request's computations read as today: read once, so every figure of
+    the response agrees."""
 
     def loader(self, loader_class: type[L]) -> L:
         return self.loaders.get(loader_class)

@@ -24,8 +24,8 @@ from schema.rollups.types import Health, ProgressBreakdown
 from schema.rollups.workload import Workload
 from server.rollups import engine
 from server.rollups.arithmetic import fraction
-from server.rollups.loading import Section
 from server.rollups.progress import Progress
+from server.rollups.sections import Section
 from server.rollups.workload import monday_of
 
 

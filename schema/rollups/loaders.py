@@ -1,12 +1,9 @@
-"""The request's rollup rows: whole-organisation sections, each loaded at most once.
+"""The request's rollups: the organisation's engine as of the request's snapshot.
 
-Fields name the sections they need; every field asking in the same round shares one
-batch, so a request sends one statement per section it uses, whatever the data.
-
-What is computed over the whole organisation (every goal's progress, every risk) is
-computed with the batch, on a worker thread: the event loop serves other requests
-meanwhile, and the request's time limit can stop waiting for it. No field of the
-request reads the rollups while that runs, since each is waiting for the batch.
+The engine is computed once per data version and shared by every request reading that
+version (`server.rollups.shared`); a request only waits for it, and its time limit can
+stop the waiting without stopping the work. The request's date is read once
+(`Context.today`), so every figure of a response agrees, even across midnight.
 """
 
 from __future__ import annotations
@@ -16,40 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from schema.core.batching import BatchLoader, BatchScheduler
 from schema.core.context import Info
 from schema.core.node import NODE_TYPES, TYPE_NAME_OF_MODEL
-from server import clock
-from server.read_model import Snapshot
 from server.rollups.engine import Rollups
-from server.rollups.graph import OrgGraph
-from server.rollups.loading import Section, load_section
 from server.rollups.progress import NodeKey
+from server.rollups.sections import Section
+from server.rollups.shared import shared_rollups
 from server.settings import Thresholds
-
-
-class RollupSectionsLoader(BatchLoader):
-    def __init__(self, scheduler: BatchScheduler) -> None:
-        super().__init__(scheduler)
-        self.graph = OrgGraph()
-        self.thresholds = Thresholds()
-        self.snapshot: Snapshot | None = None
-        self._rollups: Rollups | None = None
-
-    async def batch_load(self, keys: Sequence[Section]) -> list[bool]:
-        loaded = await asyncio.gather(
-            *(load_section(section, snapshot=self.snapshot) for section in keys)
-        )
-        for section, rows in zip(keys, loaded, strict=True):
-            self.graph.add(section, rows)
-        await asyncio.to_thread(self.rollups().compute_organisation)
-        return [True] * len(keys)
-
-    def rollups(self) -> Rollups:
-        """One engine per request: the date is read once, so every figure agrees."""
-        if self._rollups is None:
-            self._rollups = Rollups(self.graph, clock.today(), self.thresholds)
-        return self._rollups
 
 
 def thresholds_of(info: Info) -> Thresholds:
@@ -58,16 +28,20 @@ def thresholds_of(info: Info) -> Thresholds:
 
 
 async def rollups(info: Info, sections: Iterable[Section]) -> Rollups:
-    loader = info.context.loader(RollupSectionsLoader)
-    loader.thresholds = thresholds_of(info)
-    loader.snapshot = info.context.snapshot
-    await loader.load_many(list(sections))
-    return loader.rollups()
+    """The engine for fields reading `sections`: every section is there but the
+    calendar, which only the risks read (it costs statements to load)."""
+    context = info.context
+    if context.snapshot is None:
+        raise RuntimeError("Rollups are computed from the read model; this context has none.")
+    calendar = Section.CALENDAR in sections
+    return await shared_rollups(
+        context.snapshot, context.today, thresholds_of(info), calendar=calendar
+    )
 
 
 async def load_rows(info: Info, keys: Sequence[NodeKey]) -> list[Any]:
     """The model rows the computations point at (contributors, risk subjects, tasks),
-    through each type's by-ID loader: one statement per type of node per round."""
+    through each type's by-ID loader (which reads the request's snapshot)."""
     if len(keys) == 1:
         model, pk = keys[0]
         return [await info.context.loader(NODE_TYPES[TYPE_NAME_OF_MODEL[model]].loader).load(pk)]

@@ -1,7 +1,7 @@
-"""`Rollups`: every computation of one request over one consistent set of rows.
+"""`Rollups`: every computation over one consistent set of rows.
 
-The schema layer loads the sections a field needs (whole organisation, one statement
-each), then asks here; results are memoised, so a tree of fields costs one pass.
+One engine serves every request at a data version (`shared.py`); results are memoised,
+so a tree of fields, and every later request, costs one pass.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from functools import cached_property
 from server import models
 from server.rollups.arithmetic import ZERO
 from server.rollups.graph import OrgGraph
-from server.rollups.loading import Section, load_section
 from server.rollups.money import MoneySummary, campaign_money, total_of
 from server.rollups.portfolio import Portfolio, portfolio
 from server.rollups.progress import GoalProgress, NodeKey, Progress, campaign_progress
 from server.rollups.reach import Reach
 from server.rollups.risk_rules import RULES
 from server.rollups.risks import Risk, RiskFilter, ordered
+from server.rollups.sections import Section
 from server.rollups.workload import Workload, workload
 from server.selection import admits, admits_any, chosen
 from server.settings import Thresholds
@@ -45,10 +45,10 @@ class Rollups:
         self.reach = Reach(graph)
 
     def compute_organisation(self) -> None:
-        """Compute now, from the sections loaded so far, what is computed over the whole
-        organisation: every goal's progress, and every risk once every section is
-        there. The fields then only look results up; this may run on a worker thread,
-        provided nothing else reads these rollups meanwhile."""
+        """Compute now what is computed over the whole organisation: every goal's
+        progress, and every risk when every section is there. The fields then only look
+        results up or add entries to memo dicts; this runs on a worker thread before
+        the engine is shared, as nothing may read it meanwhile."""
         graph = self.graph
         if all(graph.has(section) for section in PROGRESS):
             for goal_id in graph.goals:
@@ -210,14 +210,3 @@ class Rollups:
             for key in dict.fromkeys(risk.nodes):
                 index.setdefault(key, []).append(risk)
         return index
-
-
-async def load_rollups(
-    today: date, thresholds: Thresholds, sections: tuple[Section, ...] = tuple(Section)
-) -> Rollups:
-    """Rollups over freshly loaded sections (for scripts and tests; requests load
-    theirs through the request's batch loader)."""
-    graph = OrgGraph()
-    for section in sections:
-        graph.add(section, await load_section(section, today))
-    return Rollups(graph, today, thresholds)

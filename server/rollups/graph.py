@@ -1,8 +1,8 @@
-"""The loaded rows of one request, indexed the ways the computations walk them.
+"""The rows of one engine, indexed the ways the computations walk them.
 
-Sections arrive as a request needs them; each index is built on first use from the
-sections it reads, and asking for one whose rows were not loaded is a programming
-error (the caller forgot to name the section), not an empty result.
+Each index is built on first use from the sections it reads, and asking for one whose
+rows were not given is a programming error (the caller forgot to name the section, or
+read the calendar from an engine built without it), not an empty result.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from server.rollups import rows as r
-from server.rollups.loading import Section
+from server.rollups.sections import Section
 
 
 class MissingSection(LookupError):

@@ -17,9 +17,9 @@ from server.calendar.horizon import RISK_ZONE, horizon_span
 from server.enums import CampaignStatus
 from server.rollups import rows as r
 from server.rollups.arithmetic import amount, cents, fraction
-from server.rollups.loading import Section
 from server.rollups.progress import CLOSED_CAMPAIGN, Health
 from server.rollups.risks import Risk, RiskKind, Severity, figure, percent
+from server.rollups.sections import Section
 from server.rollups.workload import CLOSED_TASK, WEEK, Week, monday_of
 
 if TYPE_CHECKING:

@@ -1,0 +1,29 @@
+"""The sections of rows the rollups read, each a whole organisation's worth.
+
+Every section but the calendar is built from the read model (`from_model.py`); the
+calendar's entries still come from SQL (`shared.py`). A computation names the sections
+it reads, so one that reads a section nobody provided fails loudly (`graph.py`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Section(StrEnum):
+    GOALS = "goals"
+    KEY_RESULTS = "key_results"
+    CHECK_INS = "check_ins"
+    CAMPAIGNS = "campaigns"
+    CHANNELS = "channels"
+    ALIGNMENTS = "alignments"
+    SPEND = "spend"
+    RESULTS = "results"
+    TASKS = "tasks"
+    USERS = "users"
+    TEAMS = "teams"
+    MEMBERSHIPS = "memberships"
+    MILESTONES = "milestones"
+    CALENDAR = "calendar"
+    """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
+    CALENDAR_CONFLICT risk: a fixed number of statements."""
