@@ -3,7 +3,8 @@
 A request reads a single snapshot from start to end, so it never sees half of a write
 that another request applies meanwhile: applying changes makes a new snapshot, which
 shares every untouched table and every index that reads none of the changed tables.
-Indexes are built on first use, at most once per snapshot.
+Indexes are built on first use, at most once per snapshot (two threads asking at once
+may both build one; either result is the same).
 """
 
 from __future__ import annotations
@@ -95,7 +96,10 @@ class Snapshot:
                     updated[pk] = row
             tables[table] = updated
         touched = set(changes)
-        kept = {name: entry for name, entry in self._indexes.items() if not entry[0] & touched}
+        # Copied in one step first: the rollups' worker thread may add an index to this
+        # snapshot meanwhile, and iterating a dict that grows fails.
+        indexes = tuple(self._indexes.items())
+        kept = {name: entry for name, entry in indexes if not entry[0] & touched}
         return Snapshot(
             self.epoch, version, tables, nulls_first=self.nulls_first, inherited=kept
         )
