@@ -218,7 +218,8 @@ UNSUPPORTED_MOMENTS = (
     "2199-12-31T00:00:00Z",
     "2199-12-30T12:00:00-12:00",
 )
-MALFORMED_MOMENTS = (*ODD_DATES, "2026-01-01T10:00:00+24:00", "2026-01-01T10:00:00+14", "T10:00")
+# "+14" alone is an ISO 8601 offset of whole hours, which the API accepts; "+1" is not.
+MALFORMED_MOMENTS = (*ODD_DATES, "2026-01-01T10:00:00+24:00", "2026-01-01T10:00:00+1", "T10:00")
 
 
 def edge_moments(days: Sequence[str]) -> st.SearchStrategy[str]:

@@ -610,18 +610,20 @@ async def test_owning_editor_checks_in_a_new_current_value(gql, org):
     assert ci_entry.changes["value"] == {"before": None, "after": "40"}
 
 
-async def test_a_back_dated_check_in_keeps_the_later_value_current(gql, org):
+@pytest.mark.parametrize("offset", ["+02:00", "+02"], ids=["hours-and-minutes", "whole-hours"])
+async def test_a_back_dated_check_in_keeps_the_later_value_current(gql, org, offset):
     # given: the latest check-in (March 1st) says 30
     await factories.check_in(org.signups, "30", checked_in_at=datetime(2026, 3, 1, 9, tzinfo=UTC))
     org.signups.current_value = Decimal(30)
     await org.signups.save(update_fields=["current_value"])
 
-    # when: a value measured in February, given in another time zone
+    # when: a value measured in February, given in another time zone (ISO 8601 allows the
+    # offset in whole hours too)
     check_in = {
         "id": gid(org.signups),
         "version": 1,
         "value": "20",
-        "checkedInAt": "2026-02-01T11:00:00+02:00",
+        "checkedInAt": f"2026-02-01T11:00:00{offset}",
     }
     payload = await gql.mutate(KEY_RESULT_CHECK_IN, check_in, "keyResultCheckIn")
 
