@@ -20,6 +20,7 @@ from schema.core.documents import CachedDocuments, DocumentCache
 from schema.core.errors import ErrorCodes
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
+from schema.core.planned import PlannedExecution
 from schema.core.sign_in import SignInRequired
 from schema.core.storable_text import StorableText
 from schema.core.supported_dates import hold_dates_to_supported_range
@@ -150,6 +151,7 @@ def configured_schema(
         types=NODE_TYPES,
         extensions=extensions,
         documents=DocumentCache(limits.query_cache_entries, limits.query_cache_characters),
+        execution_context_class=PlannedExecution,
         config=StrawberryConfig(
             auto_camel_case=True,
             disable_field_suggestions=not field_suggestions,

@@ -33,6 +33,7 @@ from hypothesis_graphql import from_schema, mutations, queries
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from schema import schema
+from schema.core import planned
 from schema.core.ids import encode_global_id
 from server import models, passwords
 from server.enums import Role
@@ -385,3 +386,25 @@ async def test_unsupported_dates_in_mutations_write_nothing(
         assert await write_fingerprint(refused.admin.pk) == before, (
             f"an unsupported date was written by\n{document}"
         )
+
+
+@bounded(examples=300)
+@given(data=st.data())
+async def test_planned_answers_are_graphql_cores_own(
+    organisation: Organisation,
+    gql: GraphQLClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    data,
+):
+    # given
+    admin = gql.as_user(organisation.admin)
+    document = organisation.draw(data, organisation.queries, "query")
+    # when: completed along the plan (`schema.core.planned`), then field by field
+    planned_answer = await exchange(admin, organisation, document, caplog)
+    with monkeypatch.context() as switched:
+        switched.setattr(planned, "ENABLED", False)
+        field_by_field = await exchange(admin, organisation, document, caplog)
+    # then
+    assert planned_answer.status_code == field_by_field.status_code
+    assert planned_answer.content == field_by_field.content, document

@@ -21,7 +21,7 @@ from schema.campaigns.loaders import (
 )
 from schema.core.connection import PageInfo
 from schema.core.context import Info
-from schema.core.edges import paged_targets, to_many, to_one
+from schema.core.edges import served_targets, to_many, to_one
 from schema.core.enums import CampaignStatus, Channel, ResultMetric
 from schema.core.money import Money
 from schema.core.node import Node, Versioned, presents
@@ -86,8 +86,8 @@ class AlignedCampaignConnection:
     nodes: list[CampaignRef]
 
 
-async def _aligned(info: Info, loader, target_loader, target_key, key, page, edge_cls, conn_cls):
-    alignments, targets = await paged_targets(info, loader, key, page, target_loader, target_key)
+def _aligned(info: Info, loader, target_loader, target_key, key, page, edge_cls, conn_cls):
+    alignments, targets = served_targets(info, loader, key, page, target_loader, target_key)
     edges = [
         edge_cls(node=target, cursor=edge.cursor, share=edge.node.share, alignment=edge.node)
         for edge, target in zip(alignments.edges, targets, strict=True)
@@ -100,8 +100,8 @@ async def _aligned(info: Info, loader, target_loader, target_key, key, page, edg
     )
 
 
-async def aligned_campaigns(info: Info, key_result_id: int, *page) -> AlignedCampaignConnection:
-    return await _aligned(
+def aligned_campaigns(info: Info, key_result_id: int, *page) -> AlignedCampaignConnection:
+    return _aligned(
         info,
         AlignmentsByKeyResultIdLoader,
         CampaignByIdLoader,
@@ -128,26 +128,26 @@ class Campaign(Node, Versioned):
         return Money(amount=root.budget, currency=root.currency)
 
     @strawberry.field(description="Channels it runs on, alphabetically.")
-    async def channels(root: strawberry.Parent[models.Campaign], info: Info) -> list[Channel]:
-        rows = await info.context.loader(ChannelsByCampaignIdLoader).load(root.pk)
+    def channels(root: strawberry.Parent[models.Campaign], info: Info) -> list[Channel]:
+        rows = info.context.served(ChannelsByCampaignIdLoader, root.pk)
         return [row.channel for row in rows]
 
     @strawberry.field(description="True when it supports at least one live key result.")
-    async def is_aligned(root: strawberry.Parent[models.Campaign], info: Info) -> bool:
-        return bool(await info.context.loader(AlignmentsByCampaignIdLoader).load(root.pk))
+    def is_aligned(root: strawberry.Parent[models.Campaign], info: Info) -> bool:
+        return bool(info.context.served(AlignmentsByCampaignIdLoader, root.pk))
 
     owner_team = to_one(TeamByIdLoader, "owner_team_id", TeamRef, "Team running it.")
     owner = to_one(UserByIdLoader, "owner_id", UserRef | None, "Person accountable for it.")
 
     @strawberry.field(description="Its alignments to key results (shares add up to 1).")
-    async def alignments(root: strawberry.Parent[models.Campaign], info: Info) -> list[Alignment]:
-        return await info.context.loader(AlignmentsByCampaignIdLoader).load(root.pk)
+    def alignments(root: strawberry.Parent[models.Campaign], info: Info) -> list[Alignment]:
+        return info.context.served(AlignmentsByCampaignIdLoader, root.pk)
 
     @strawberry.field(
         description="Key results it supports; each edge carries the share "
         "allocated. Cursor pagination."
     )
-    async def key_results(
+    def key_results(
         root: strawberry.Parent[models.Campaign],
         info: Info,
         first: int | None = None,
@@ -155,7 +155,7 @@ class Campaign(Node, Versioned):
         last: int | None = None,
         before: str | None = None,
     ) -> AlignedKeyResultConnection:
-        return await _aligned(
+        return _aligned(
             info,
             AlignmentsByCampaignIdLoader,
             KeyResultByIdLoader,

@@ -18,6 +18,7 @@ from server.authentication import NO_TOKEN, SignedIn, SignedOut
 from server.password_checks import PasswordChecks
 from server.permissions import Actor
 from server.read_model import ReadModel, Snapshot
+from server.read_model.tables import HELD
 from server.settings import Settings
 from server.sign_in_backoff import address_key
 from server.tokens import TokenSigner
@@ -67,6 +68,16 @@ class Context:
         if self.read_model is not None:
             self.snapshot = await self.read_model.current()
         self.loaders = LoaderRegistry(self.snapshot)
+
+    def as_served(self, row: Any) -> Any:
+        """The request's snapshot's copy of a row a write returned, so a payload reads
+        one state throughout (its edges come from the snapshot too, which may already
+        hold another process's later write); the row itself when the model does not
+        hold it (a deleted row, a table outside the model)."""
+        if self.snapshot is None or type(row) not in HELD:
+            return row
+        served = self.snapshot.row(type(row), row.pk)
+        return row if served is None else served
 
     @property
     def signed_in(self) -> SignedIn | None:

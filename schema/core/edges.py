@@ -40,19 +40,26 @@ async def paged(info: Info, loader: type[BatchLoader], key: Any, first, after, l
     return connection_from_list(rows, page)
 
 
-async def paged_targets(
+def paged_served(info: Info, loader: type[BatchLoader], key: Any, first, after, last, before):
+    """Validate paging arguments, then page what the read model holds for `key`."""
+    page = page_args(first, after, last, before)
+    return connection_from_list(info.context.served(loader, key), page)
+
+
+def served_targets(
     info: Info,
-    loader: type[BatchLoader],
+    loader: type[ModelServed],
     key: Any,
     page: tuple,
-    target_loader: type[BatchLoader],
+    target_loader: type[ModelServed],
     target_key: str | None,
 ):
-    """Page the link rows `loader` holds for `key`, then fetch only that page's targets
-    (by the links' `target_key`, or the links themselves when they are bare IDs)."""
-    links = await paged(info, loader, key, *page)
+    """Page the link rows `loader` holds for `key`, then look up only that page's
+    targets (by the links' `target_key`, or the links themselves when they are bare
+    IDs)."""
+    links = paged_served(info, loader, key, *page)
     keys = [link if target_key is None else getattr(link, target_key) for link in links.nodes]
-    return links, await info.context.loader(target_loader).load_many(keys)
+    return links, [info.context.served(target_loader, each) for each in keys]
 
 
 def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
@@ -66,8 +73,7 @@ def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
         last: int | None = None,
         before: str | None = None,
     ):
-        page = page_args(first, after, last, before)
-        return connection_from_list(info.context.served(loader, root.pk), page)
+        return paged_served(info, loader, root.pk, first, after, last, before)
 
     if issubclass(loader, ModelServed):
         looked_up.__annotations__["return"] = Connection[node_type]
@@ -88,16 +94,16 @@ def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
 
 
 def to_many_through(
-    loader: type[BatchLoader],
-    target_loader: type[BatchLoader],
+    loader: type[ModelServed],
+    target_loader: type[ModelServed],
     target_key: str | None,
     node_type: Any,
     description: str,
 ) -> Any:
     """A paged edge over link rows (memberships, or bare IDs when `target_key` is None)
-    where only the targets of the requested page are fetched, in one batch."""
+    where only the targets of the requested page are looked up."""
 
-    async def resolve(
+    def resolve(
         root: strawberry.Parent[Any],
         info: Info,
         first: int | None = None,
@@ -106,7 +112,7 @@ def to_many_through(
         before: str | None = None,
     ):
         page = (first, after, last, before)
-        links, targets = await paged_targets(info, loader, root.pk, page, target_loader, target_key)
+        links, targets = served_targets(info, loader, root.pk, page, target_loader, target_key)
         for edge, target in zip(links.edges, targets, strict=True):
             edge.node = target
         links.nodes = targets

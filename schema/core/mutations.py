@@ -81,4 +81,4 @@ async def perform(
         raise Conflict(str(conflict), currentVersion=conflict.current) from None
     finally:
         await info.context.after_write()
-    return payload(**{field: row, "user_errors": []})
+    return payload(**{field: info.context.as_served(row), "user_errors": []})

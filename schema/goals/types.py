@@ -148,7 +148,7 @@ class KeyResult(Node, Versioned):
         description="Campaigns supporting this key result; each edge carries the "
         "share of the campaign allocated to it. Cursor pagination."
     )
-    async def campaigns(
+    def campaigns(
         root: strawberry.Parent[models.KeyResult],
         info: Info,
         first: int | None = None,
@@ -156,7 +156,7 @@ class KeyResult(Node, Versioned):
         last: int | None = None,
         before: str | None = None,
     ) -> AlignedCampaignConnection:
-        return await aligned_campaigns(info, root.pk, first, after, last, before)
+        return aligned_campaigns(info, root.pk, first, after, last, before)
 
     tasks = to_many(TasksByKeyResultIdLoader, TaskRef, "Tasks directly on this key result.")
     milestones = to_many(

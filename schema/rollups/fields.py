@@ -17,7 +17,7 @@ from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
 from schema.core.edges import PAGE_ARGS_HELP
 from schema.core.errors import BadUserInput
-from schema.rollups.loaders import rollups
+from schema.rollups.loaders import rollups, rollups_now
 from schema.rollups.money import MoneySummary, money_summary
 from schema.rollups.risks import Risk
 from schema.rollups.types import Health, ProgressBreakdown
@@ -56,10 +56,17 @@ _PROGRESS_FIGURES: dict[str, tuple[Any, Callable[[Progress], Any]]] = {
 def computed_field(
     of: Computed, present: Callable[[Any], Any], return_type: Any, description: str
 ) -> Any:
-    """A field showing `present(result)` of the node's computed result."""
+    """A field showing `present(result)` of the node's computed result: a plain lookup
+    once the request's engine is computed, else an awaitable that waits for it."""
 
-    async def resolve(root: strawberry.Parent[Any], info: Info):
+    async def later(root: Any, info: Info):
         computed = await rollups(info, of.sections)
+        return present(of.compute(computed, root.pk))
+
+    def resolve(root: strawberry.Parent[Any], info: Info):
+        computed = rollups_now(info, of.sections)
+        if computed is None:
+            return later(root, info)
         return present(of.compute(computed, root.pk))
 
     resolve.__annotations__["return"] = return_type
@@ -80,7 +87,14 @@ def money_field(of: Computed, description: str) -> Any:
 def risks_field(model: type[Model], description: str) -> Any:
     """The node's risks, most severe first, as a connection."""
 
-    async def resolve(
+    def listed(computed: engine.Rollups, pk: int, page: Any) -> Connection[Risk]:
+        found = computed.risks_involving((model, pk))
+        return connection_from_list([Risk(item=risk) for risk in found], page)
+
+    async def later(pk: int, info: Info, page: Any) -> Connection[Risk]:
+        return listed(await rollups(info, engine.RISKS), pk, page)
+
+    def resolve(
         root: strawberry.Parent[Any],
         info: Info,
         first: int | None = None,
@@ -89,9 +103,10 @@ def risks_field(model: type[Model], description: str) -> Any:
         before: str | None = None,
     ) -> Connection[Risk]:
         page = page_args(first, after, last, before)
-        computed = await rollups(info, engine.RISKS)
-        found = computed.risks_involving((model, root.pk))
-        return connection_from_list([Risk(item=risk) for risk in found], page)
+        computed = rollups_now(info, engine.RISKS)
+        if computed is None:
+            return later(root.pk, info, page)  # type: ignore[return-value]
+        return listed(computed, root.pk, page)
 
     return strawberry.field(resolver=resolve, description=f"{description} {PAGE_ARGS_HELP}")
 
@@ -113,14 +128,19 @@ def workload_weeks(start: date, end: date) -> None:
 
 
 def workload_field(compute: Callable[[engine.Rollups, int, date, date], Any]) -> Any:
-    async def resolve(
+    async def later(pk: int, info: Info, from_: date, to: date) -> Workload:
+        return Workload(load=compute(await rollups(info, engine.WORKLOAD), pk, from_, to))
+
+    def resolve(
         root: strawberry.Parent[Any],
         info: Info,
         from_: Annotated[date, strawberry.argument(name="from")],
         to: date,
     ) -> Workload:
         workload_weeks(from_, to)
-        computed = await rollups(info, engine.WORKLOAD)
+        computed = rollups_now(info, engine.WORKLOAD)
+        if computed is None:
+            return later(root.pk, info, from_, to)  # type: ignore[return-value]
         return Workload(load=compute(computed, root.pk, from_, to))
 
     return strawberry.field(resolver=resolve, description=WORKLOAD_HELP)

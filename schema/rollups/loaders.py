@@ -18,7 +18,7 @@ from schema.core.node import NODE_TYPES, TYPE_NAME_OF_MODEL
 from server.rollups.engine import Rollups
 from server.rollups.progress import NodeKey
 from server.rollups.sections import Section
-from server.rollups.shared import shared_rollups
+from server.rollups.shared import ready_rollups, shared_rollups
 from server.settings import Thresholds
 
 
@@ -37,6 +37,15 @@ async def rollups(info: Info, sections: Iterable[Section]) -> Rollups:
     return await shared_rollups(
         context.snapshot, context.today, thresholds_of(info), calendar=calendar
     )
+
+
+def rollups_now(info: Info, sections: Iterable[Section]) -> Rollups | None:
+    """The engine `rollups` would answer, when it is already computed, else None."""
+    context = info.context
+    if context.snapshot is None:
+        return None
+    calendar = Section.CALENDAR in sections
+    return ready_rollups(context.snapshot, context.today, thresholds_of(info), calendar=calendar)
 
 
 async def load_rows(info: Info, keys: Sequence[NodeKey]) -> list[Any]:

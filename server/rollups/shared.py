@@ -69,6 +69,14 @@ class Shared:
             future.add_done_callback(_retrieved)
         return await asyncio.shield(future)
 
+    def ready(self, today: date, key: Hashable) -> Any | None:
+        """The finished work for `key`, or None while it is missing, running or failed:
+        then the caller awaits `get`."""
+        future = self._work.get(key) if today == self._day else None
+        if future is None or not future.done() or _failed(future):
+            return None
+        return future.result()
+
 
 def _shared(snapshot: Snapshot) -> Shared:
     return snapshot.index("rollups.shared", EVERY_TABLE, Shared)
@@ -98,3 +106,11 @@ async def shared_rollups(
         return await asyncio.to_thread(_computed, snapshot, sections, calendar, today, thresholds)
 
     return await _shared(snapshot).get(today, (thresholds, calendar), start)
+
+
+def ready_rollups(
+    snapshot: Snapshot, today: date, thresholds: Thresholds, *, calendar: bool
+) -> Rollups | None:
+    """The engine `shared_rollups` would answer, if it is already computed: fields then
+    resolve without a task or a future each."""
+    return _shared(snapshot).ready(today, (thresholds, calendar))

@@ -1,0 +1,320 @@
+"""Root fields completed along a plan compiled once per request, not field by field.
+
+With reads served from the read model nearly every resolver is a plain lookup, and
+graphql-core's general machinery became the cost: for each field a `Path`, a resolve
+info, an argument dict, awaitable checks, a chain of type tests, then Strawberry's
+wrapper with its own `Info` and argument conversion (5/6 of the time of the 10 000-node
+goal tree). `PlannedExecution` compiles each selection once per request into a plan:
+per object type and selection, the fields to answer, each with how to resolve it (a
+plain `getattr` for a field without resolver, the field's own resolver with its
+arguments coerced once otherwise) and how to complete its value (a serialize for a
+leaf, a loop for a list, the runtime type's plan for an interface). The value of each
+root field is then completed along the plan, synchronously.
+
+The plan is only a faster road to the same answer. Whenever it meets something that
+graphql-core handles in a way it does not copy (a resolver that raises or hands back
+work still pending, a null for a non-null field, a value a scalar refuses, an
+unexpected runtime type), it drops what it built and graphql-core completes that root
+field from its value, as before. Resolvers below the root only read (a mutation's
+write is its root resolver, which runs once), so doing that part twice changes nothing
+but time; errors, their paths and partial data are always graphql-core's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from types import GeneratorType
+from typing import Any
+
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    Undefined,
+    get_argument_values,
+    is_abstract_type,
+    is_leaf_type,
+    is_object_type,
+)
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
+from tortoise.models import Model
+
+ENABLED = True
+"""Switched off only by the tests that compare planned answers with graphql-core's."""
+
+Complete = Callable[[Any], Any]
+Resolve = Callable[[Any], Any]
+
+
+class Unplanned(Exception):
+    """The plan met something only graphql-core answers exactly; it takes over."""
+
+
+# Types whose values are never awaitable (grown as values of new types are met).
+PLAIN: set[type] = {type(None), bool, int, float, str, list, tuple, dict}
+
+
+def settled(value: Any) -> Any:
+    """A resolver's value, or the result of a future the read model already settled;
+    pending work (a coroutine, an unsettled future) is graphql-core's to await. A
+    Tortoise row is a value: awaiting one only answers the row itself."""
+    kind = type(value)
+    if kind in PLAIN:
+        return value
+    if isinstance(value, asyncio.Future):
+        if value.done() and not value.cancelled() and value.exception() is None:
+            return value.result()
+        raise Unplanned
+    if isinstance(value, Exception):
+        raise Unplanned
+    if issubclass(kind, Model) or not inspect.isawaitable(value):
+        if kind is not GeneratorType:  # only generators differ between instances
+            PLAIN.add(kind)
+        return value
+    if inspect.iscoroutine(value):
+        value.close()  # never started: nothing ran, nothing to clean up
+    raise Unplanned
+
+
+class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context with each root field's value completed along a
+    plan (see the module's docstring); everything else is graphql-core's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._object_plans: dict[tuple[str, int], tuple[Any, Callable[[Any], dict]]] = {}
+        self._planning = ENABLED and not (
+            self.middleware_manager and self.middleware_manager.middlewares
+        )
+        awaitable = self.is_awaitable
+        # Tortoise rows have `__await__` (answering the row itself): as values, they
+        # cost no task each on graphql-core's road either.
+        self.is_awaitable = lambda value: not isinstance(value, Model) and awaitable(value)  # type: ignore[assignment,method-assign]
+
+    def complete_value(  # type: ignore[override]
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if self._planning and path.prev is None and not isinstance(result, Exception):
+            try:
+                return self._completer(return_type, field_details_list, path)(result)
+            except Exception:  # graphql-core answers it exactly below
+                pass
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    # --- compiling ------------------------------------------------------------------
+
+    def _completer(self, type_: GraphQLOutputType, details: Any, path: Path) -> Complete:
+        """How to complete a value of `type_` selected by `details`."""
+        if isinstance(type_, GraphQLNonNull):
+            inner = self._completer(type_.of_type, details, path)
+
+            def non_null(value: Any) -> Any:
+                completed = inner(value)
+                if completed is None:
+                    raise Unplanned
+                return completed
+
+            return non_null
+        inner = self._nullable_completer(type_, details, path)
+
+        def nullable(value: Any) -> Any:
+            value = settled(value)
+            if value is None or value is Undefined:
+                return None
+            return inner(value)
+
+        return nullable
+
+    def _nullable_completer(self, type_: GraphQLOutputType, details: Any, path: Path) -> Complete:
+        if isinstance(type_, GraphQLList):
+            item = self._completer(type_.of_type, details, path)
+
+            def listed(value: Any) -> list:
+                if not isinstance(value, list | tuple):
+                    raise Unplanned
+                return [item(each) for each in value]
+
+            return listed
+        if is_leaf_type(type_):
+            coerce = type_.coerce_output_value  # type: ignore[union-attr]
+
+            def leaf(value: Any) -> Any:
+                coerced = coerce(value)
+                if coerced is None or coerced is Undefined:
+                    raise Unplanned
+                return coerced
+
+            return leaf
+        if is_abstract_type(type_):
+            return self._abstract_completer(type_, details, path)  # type: ignore[arg-type]
+        if is_object_type(type_):
+            return self._object_completer(type_, details, path)  # type: ignore[arg-type]
+        raise Unplanned
+
+    def _abstract_completer(
+        self, type_: GraphQLAbstractType, details: Any, path: Path
+    ) -> Complete:
+        resolve_type = type_.resolve_type or self.type_resolver
+        info = self._info_for(type_, details, path)
+        schema = self.schema
+
+        def abstract(value: Any) -> Any:
+            name = resolve_type(value, info, type_)
+            runtime = schema.get_type(name) if isinstance(name, str) else None
+            if not is_object_type(runtime) or not schema.is_sub_type(type_, runtime):  # type: ignore[arg-type]
+                raise Unplanned
+            return self._object_completer(runtime, details, path)(value)  # type: ignore[arg-type]
+
+        return abstract
+
+    def _info_for(self, type_: GraphQLOutputType, details: Any, path: Path) -> GraphQLResolveInfo:
+        """The resolve info graphql-core would pass along for this value (at the
+        selection's first path: nothing below the root reads the path)."""
+        parent = self.schema.get_type(path.typename) if path.typename else None
+        return self.build_resolve_info(
+            GraphQLFieldLike(type_),  # type: ignore[arg-type]
+            [each.node for each in details],
+            parent,  # type: ignore[arg-type]
+            path,
+        )
+
+    def _object_completer(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
+        key = (type_.name, id(details))
+        planned = self._object_plans.get(key)
+        if planned is None:
+            run = self._compile_object(type_, details, path)
+            # `details` is kept with its plan, so its id is not reused meanwhile.
+            self._object_plans[key] = planned = (details, run)
+        return planned[1]
+
+    def _compile_object(
+        self, type_: GraphQLObjectType, details: Any, path: Path
+    ) -> Callable[[Any], dict]:
+        grouped = self.collect_subfields(type_, details)[0]
+        fields: list[tuple[str, Resolve, Complete]] = []
+        for response_name, field_details in grouped.items():
+            node = field_details[0].node
+            field_def = self.schema.get_field(type_, node.name.value)
+            if field_def is None:
+                continue
+            field_path = Path(path, response_name, type_.name)
+            resolve = self._resolver(type_, field_def, field_details, field_path)
+            fields.append(
+                (response_name, resolve, self._completer(field_def.type, field_details, field_path))
+            )
+        is_type_of = type_.is_type_of
+        info = self._info_for(type_, details, path) if is_type_of else None
+
+        def run(source: Any) -> dict:
+            if is_type_of is not None and is_type_of(source, info) is not True:
+                raise Unplanned
+            return {name: complete(resolve(source)) for name, resolve, complete in fields}
+
+        return run
+
+    def _resolver(
+        self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path
+    ) -> Resolve:
+        """How to read the field from its parent's value."""
+        node = details[0].node
+        if node.name.value == "__typename":
+            name = parent.name
+            return lambda _source: name
+        resolve = field_def.resolve or self.field_resolver
+        definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if getattr(resolve, "_is_default", False) and definition is not None:
+            python_name = definition.python_name
+            default = definition.default_resolver
+            if default is getattr:
+                return lambda source: getattr(source, python_name)
+            return lambda source: default(source, python_name)
+        args = (
+            get_argument_values(
+                field_def,
+                node,
+                self.variable_values,
+                details[0].fragment_variable_values,
+                self.hide_suggestions,
+            )
+            if field_def.args or node.arguments
+            else {}
+        )
+        info = self.build_resolve_info(field_def, [each.node for each in details], parent, path)
+        direct = self._direct(resolve, definition, info, args)
+        if direct is not None:
+            return direct
+        return lambda source: resolve(source, info, **args)
+
+    def _direct(
+        self, resolve: Any, field: Any, info: GraphQLResolveInfo, args: dict[str, Any]
+    ) -> Resolve | None:
+        """The field's Strawberry resolver called as Strawberry's wrapper would call it,
+        with its arguments converted once: only for a plain synchronous resolver (no
+        field extension, no exception handler, not wrapped by anything of ours, such as
+        the date checks of `schema.core.supported_dates`)."""
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        resolver = getattr(field, "base_resolver", None)
+        if (
+            strawberry_schema is None
+            or resolver is None
+            or resolver.is_async
+            or field.extensions
+            or strawberry_schema.schema_converter._exception_handler_specs
+            or getattr(resolve, "__name__", None) != "_resolver"
+            or getattr(resolve, "__module__", None) != GraphQLCoreConverter.__module__
+        ):
+            return None
+        converter = strawberry_schema.schema_converter
+        strawberry_info = strawberry_schema.config.info_class(_raw_info=info, _field=field)
+        converted = convert_arguments(
+            args,
+            field.arguments,
+            scalar_registry=converter.scalar_registry,
+            config=strawberry_schema.config,
+            info=strawberry_info,
+        )
+        function = resolver.wrapped_func
+        given_source = sorted(
+            {
+                parameter.name
+                for parameter in (resolver.parent_parameter, resolver.root_parameter)
+                if parameter is not None
+            }
+        )
+        if resolver.info_parameter is not None:
+            converted[resolver.info_parameter.name] = strawberry_info
+        if resolver.self_parameter is not None:
+            if given_source:
+                return None
+            return lambda source: function(source, **converted)
+        if not given_source:
+            return lambda _source: function(**converted)
+        if len(given_source) == 1:
+            name = given_source[0]
+            return lambda source: function(**converted, **{name: source})
+        return None
+
+
+class GraphQLFieldLike:
+    """What `build_resolve_info` reads of a field (its type), for the infos handed to
+    `is_type_of` and `resolve_type`."""
+
+    def __init__(self, type_: GraphQLOutputType) -> None:
+        self.type = type_
+

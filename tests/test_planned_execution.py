@@ -1,0 +1,156 @@
+"""Root fields completed along a plan (`schema.core.planned`) answer byte for byte what
+graphql-core answers field by field: the same documents are sent with planning on and
+off, over HTTP, on the demo organisation."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bench import queries
+from fixtures.demo import DEMO_NAME, demo_document
+from fixtures.loader import load_document
+from schema.core import planned
+from schema.core.ids import encode_global_id
+from server import clock, models
+
+NODES = """
+query Nodes($ids: [ID!]!, $withTitle: Boolean!, $skipHealth: Boolean!) {
+  nodes(ids: $ids) {
+    __typename id
+    ... on Goal { title @include(if: $withTitle) health @skip(if: $skipHealth)
+                  owner { name } children(first: 2) { totalCount edges { cursor node { id } } } }
+    ... on Campaign { name budget { amount currency } channels isAligned
+                      keyResults { edges { share node { title } } } alignments { share } }
+    ... on Team { name members(first: 3) { nodes { name } } }
+    ...Named
+  }
+}
+fragment Named on KeyResult { title first: progress again: progress goal { title } }
+"""
+
+RISKS = """
+{ risks(first: 20) { totalCount nodes { kind severity message
+    node { __typename id ... on Task { title } ... on Campaign { name } } } } }
+"""
+
+# A field error inside a list: the plan gives way and graphql-core answers it (the
+# workload is non-null, so the error nulls the list item).
+NESTED_ERROR = """
+query Nested($ids: [ID!]!) {
+  teams(first: 10) { nodes { name } }
+  nodes(ids: $ids) { id ... on Team { name workload(from: "2026-03-01", to: "2026-01-01") {
+    weeks { bookedHours } } } }
+}
+"""
+
+# `history` reads SQL: pending work the plan leaves to graphql-core.
+WITH_HISTORY = """
+{ goals(first: 3) { nodes { title history(first: 2) { nodes { action } } } } }
+"""
+
+
+async def answer(gql, query: str, variables: dict[str, Any] | None = None) -> bytes:
+    response = await gql.http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers=await gql.headers(),
+    )
+    assert response.status_code < 500, response.text
+    return response.content
+
+
+async def both_ways(gql, monkeypatch, query: str, variables: dict | None = None):
+    await answer(gql, query, variables)  # rollups computed: both answers read them ready
+    with_plan = await answer(gql, query, variables)
+    monkeypatch.setattr(planned, "ENABLED", False)
+    without = await answer(gql, query, variables)
+    monkeypatch.setattr(planned, "ENABLED", True)
+    return with_plan, without
+
+
+@pytest.fixture
+async def demo(db: str) -> None:
+    await load_document(demo_document(clock.today()), name=DEMO_NAME)
+
+
+async def some_ids() -> list[str]:
+    goals = await models.Goal.all().order_by("id").limit(3)
+    campaigns = await models.Campaign.all().order_by("id").limit(3)
+    key_results = await models.KeyResult.all().order_by("id").limit(2)
+    teams = await models.Team.all().order_by("id").limit(2)
+    rows = [*goals, *campaigns, *key_results, *teams]
+    return [encode_global_id(type(row).__name__, row.pk) for row in rows]
+
+
+async def documents() -> list[tuple[str, dict | None]]:
+    today = clock.today()
+    task = await models.Task.all().order_by("id").first()
+    ids = await some_ids()
+    return [
+        (queries.W1_NESTED, {"after": None}),
+        (queries.W2_CALENDAR, {"from": str(today), "to": str(today + timedelta(days=90))}),
+        (queries.W3_TRACE, {"id": encode_global_id("Task", task.pk)}),
+        (queries.W5_ROLLUPS, {"start": f"{today.year}-01-01", "end": f"{today.year}-12-31"}),
+        (NODES, {"ids": ids, "withTitle": True, "skipHealth": False}),
+        (NODES, {"ids": ids, "withTitle": False, "skipHealth": True}),
+        (RISKS, None),
+        (NESTED_ERROR, {"ids": ids}),
+        (WITH_HISTORY, None),
+    ]
+
+
+async def test_every_document_answers_the_same_bytes_with_and_without_the_plan(
+    demo, client_with, monkeypatch
+):
+    admin = await client_with(max_cost=10**15)
+    for query, variables in await documents():
+        # when
+        with_plan, without = await both_ways(admin, monkeypatch, query, variables)
+        # then: the same bytes, and an answer (not a refusal of the document)
+        assert with_plan == without, query
+        body = json.loads(with_plan)
+        assert body.get("data"), body
+        assert "errors" not in body or query is NESTED_ERROR, body
+
+
+async def test_a_nested_error_is_graphql_cores_own(demo, gql, monkeypatch):
+    # given: two goals, then a team
+    ids = (await some_ids())[:2] + [encode_global_id("Team", (await models.Team.first()).pk)]
+    # when
+    with_plan, _ = await both_ways(gql.as_admin(), monkeypatch, NESTED_ERROR, {"ids": ids})
+    # then: the error carries its path inside the list, the rest is answered
+    body = json.loads(with_plan)
+    [error] = body["errors"]
+    assert error["path"] == ["nodes", 2, "workload"]
+    assert [node and node["id"] for node in body["data"]["nodes"]] == [*ids[:2], None]
+    assert body["data"]["teams"]["nodes"][0]["name"]
+
+
+async def test_the_plan_resolves_nested_fields_without_graphql_cores_field_machinery(
+    demo, client_with, monkeypatch
+):
+    # given: graphql-core's per-field entry point, counted
+    calls: list[str] = []
+    original = planned.PlannedExecution.execute_field
+
+    def counted(self, parent_type, *args, **kwargs):
+        calls.append(parent_type.name)
+        return original(self, parent_type, *args, **kwargs)
+
+    monkeypatch.setattr(planned.PlannedExecution, "execute_field", counted)
+    admin = await client_with(max_cost=10**15)
+    await answer(admin, queries.W1_NESTED, {"after": None})
+    calls.clear()
+
+    # when
+    await answer(admin, queries.W1_NESTED, {"after": None})
+
+    # then: only the root field went through it; without the plan, every field does
+    assert calls == ["Query"]
+    monkeypatch.setattr(planned, "ENABLED", False)
+    await answer(admin, queries.W1_NESTED, {"after": None})
+    assert len(calls) > 100
