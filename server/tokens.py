@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import jwt
 
 from server import clock
+from server.bounded_lru import BoundedLRU
 
 ALGORITHM = "HS256"
 ISSUER = "throughline"
@@ -24,6 +25,7 @@ AUDIENCE = "throughline-api"
 ACCESS = "access"
 LEEWAY_SECONDS = 5
 MAX_USER_ID = 2**31 - 1
+VERIFIED_TOKENS = 10_000
 
 
 class TokenRejected(Exception):
@@ -44,10 +46,22 @@ class Bearer:
     epoch: int
 
 
+def _verified_tokens() -> BoundedLRU[str, tuple[Bearer, dict]]:
+    return BoundedLRU(VERIFIED_TOKENS, VERIFIED_TOKENS, lambda _entry: 1)
+
+
 @dataclass(frozen=True)
 class TokenSigner:
+    """Signs access tokens and reads them back. A token whose signature and claims were
+    checked once is remembered (only genuine tokens get in, and at most
+    `VERIFIED_TOKENS`): its next request checks only its lifetime, not the HMAC and the
+    claims again, which was a fifth of a small read's time."""
+
     secret: str
     access_minutes: int = 15
+    verified: BoundedLRU[str, tuple[Bearer, dict]] = field(
+        default_factory=_verified_tokens, compare=False, repr=False
+    )
 
     def issue(self, user_id: int, epoch: int = 0) -> AccessToken:
         """An access token for the user, valid while their token epoch is `epoch` (every
@@ -69,6 +83,16 @@ class TokenSigner:
 
     def bearer_of(self, token: str) -> Bearer:
         """Whom an access token signs in, or `TokenRejected` with the reason."""
+        known = self.verified.get(token)
+        if known is not None:
+            bearer, claims = known
+            check_lifetime(claims)
+            return bearer
+        bearer, claims = self._verify(token)
+        self.verified.put(token, (bearer, claims))
+        return bearer
+
+    def _verify(self, token: str) -> tuple[Bearer, dict]:
         try:
             claims = jwt.decode(
                 token,
@@ -101,7 +125,7 @@ class TokenSigner:
             or type(epoch) is not int
         ):
             raise TokenRejected("The access token is not valid.")
-        return Bearer(int(subject), epoch)
+        return Bearer(int(subject), epoch), claims
 
 
 def check_lifetime(claims: dict) -> None:
