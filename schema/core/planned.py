@@ -97,9 +97,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         awaitable = self.is_awaitable
         # Tortoise rows have `__await__` (answering the row itself): as values, they
         # cost no task each on graphql-core's road either.
-        self.is_awaitable = lambda value: not isinstance(value, Model) and awaitable(value)  # type: ignore[assignment,method-assign]
+        self.is_awaitable = lambda value: not isinstance(value, Model) and awaitable(value)  # type: ignore[assignment]
 
-    def complete_value(  # type: ignore[override]
+    def complete_value(
         self,
         return_type: GraphQLOutputType,
         field_details_list: Any,
@@ -152,7 +152,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
             return listed
         if is_leaf_type(type_):
-            coerce = type_.coerce_output_value  # type: ignore[union-attr]
+            coerce = type_.coerce_output_value
 
             def leaf(value: Any) -> Any:
                 coerced = coerce(value)
@@ -162,14 +162,12 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
             return leaf
         if is_abstract_type(type_):
-            return self._abstract_completer(type_, details, path)  # type: ignore[arg-type]
+            return self._abstract_completer(type_, details, path)
         if is_object_type(type_):
-            return self._object_completer(type_, details, path)  # type: ignore[arg-type]
+            return self._object_completer(type_, details, path)
         raise Unplanned
 
-    def _abstract_completer(
-        self, type_: GraphQLAbstractType, details: Any, path: Path
-    ) -> Complete:
+    def _abstract_completer(self, type_: GraphQLAbstractType, details: Any, path: Path) -> Complete:
         resolve_type = type_.resolve_type or self.type_resolver
         info = self._info_for(type_, details, path)
         schema = self.schema
@@ -177,9 +175,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         def abstract(value: Any) -> Any:
             name = resolve_type(value, info, type_)
             runtime = schema.get_type(name) if isinstance(name, str) else None
-            if not is_object_type(runtime) or not schema.is_sub_type(type_, runtime):  # type: ignore[arg-type]
+            if not is_object_type(runtime) or not schema.is_sub_type(type_, runtime):
                 raise Unplanned
-            return self._object_completer(runtime, details, path)(value)  # type: ignore[arg-type]
+            return self._object_completer(runtime, details, path)(value)
 
         return abstract
 
@@ -219,7 +217,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
                 (response_name, resolve, self._completer(field_def.type, field_details, field_path))
             )
         is_type_of = type_.is_type_of
-        info = self._info_for(type_, details, path) if is_type_of else None
+        info = self._info_for(type_, details, path)
 
         def run(source: Any) -> dict:
             if is_type_of is not None and is_type_of(source, info) is not True:
@@ -317,4 +315,3 @@ class GraphQLFieldLike:
 
     def __init__(self, type_: GraphQLOutputType) -> None:
         self.type = type_
-
