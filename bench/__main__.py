@@ -8,7 +8,8 @@ W3, W5) are sent to `throughline serve` running as a child process, whose peak
 resident memory is read from /proc; statement counts come from the same request sent
 to the app inside this process. W4 drives a copy of the 10 000-node organisation (or
 the largest size asked for below it) with concurrent clients: one worker on SQLite,
-two on PostgreSQL.
+one and then two on PostgreSQL (and their ratio). Each size starts with the
+read model built in this process: its build time and the memory it holds.
 
 On PostgreSQL the same reads also go to the peer, PostGraphile 5 on the same database
 (bench/peer/, installed with npm on first use; `--no-peer` leaves it out), and W4's
@@ -91,7 +92,7 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
                     heavy_repeat=args.repeat if size <= 10_000 else max(3, args.repeat // 3),
                     schema_sdl=sdl,
                 )  # fmt: skip
-                steps = [("W1", workloads.w1(ctx))]
+                steps = [("model", workloads.model(ctx)), ("W1", workloads.w1(ctx))]
                 if "calendar(" in sdl:
                     steps.append(("W2", workloads.w2(ctx)))
                 steps += [("W3", workloads.w3(ctx, args.traces)), ("W5", workloads.w5(ctx))]
@@ -141,33 +142,41 @@ async def mixed_load(
     random.Random(size).shuffle(key_results)
     key_results = key_results[: args.clients * 10]
 
-    name = scratch_name(engine, size)
-    await engine.create(name, template=organisation_name(engine, size))
-    workers = 2 if engine.postgres else 1
-    try:
-        with ServerProcess(engine.url(name), workers=workers) as server:
-            server.reset_peak()
-            result = await load.run_load(
-                server.base_url, server.token(reader), server.token(writer),
-                args.load_seconds, args.clients, tasks, key_results,
-                calendar="calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
-            )  # fmt: skip
-            peak = server.peak_mb()
-    finally:
-        await engine.drop(name)
-    note = (
-        f"{result.per_second:.0f} req/s, {result.requests} requests ({result.writes} writes), "
-        f"{len(result.errors)} errors, {args.clients} clients, {workers} worker(s)"
-    )
-    for error in result.errors[:5]:
-        log(f"W4 error: {error}")
-    rows = [Row(engine.label, size, "W4 mixed load", timings=result.timings, peak_mb=peak,
-                note=note)]  # fmt: skip
+    rows: list[Row] = []
+    per_second: dict[int, float] = {}
+    for workers in (1, 2) if engine.postgres else (1,):
+        name = scratch_name(engine, size)
+        await engine.create(name, template=organisation_name(engine, size))
+        try:
+            with ServerProcess(engine.url(name), workers=workers) as server:
+                server.reset_peak()
+                result = await load.run_load(
+                    server.base_url, server.token(reader), server.token(writer),
+                    args.load_seconds, args.clients, tasks, key_results,
+                    calendar="calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
+                )  # fmt: skip
+                peak = server.peak_mb()
+        finally:
+            await engine.drop(name)
+        per_second[workers] = result.per_second
+        note = (
+            f"{result.per_second:.0f} req/s, {result.requests} requests "
+            f"({result.writes} writes), {len(result.errors)} errors, {args.clients} clients, "
+            f"{workers} worker(s)"
+        )
+        for error in result.errors[:5]:
+            log(f"W4 error: {error}")
+        rows.append(Row(engine.label, size, "W4 mixed load", timings=result.timings,
+                        peak_mb=peak, note=note))  # fmt: skip
+    if 1 in per_second and 2 in per_second and per_second[1]:
+        scaling = per_second[2] / per_second[1]
+        rows.append(Row(engine.label, size, "W4 two workers vs one",
+                        note=f"{scaling:.2f}x the requests per second of one worker"))  # fmt: skip
     if with_peer:
         try:
             found, errors = await peer_workloads.read_load(
                 engine.label, size, source_url, reader, tasks, args.load_seconds,
-                args.clients, workers, "calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
+                args.clients, max(per_second), "calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
             )  # fmt: skip
         except RuntimeError as error:
             print(f"# peer skipped: {error}", flush=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import random
+import time
+import tracemalloc
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +17,8 @@ from bench.client import post
 from bench.server_process import ServerProcess
 from bench.stats import Row, Timings, timed, timed_sync
 from schema.core.ids import encode_global_id
+from server.read_model import ReadModel
+from server.read_model.tables import HELD
 from server.statements import count_statements
 
 QUARTER = date(2026, 4, 1), date(2026, 6, 30)
@@ -38,6 +43,9 @@ class Context:
 
 
 async def statements_of(ctx: Context, query: str, variables: dict | None = None) -> int:
+    """Statements of one request in the steady state: the in-process app has built its
+    read model and computed its rollups on a first request."""
+    await post(ctx.local, query, variables)
     with count_statements() as counter:
         await post(ctx.local, query, variables)
     return counter.count
@@ -169,6 +177,29 @@ async def w3(ctx: Context, traces: int) -> list[Row]:
                 floor=floor_b, floor_name="floor b", note=f"{traces} requests"),
         ctx.row("  floor b: 1 SQL + orjson", timings=floor_b, statements=1),
     ]  # fmt: skip
+
+
+async def model(ctx: Context) -> list[Row]:
+    """The read model of this organisation built from the database (what a worker does
+    at start-up): build time over three builds, then the memory its objects hold, traced
+    in a fourth build (tracing slows building down, so it is not timed)."""
+    timings = Timings()
+    for _ in range(3):
+        gc.collect()
+        started = time.perf_counter()
+        snapshot = await ReadModel().current()
+        timings.seconds.append(time.perf_counter() - started)
+    del snapshot
+    gc.collect()
+    tracemalloc.start()
+    try:
+        snapshot = await ReadModel().current()
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    rows = sum(len(snapshot.table(model)) for model in HELD)
+    note = f"{rows} rows held in {held / 2**20:.0f} MB (traced), {peak / 2**20:.0f} MB at peak"
+    return [ctx.row("model build", timings=timings, statements=None, note=note)]
 
 
 async def w5(ctx: Context) -> list[Row]:
