@@ -173,10 +173,11 @@ async def mixed_load(
         rows.append(Row(engine.label, size, "W4 two workers vs one",
                         note=f"{scaling:.2f}x the requests per second of one worker"))  # fmt: skip
     if with_peer:
+        calendar = "calendar(" in SCHEMA_FILE.read_text(encoding="utf-8")
         try:
             found, errors = await peer_workloads.read_load(
                 engine.label, size, source_url, reader, tasks, args.load_seconds,
-                args.clients, max(per_second), "calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
+                args.clients, max(per_second), calendar,
             )  # fmt: skip
         except RuntimeError as error:
             print(f"# peer skipped: {error}", flush=True)
