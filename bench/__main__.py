@@ -1,10 +1,11 @@
-"""Throughline benchmarks: W1-W5 on synthetic organisations, printed as one table.
+"""Throughline benchmarks: W1-W7 on synthetic organisations, printed as one table.
 
     python -m bench [--sizes 1000 10000 100000] [--postgres URL] [--repeat 10]
                     [--traces 1000] [--load-seconds 20] [--clients 8]
 
-Organisations are generated once and cached (bench/databases.py). The reads (W1, W2,
-W3, W5) are sent to `throughline serve` running as a child process, whose peak
+Organisations are generated once and cached (bench/databases.py). The reads (W1 goal
+tree, W2 calendar quarter, W3 trace, W5 rollups and risks, W6 one node with two levels
+of edges) are sent to `throughline serve` running as a child process, whose peak
 resident memory is read from /proc; statement counts come from the same request sent
 to the app inside this process. W4 drives a copy of the 10 000-node organisation (or
 the largest size asked for below it) with concurrent clients: one worker on SQLite,
@@ -13,7 +14,9 @@ read model built in this process: its build time and the memory it holds.
 
 On PostgreSQL the same reads also go to the peer, PostGraphile 5 on the same database
 (bench/peer/, installed with npm on first use; `--no-peer` leaves it out), and W4's
-reads alone run on both; each peer row is followed by Throughline's ratio to it.
+reads alone run on both, as do W7's (W6's node fetch, then the calendar, each alone
+from concurrent clients against one process of each); each peer row is followed by
+Throughline's ratio to it.
 """
 
 from __future__ import annotations
@@ -95,7 +98,11 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
                 steps = [("model", workloads.model(ctx)), ("W1", workloads.w1(ctx))]
                 if "calendar(" in sdl:
                     steps.append(("W2", workloads.w2(ctx)))
-                steps += [("W3", workloads.w3(ctx, args.traces)), ("W5", workloads.w5(ctx))]
+                steps += [
+                    ("W3", workloads.w3(ctx, args.traces)),
+                    ("W5", workloads.w5(ctx)),
+                    ("W6", workloads.w6(ctx, args.traces)),
+                ]
                 for name, step in steps:
                     started = time.perf_counter()
                     found = await step
@@ -118,6 +125,7 @@ PEER_STEPS = {
     "W1": lambda ctx, peer, rows, args: peer_workloads.w1(ctx, peer, rows),
     "W2": lambda ctx, peer, rows, args: peer_workloads.w2(ctx, peer, rows),
     "W3": lambda ctx, peer, rows, args: peer_workloads.w3(ctx, peer, rows, args.traces),
+    "W6": lambda ctx, peer, rows, args: peer_workloads.w6(ctx, peer, rows, args.traces),
 }
 
 
@@ -129,6 +137,7 @@ async def mixed_load(
     await open_database(load_settings(env={}, overrides={"database_url": source_url}))
     try:
         reader, writer = await user_ids()
+        campaigns = await workloads.live_campaigns(size, 1000)
         db = connections.get("default")
         _, task_rows = await db.execute_query("SELECT id FROM task ORDER BY id")
         _, kr_rows = await db.execute_query(
@@ -185,6 +194,16 @@ async def mixed_load(
             rows += found
             for error in errors:
                 log(f"W4 reads error: {error}")
+        try:
+            found, errors = await peer_workloads.concurrent_reads(
+                engine.label, size, source_url, reader, campaigns, args.load_seconds, args.clients
+            )
+        except RuntimeError as error:
+            print(f"# peer skipped: {error}", flush=True)
+        else:
+            rows += found
+            for error in errors:
+                log(f"W7 error: {error}")
     return rows
 
 

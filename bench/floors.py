@@ -131,6 +131,27 @@ SELECT up.goal_id, up.depth, g.title FROM up JOIN goal g ON g.id = up.goal_id
 """
 
 
+def node_sql(campaign_id: int) -> str:
+    """A campaign, the key results it supports with their goals, its first 20 tasks
+    with their assignees: W6's rows in one statement."""
+    key = int(campaign_id)
+    return f"""
+SELECT 'campaign' AS kind, c.id, c.name AS title, {_text("c.status")} AS a,
+       {_text("c.start_date")} AS b, {_text("c.end_date")} AS c, NULL AS d
+  FROM campaign c WHERE c.id = {key}
+UNION ALL
+SELECT 'key_result', k.id, k.title, CAST(g.id AS TEXT), g.title, NULL, NULL
+  FROM alignment a JOIN key_result k ON k.id = a.key_result_id JOIN goal g ON g.id = k.goal_id
+ WHERE a.campaign_id = {key} AND a.archived_at IS NULL
+UNION ALL
+SELECT * FROM (
+  SELECT 'task', t.id, t.title, CAST(u.id AS TEXT), u.name, NULL, NULL
+    FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id
+   WHERE t.campaign_id = {key} AND t.archived_at IS NULL ORDER BY t.id LIMIT 20
+) first_tasks
+"""
+
+
 # The rows the rollups and risks read, one statement per table, as the server does.
 ROLLUP_TABLES = (
     "goal", "key_result", "check_in", "campaign", "campaign_channel", "alignment",

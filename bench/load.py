@@ -75,7 +75,7 @@ async def _client(
                 name = rng.choice(reads)
                 query, token = documents[name], reader
                 variables = {}
-                if name == "trace":
+                if name in ("trace", "node"):
                     variables = {"id": task_id(rng.choice(tasks))}
                 elif name == "calendar":
                     variables = {"from": QUARTER[0].isoformat(), "to": QUARTER[1].isoformat()}

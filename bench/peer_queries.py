@@ -97,6 +97,17 @@ query Trace($id: Int!) {{
 }}
 """
 
+# W6: the same campaign detail; the key results through the alignment rows.
+W6_NODE = f"""
+query Node($id: Int!) {{
+  campaignByRowId(rowId: $id) {{ id name status startDate endDate
+    alignmentsByCampaignId(filter: {{{LIVE}}}, orderBy: PRIMARY_KEY_ASC) {{ nodes {{
+      keyResultByKeyResultId {{ id title goalByGoalId {{ id title }} }} }} }}
+    tasksByCampaignId(first: 20, filter: {{{LIVE}}}, orderBy: PRIMARY_KEY_ASC) {{ nodes {{
+      id title appUserByAssigneeId {{ id name }} }} }} }}
+}}
+"""
+
 # W4 reads, the peer's side of bench/load.py's READS.
 READS = {
     "goal page": "{ allGoals(first: 20, filter: {archivedAt: {isNull: true}}) "
@@ -116,13 +127,19 @@ READS = {
 }
 
 
+# The peer names types after tables: users live in `app_user`.
+PEER_TYPE_NAMES = {"AppUser": "User"}
+
+
 def peer_type(node_id: str) -> str | None:
     """The table type of a PostGraphile node ID: base64 of JSON ["Goal", 1]."""
     try:
         value = json.loads(base64.b64decode(node_id))
     except ValueError:
         return None
-    return value[0] if isinstance(value, list) and value else None
+    if not isinstance(value, list) or not value:
+        return None
+    return PEER_TYPE_NAMES.get(value[0], value[0])
 
 
 def throughline_type(node_id: str) -> str | None:

@@ -24,7 +24,7 @@ from bench.peer_queries import count_objects, describe, peer_type, throughline_t
 from bench.peer_server import PeerProcess
 from bench.server_process import ServerProcess
 from bench.stats import Row, Timings, timed
-from bench.workloads import QUARTER, Context, busiest_teams, paged
+from bench.workloads import QUARTER, Context, busiest_teams, live_campaigns, paged
 from schema.core.ids import encode_global_id
 
 PEER = "  peer: PostGraphile 5"
@@ -34,6 +34,7 @@ RATIO_NAMES = {
     "W1 tree, flat": "W1 tree, flat vs peer",
     "W2 calendar quarter, 2 teams": "W2 calendar vs peer",
     "W3 trace, per task": "W3 trace vs peer",
+    "W6 node, two levels of edges": "W6 node vs peer",
 }
 
 
@@ -179,6 +180,77 @@ async def w3(ctx: Context, peer: Peer, rows: list[Row], traces: int) -> list[Row
     )
     row = ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)
     return peer_rows(ctx, rows, ("W3 trace, per task",), row, timings)
+
+
+async def w6(ctx: Context, peer: Peer, rows: list[Row], fetches: int) -> list[Row]:
+    chosen = await live_campaigns(ctx.size, fetches)  # the campaigns W6 fetched
+    statements = await peer.statements_of(peer_queries.W6_NODE, {"id": chosen[0]})
+    ours = await post(ctx.remote, queries.W6_NODE, {"id": encode_global_id("Campaign", chosen[0])})
+    theirs = await post(peer.client, peer_queries.W6_NODE, {"id": chosen[0]})
+    peer.process.reset_peak()
+    timings = Timings()
+    for key in chosen:
+        one = await timed(1, lambda k=key: post(peer.client, peer_queries.W6_NODE, {"id": k}))
+        timings.seconds += one.seconds
+    peak = peer.process.peak_mb()
+    counts = same(count_objects(ours, throughline_type), count_objects(theirs, peer_type))
+    note = f"{fetches} requests; first campaign: {counts}"
+    row = ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)
+    return peer_rows(ctx, rows, ("W6 node, two levels of edges",), row, timings)
+
+
+CONCURRENT = {
+    "node": (queries.W6_NODE, peer_queries.W6_NODE),
+    "calendar": (load.READS["calendar"], peer_queries.READS["calendar"]),
+}
+
+
+async def concurrent_reads(
+    engine: str,
+    size: int,
+    url: str,
+    reader: int,
+    campaigns: list[int],
+    seconds: float,
+    clients: int,
+) -> tuple[list[Row], list[str]]:
+    """W7: one read alone (W6's node fetch of `campaigns`, then W4's calendar) from
+    `clients` concurrent clients against one Throughline worker and against the one
+    Node.js process of the peer: requests per second per process."""
+    rows: list[Row] = []
+    errors: list[str] = []
+    for name, (ours_document, peer_document) in CONCURRENT.items():
+        with ServerProcess(url, workers=1) as server:
+            server.reset_peak()
+            token = server.token(reader)
+            ours = await load.run_load(
+                server.base_url, token, token, seconds, clients, campaigns, [], True,
+                documents={name: ours_document},
+                task_id=lambda key: encode_global_id("Campaign", key),
+            )  # fmt: skip
+            peak = server.peak_mb()
+        with PeerProcess(url) as process:
+            process.reset_peak()
+            theirs = await load.run_load(
+                process.base_url, "unused", "unused", seconds, clients, campaigns, [], True,
+                documents={name: peer_document}, task_id=lambda key: key,
+            )  # fmt: skip
+            peer_peak = process.peak_mb()
+        label = f"W7 {name}, {clients} clients"
+        rows += [
+            Row(engine, size, label, timings=ours.timings, peak_mb=peak,
+                note=f"{ours.per_second:.0f} req/s, {ours.requests} requests, "
+                     f"{len(ours.errors)} errors, 1 worker"),
+            Row(engine, size, PEER, timings=theirs.timings, peak_mb=peer_peak,
+                note=f"{theirs.per_second:.0f} req/s, {theirs.requests} requests, "
+                     f"{len(theirs.errors)} errors, 1 Node.js process"),
+            Row(engine, size, f"{label} vs peer", timings=ours.timings, floor=theirs.timings,
+                floor_name="peer",
+                note=f"x peer = Throughline / PostGraphile, median latency; "
+                     f"{ours.per_second / max(theirs.per_second, 1e-9):.2f}x its req/s"),
+        ]  # fmt: skip
+        errors += ours.errors[:3] + theirs.errors[:3]
+    return rows, errors
 
 
 async def read_load(

@@ -70,3 +70,13 @@ query Rollups($start: Date!, $end: Date!) {
 """
 
 TEAMS = "{ teams(first: 100) { nodes { id name } } }"
+
+# W6: one node with two levels of edges (a campaign, the key results it supports with
+# their goals, its first tasks with their assignees), as a detail view reads it.
+W6_NODE = """
+query Node($id: ID!) {
+  node(id: $id) { id ... on Campaign { name status startDate endDate
+    keyResults { nodes { id title goal { id title } } }
+    tasks(first: 20) { nodes { id title assignee { id name } } } } }
+}
+"""

@@ -179,6 +179,37 @@ async def w3(ctx: Context, traces: int) -> list[Row]:
     ]  # fmt: skip
 
 
+async def live_campaigns(size: int, count: int) -> list[int]:
+    """`count` live campaigns, drawn the same way in every run."""
+    _, rows = await connections.get("default").execute_query(
+        "SELECT id FROM campaign WHERE archived_at IS NULL ORDER BY id"
+    )
+    keys = [int(tuple(row)[0]) for row in rows]
+    return random.Random(size).choices(keys, k=count)
+
+
+async def w6(ctx: Context, fetches: int) -> list[Row]:
+    chosen = await live_campaigns(ctx.size, fetches)
+    first = {"id": encode_global_id("Campaign", chosen[0])}
+    statements = await statements_of(ctx, queries.W6_NODE, first)
+    ctx.server.reset_peak()
+    timings, floor_b = Timings(), Timings()
+    for key in chosen:
+        one = await timed(1, lambda k=key: post(
+            ctx.remote, queries.W6_NODE, {"id": encode_global_id("Campaign", k)}))  # fmt: skip
+        timings.seconds += one.seconds
+    peak = ctx.server.peak_mb()
+    for key in chosen:
+        floor_b.seconds += (
+            await timed(1, lambda k=key: floors.raw_rows(floors.node_sql(k)))
+        ).seconds
+    return [
+        ctx.row("W6 node, two levels of edges", timings=timings, statements=statements,
+                peak_mb=peak, floor=floor_b, floor_name="floor b", note=f"{fetches} requests"),
+        ctx.row("  floor b: 1 SQL + orjson", timings=floor_b, statements=1),
+    ]  # fmt: skip
+
+
 async def model(ctx: Context) -> list[Row]:
     """The read model of this organisation built from the database (what a worker does
     at start-up): build time over three builds, then the memory its objects hold, traced
