@@ -14,6 +14,7 @@ WORKLOADS = (
     "W1 tree, nested",
     "W2 calendar quarter, 2 teams",
     "W3 trace, per task",
+    "W6 node, two levels of edges",
     "W5 rollups and risks",
 )
 ROW = re.compile(
@@ -43,9 +44,11 @@ def test_bench_prints_every_workload_with_size_independent_statements(tmp_path: 
     statements = {(row["nodes"], row["workload"].strip()): row["stmts"] for row in rows}
     # (both trees are four levels deep; W5's risk page fetches one statement per kind of
     # node its risks mention, which depends on the data, so it is only required present)
-    for workload in WORKLOADS[:3]:
+    for workload in WORKLOADS[:4]:
         assert statements[("400", workload)] == statements[("4000", workload)] != "-"
-    assert statements[("4000", WORKLOADS[3])] != "-"
+    assert statements[("4000", WORKLOADS[4])] != "-"
+    builds = [line for line in done.stdout.splitlines() if "model build" in line]
+    assert len(builds) == 2 and all("rows held in" in line for line in builds), builds
     peaks = [int(row["peak"]) for row in rows if row["peak"] != "-"]
     assert peaks and all(peak > 10 for peak in peaks)
     load_line = next(line for line in done.stdout.splitlines() if "W4 mixed load" in line)
