@@ -8,6 +8,7 @@ can no longer be asked for thirty times in one request.
 from __future__ import annotations
 
 import inspect
+import re
 
 from graphql import (
     GraphQLObjectType,
@@ -52,12 +53,13 @@ def lists_of_objects():
 
 
 def computes_rollups(field) -> bool:
-    """Whether the field's resolver asks for the request's organisation-wide rollups."""
+    """Whether the field's resolver asks for the request's organisation-wide rollups
+    (awaiting them, or looking them up once computed)."""
     definition = (field.extensions or {}).get("strawberry-definition")
     resolver = getattr(definition, "base_resolver", None)
     if resolver is None:
         return False
-    return "await rollups(info" in inspect.getsource(resolver.wrapped_func)
+    return re.search(r"\brollups(_now)?\(info", inspect.getsource(resolver.wrapped_func)) is not None
 
 
 def cost(query: str) -> tuple[int, frozenset[str]]:
