@@ -59,7 +59,8 @@ def computes_rollups(field) -> bool:
     resolver = getattr(definition, "base_resolver", None)
     if resolver is None:
         return False
-    return re.search(r"\brollups(_now)?\(info", inspect.getsource(resolver.wrapped_func)) is not None
+    source = inspect.getsource(resolver.wrapped_func)
+    return re.search(r"\brollups(_now)?\(info", source) is not None
 
 
 def cost(query: str) -> tuple[int, frozenset[str]]:
