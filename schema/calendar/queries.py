@@ -114,7 +114,7 @@ class SharedCalendarQueries:
 @strawberry.type
 class CalendarQueries(SharedCalendarQueries):
     @strawberry.field(description="Milestones, filtered and ordered. Cursor pagination.")
-    def milestones(
+    async def milestones(
         self,
         info: Info,
         filter: MilestoneFilter | None = None,

@@ -51,7 +51,7 @@ class CampaignOrder:
 @strawberry.type
 class CampaignQueries:
     @strawberry.field(description="Campaigns, filtered and ordered. Cursor pagination.")
-    def campaigns(
+    async def campaigns(
         self,
         info: Info,
         filter: CampaignFilter | None = None,

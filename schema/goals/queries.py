@@ -75,7 +75,7 @@ class KeyResultOrder:
 @strawberry.type
 class GoalQueries:
     @strawberry.field(description="Goals, filtered and ordered. Cursor pagination.")
-    def goals(
+    async def goals(
         self,
         info: Info,
         filter: GoalFilter | None = None,
@@ -101,7 +101,7 @@ class GoalQueries:
         return served_connection(info, listed, first, after, last, before)
 
     @strawberry.field(description="Key results, filtered and ordered. Cursor pagination.")
-    def key_results(
+    async def key_results(
         self,
         info: Info,
         filter: KeyResultFilter | None = None,

@@ -32,7 +32,7 @@ class UserFilter:
 @strawberry.type
 class OrgQueries:
     @strawberry.field(description="Teams by name. Cursor pagination.")
-    def teams(
+    async def teams(
         self,
         info: Info,
         filter: TeamFilter | None = None,
@@ -50,7 +50,7 @@ class OrgQueries:
         return served_connection(info, listed, first, after, last, before)
 
     @strawberry.field(description="Users by name. Cursor pagination.")
-    def users(
+    async def users(
         self,
         info: Info,
         filter: UserFilter | None = None,

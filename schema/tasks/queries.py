@@ -53,7 +53,7 @@ class TaskOrder:
 @strawberry.type
 class TaskQueries:
     @strawberry.field(description="Tasks, filtered and ordered. Cursor pagination.")
-    def tasks(
+    async def tasks(
         self,
         info: Info,
         filter: TaskFilter | None = None,
