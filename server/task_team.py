@@ -2,9 +2,10 @@
 owner team, else its key result's goal's owner team (None for a task with none of
 them). A campaign task created without a team is the campaign team's work.
 
-The rule is one SQL expression over a task row, so every reader derives it the same
-way inside its own statement: the rollups (workload, OVER_CAPACITY, risks by team),
-the calendar, the `tasks(filter: {teams})` list and `team.tasks`. The flat goal tree
+The rule is one SQL expression over a task row, so every reader of SQL derives it the
+same way inside its own statement, and `team_of` reads it from the read model for the
+rollups (workload, OVER_CAPACITY, risks by team), the calendar, the
+`tasks(filter: {teams})` list and `team.tasks`. The flat goal tree
 applies the same rule to the campaign and key result rows it already holds, since
 subqueries per task row made its statement a hundred times slower on PostgreSQL.
 """

@@ -421,6 +421,26 @@ async def test_goals_search_is_case_insensitive(gql: GraphQLClient) -> None:
     assert titles == ["Grow pipeline", "Keep customers"]
 
 
+async def test_search_folds_every_letter_not_only_ascii(gql: GraphQLClient) -> None:
+    # given: accented capitals, a sharp s and a literal percent sign and underscore
+    team = await factories.team()
+    await factories.goal(team, title="ÉTÉ CAMPAIGN in Zürich")
+    await factories.goal(team, title="Straße der Marken", description="50% off_season")
+    await factories.goal(team, title="Plain title")
+
+    # when: the same rows on both engines (SQLite's LIKE alone would fold ASCII only)
+    accented = await labels(gql, GOALS, {"search": "été zÜRICH"})
+    sharp_s = await labels(gql, GOALS, {"search": "STRASSE"})
+    literal = await labels(gql, GOALS, {"search": "50% off_"})
+    wildcard = await labels(gql, GOALS, {"search": "p%n"})
+
+    # then: letters compare by Unicode case folding; % and _ are plain characters
+    assert accented == ["ÉTÉ CAMPAIGN in Zürich"]
+    assert sharp_s == ["Straße der Marken"]
+    assert literal == ["Straße der Marken"]
+    assert wildcard == []
+
+
 async def test_goals_filters_combine(gql: GraphQLClient) -> None:
     # given
     sales = await factories.team(name="Sales")

@@ -9,6 +9,8 @@ import json
 from datetime import date
 
 from schema.core.ids import decode_opaque, encode_opaque
+from server import models
+from server.statements import count_statements
 from tests import factories as make
 
 TASKS = """
@@ -111,6 +113,63 @@ async def test_last_before_walks_backwards_across_inserts(gql):
         False,
         True,
     )
+
+
+async def test_a_cursor_whose_row_was_archived_still_marks_its_place(gql):
+    # given
+    await five_tasks()
+    first = await tasks_page(gql, first=2, orderBy=BY_DUE)
+    last = await tasks_page(gql, last=2, orderBy=BY_DUE)
+
+    # when: the rows the cursors name (B and D) are archived
+    for row in await models.Task.filter(title__in=["B", "D"]):
+        await make.archive(row)
+    after = await tasks_page(gql, first=10, after=first["pageInfo"]["endCursor"], orderBy=BY_DUE)
+    before = await tasks_page(gql, last=10, before=last["pageInfo"]["startCursor"], orderBy=BY_DUE)
+
+    # then: the pages start where the archived rows were
+    assert titles(after) == ["C", "E"]
+    assert titles(before) == ["A", "C"]
+    assert after["totalCount"] == before["totalCount"] == 3
+
+
+async def test_empty_values_sort_after_every_value_in_both_directions(gql):
+    # given: start dates with ties, and two rows without one
+    for title, start in [
+        ("P", date(2026, 3, 1)),
+        ("Q", None),
+        ("R", date(2026, 1, 1)),
+        ("S", date(2026, 3, 1)),
+        ("T", None),
+    ]:
+        await make.task(title=title, start_date=start)
+
+    # when
+    rising = await tasks_page(gql, first=10, orderBy={"field": "START_DATE"})
+    falling = await tasks_page(gql, first=10, orderBy={"field": "START_DATE", "direction": "DESC"})
+    tail = await tasks_page(gql, last=3, orderBy={"field": "START_DATE", "direction": "DESC"})
+
+    # then: ties by ID in the order's direction; descending is the exact reverse
+    assert titles(rising) == ["R", "P", "S", "Q", "T"]
+    assert titles(falling) == ["T", "Q", "S", "P", "R"]
+    assert titles(tail) == ["S", "P", "R"]
+
+
+async def test_a_page_after_a_cursor_is_served_from_the_read_model(gql):
+    # given
+    await five_tasks()
+    first = await tasks_page(gql, first=2, orderBy=BY_DUE)
+    await gql.settle()
+
+    # when
+    with count_statements() as counter:
+        second = await tasks_page(
+            gql, first=2, after=first["pageInfo"]["endCursor"], orderBy=BY_DUE
+        )
+
+    # then: the read model's freshness check alone
+    assert titles(second) == ["C", "D"]
+    assert counter.count == 1, counter.statements
 
 
 async def test_a_cursor_of_another_list_is_refused(gql):

@@ -17,13 +17,13 @@ from schema.core.enums import MilestoneKind, OrderDirection
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_id_of
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
-from schema.core.root_lists import root_connection
+from schema.core.root_lists import served_connection
 from schema.rollups.loaders import thresholds_of
-from server import listing
 from server.calendar.entries import CalendarQuery
 from server.calendar.ranges import MAX_DAYS, CalendarInputError
 from server.calendar.view import load_calendar
 from server.calendar.zones import zone_named
+from server.read_model import listing
 
 MAX_AUDIENCE = 200
 
@@ -126,7 +126,8 @@ class CalendarQueries(SharedCalendarQueries):
     ) -> Connection[Milestone]:
         f = filter or MilestoneFilter()
         order = order_of(order_by, MilestoneOrderField.START_DATE)
-        queryset = listing.milestones(
+        listed = listing.milestones(
+            info.context.require_snapshot(),
             team_ids=ids_of(f.teams, "Team"),
             kinds=f.kinds,
             campaign_ids=ids_of(f.campaigns, "Campaign"),
@@ -135,4 +136,4 @@ class CalendarQueries(SharedCalendarQueries):
             include_archived=f.include_archived,
             order=order,
         )
-        return await root_connection(info, queryset, order, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)

@@ -11,8 +11,8 @@ from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import CampaignStatus, Channel, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
-from schema.core.root_lists import root_connection
-from server import listing
+from schema.core.root_lists import served_connection
+from server.read_model import listing
 
 
 @strawberry.input(description="Which campaigns to list; every condition given must hold.")
@@ -63,7 +63,8 @@ class CampaignQueries:
     ) -> Connection[Campaign]:
         f = filter or CampaignFilter()
         order = order_of(order_by, CampaignOrderField.START_DATE)
-        queryset = listing.campaigns(
+        listed = listing.campaigns(
+            info.context.require_snapshot(),
             team_ids=ids_of(f.teams, "Team"),
             statuses=f.statuses,
             channels=f.channels,
@@ -73,4 +74,4 @@ class CampaignQueries:
             include_archived=f.include_archived,
             order=order,
         )
-        return await root_connection(info, queryset, order, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)

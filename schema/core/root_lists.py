@@ -2,7 +2,10 @@
 the list's identity (its name and ordering), so a page starts after the same row however
 many rows were inserted before it, and a cursor of another list or ordering is refused.
 
-One COUNT for `totalCount`, then one SELECT of the page (none when the list is empty).
+Lists of the tables the read model holds are served from the request's snapshot
+(`server.read_model.listing`), without a statement. The others (calendar feeds,
+imported calendars) run one COUNT for `totalCount`, then one SELECT of the page (none
+when the list is empty); both roads page alike and make the same cursors.
 """
 
 from __future__ import annotations
@@ -13,12 +16,20 @@ from typing import Any
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from schema.core.connection import MAX_PAGE_SIZE, Connection, Edge, PageInfo, page_args
+from schema.core.connection import (
+    MAX_PAGE_SIZE,
+    Connection,
+    Edge,
+    PageInfo,
+    PageRequest,
+    page_args,
+)
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_opaque, encode_opaque
 from server import keyset
 from server.listing import Order
+from server.read_model.listing import Listed
 
 
 def _ordering(order: Order) -> str:
@@ -64,6 +75,24 @@ def decode_cursor(
         raise invalid from None
 
 
+def served_connection(
+    info: Info,
+    listed: Listed[Any],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Any]:
+    """A page of a list served from the read model, as `root_connection` pages SQL."""
+    page = page_args(first, after, last, before)
+    name, order, model = info.field_name, listed.order, listed.model
+    after_key = None if after is None else decode_cursor(after, "after", name, order, model)
+    before_key = None if before is None else decode_cursor(before, "before", name, order, model)
+    backwards, size = _direction(page)
+    rows = listed.page(after_key, before_key, size + 1, from_end=backwards)
+    return _connection(name, order, page, len(listed), rows, size, backwards)
+
+
 async def root_connection(
     info: Info,
     queryset: QuerySet,
@@ -73,7 +102,8 @@ async def root_connection(
     last: int | None,
     before: str | None,
 ) -> Connection[Any]:
-    """A page of a filtered root list in `order`, while the request's loader rounds wait."""
+    """A page of a filtered root list read with SQL, for tables the read model does
+    not hold, while the request's loader rounds wait."""
     page = page_args(first, after, last, before)
     name = info.field_name
     model = queryset.model
@@ -84,23 +114,45 @@ async def root_connection(
     if before is not None:
         key = decode_cursor(before, "before", name, order, model)
         bounded = bounded.filter(keyset.beyond(model, order, key, forward=False))
+    backwards, size = _direction(page)
     with info.context.loaders.scheduler.busy():
         total = await queryset.count()
-        backwards = page.last is not None and page.first is None
-        size = page.last if backwards else (page.first if page.first is not None else MAX_PAGE_SIZE)
         rows: list[Any] = []
         if total:  # one row past the page tells whether more follow (even for 0)
             sorted_rows = order.reversed().apply(bounded) if backwards else order.apply(bounded)
             rows = list(await sorted_rows.limit(size + 1))
+    return _connection(name, order, page, total, rows, size, backwards)
+
+
+def _direction(page: PageRequest) -> tuple[bool, int]:
+    """Whether the page is read backwards from its end (`last` alone), and how many
+    rows it holds at most."""
+    backwards = page.last is not None and page.first is None
+    size = page.last if backwards else (page.first if page.first is not None else MAX_PAGE_SIZE)
+    assert size is not None
+    return backwards, size
+
+
+def _connection(
+    name: str,
+    order: Order,
+    page: PageRequest,
+    total: int,
+    rows: list[Any],
+    size: int,
+    backwards: bool,
+) -> Connection[Any]:
+    """The connection of `rows`: up to `size` + 1 rows in order (in reverse order when
+    read `backwards`), the one past the page telling whether more follow."""
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
         rows.reverse()
-        has_previous, has_next = more, before is not None
+        has_previous, has_next = more, page.before is not None
     else:
         cut = page.last is not None and len(rows) > page.last
-        rows = rows[len(rows) - page.last :] if cut else rows
-        has_previous, has_next = after is not None or cut, more or before is not None
+        rows = rows[len(rows) - (page.last or 0) :] if cut else rows
+        has_previous, has_next = page.after is not None or cut, more or page.before is not None
     edges = [
         Edge(node=row, cursor=encode_cursor(name, order, keyset.key_of(row, order))) for row in rows
     ]

@@ -10,9 +10,9 @@ from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import GoalCategory, MeasureUnit, OrderDirection
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
-from schema.core.root_lists import root_connection
+from schema.core.root_lists import served_connection
 from schema.goals.types import Goal, KeyResult
-from server import listing
+from server.read_model import listing
 
 
 @strawberry.input(description="Which goals to list; every condition given must hold.")
@@ -87,7 +87,8 @@ class GoalQueries:
     ) -> Connection[Goal]:
         f = filter or GoalFilter()
         order = order_of(order_by, GoalOrderField.CREATED)
-        queryset = listing.goals(
+        listed = listing.goals(
+            info.context.require_snapshot(),
             roots_only=f.roots_only,
             parent_id=ids_of([f.parent], "Goal")[0] if f.parent is not None else None,
             team_ids=ids_of(f.teams, "Team"),
@@ -97,7 +98,7 @@ class GoalQueries:
             include_archived=f.include_archived,
             order=order,
         )
-        return await root_connection(info, queryset, order, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)
 
     @strawberry.field(description="Key results, filtered and ordered. Cursor pagination.")
     async def key_results(
@@ -112,7 +113,8 @@ class GoalQueries:
     ) -> Connection[KeyResult]:
         f = filter or KeyResultFilter()
         order = order_of(order_by, KeyResultOrderField.CREATED)
-        queryset = listing.key_results(
+        listed = listing.key_results(
+            info.context.require_snapshot(),
             goal_ids=ids_of(f.goals, "Goal"),
             team_ids=ids_of(f.teams, "Team"),
             units=f.units,
@@ -121,4 +123,4 @@ class GoalQueries:
             include_archived=f.include_archived,
             order=order,
         )
-        return await root_connection(info, queryset, order, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)

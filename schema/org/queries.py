@@ -8,10 +8,9 @@ from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import Role
 from schema.core.inputs import ids_of, search_text
-from schema.core.root_lists import root_connection
+from schema.core.root_lists import served_connection
 from schema.org.types import Team, User
-from server import listing
-from server.listing import BY_NAME
+from server.read_model import listing
 
 
 @strawberry.input
@@ -43,10 +42,12 @@ class OrgQueries:
         before: str | None = None,
     ) -> Connection[Team]:
         f = filter or TeamFilter()
-        queryset = listing.teams(
-            search=search_text(f.search, "filter.search"), include_archived=f.include_archived
+        listed = listing.teams(
+            info.context.require_snapshot(),
+            search=search_text(f.search, "filter.search"),
+            include_archived=f.include_archived,
         )
-        return await root_connection(info, queryset, BY_NAME, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)
 
     @strawberry.field(description="Users by name. Cursor pagination.")
     async def users(
@@ -59,10 +60,11 @@ class OrgQueries:
         before: str | None = None,
     ) -> Connection[User]:
         f = filter or UserFilter()
-        queryset = listing.users(
+        listed = listing.users(
+            info.context.require_snapshot(),
             roles=f.roles,
             team_ids=ids_of(f.teams, "Team"),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
         )
-        return await root_connection(info, queryset, BY_NAME, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)

@@ -10,9 +10,9 @@ from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import OrderDirection, TaskStatus
 from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
-from schema.core.root_lists import root_connection
+from schema.core.root_lists import served_connection
 from schema.tasks.types import Task
-from server import listing
+from server.read_model import listing
 
 
 @strawberry.input(description="Which tasks to list; every condition given must hold.")
@@ -65,7 +65,8 @@ class TaskQueries:
     ) -> Connection[Task]:
         f = filter or TaskFilter()
         order = order_of(order_by, TaskOrderField.CREATED)
-        queryset = listing.tasks(
+        listed = listing.tasks(
+            info.context.require_snapshot(),
             assignee_ids=ids_of(f.assignees, "User"),
             team_ids=ids_of(f.teams, "Team"),
             statuses=f.statuses,
@@ -77,4 +78,4 @@ class TaskQueries:
             include_archived=f.include_archived,
             order=order,
         )
-        return await root_connection(info, queryset, order, first, after, last, before)
+        return served_connection(info, listed, first, after, last, before)
