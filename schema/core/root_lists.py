@@ -73,7 +73,7 @@ async def root_connection(
     last: int | None,
     before: str | None,
 ) -> Connection[Any]:
-    """A page of a filtered root list in `order`, while the request's loader rounds wait."""
+    """A page of a filtered root list in `order`."""
     page = page_args(first, after, last, before)
     name = info.field_name
     model = queryset.model
@@ -84,14 +84,13 @@ async def root_connection(
     if before is not None:
         key = decode_cursor(before, "before", name, order, model)
         bounded = bounded.filter(keyset.beyond(model, order, key, forward=False))
-    with info.context.loaders.scheduler.busy():
-        total = await queryset.count()
-        backwards = page.last is not None and page.first is None
-        size = page.last if backwards else (page.first if page.first is not None else MAX_PAGE_SIZE)
-        rows: list[Any] = []
-        if total:  # one row past the page tells whether more follow (even for 0)
-            sorted_rows = order.reversed().apply(bounded) if backwards else order.apply(bounded)
-            rows = list(await sorted_rows.limit(size + 1))
+    total = await queryset.count()
+    backwards = page.last is not None and page.first is None
+    size = page.last if backwards else (page.first if page.first is not None else MAX_PAGE_SIZE)
+    rows: list[Any] = []
+    if total:  # one row past the page tells whether more follow (even for 0)
+        sorted_rows = order.reversed().apply(bounded) if backwards else order.apply(bounded)
+        rows = list(await sorted_rows.limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from schema.core.loaders import ByIdLoader, RowsByKeyLoader
@@ -34,10 +33,6 @@ class TasksByTeamIdLoader(RowsByKeyLoader):
 
     model = models.Task
     key_field = task_team.ANNOTATION
-
-    def query(self, keys: Iterable[int]):
-        live = models.Task.filter(archived_at__isnull=True)
-        return task_team.tasks_of_teams(live, set(keys))
 
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         return task_team.tasks_by_team(snapshot).get(key, [])
