@@ -2,50 +2,18 @@
 owner team, else its key result's goal's owner team (None for a task with none of
 them). A campaign task created without a team is the campaign team's work.
 
-The rule is one SQL expression over a task row, so every reader of SQL derives it the
-same way inside its own statement, and `team_of` reads it from the read model for the
-rollups (workload, OVER_CAPACITY, risks by team), the calendar, the
-`tasks(filter: {teams})` list and `team.tasks`. The flat goal tree
-applies the same rule to the campaign and key result rows it already holds, since
-subqueries per task row made its statement a hundred times slower on PostgreSQL.
+`team_of` reads it from the read model for the rollups (workload, OVER_CAPACITY, risks
+by team), the calendar, the `tasks(filter: {teams})` list and `team.tasks`. The flat
+goal tree applies the same rule in SQL to the campaign and key result rows it already
+holds.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-
-from tortoise.expressions import RawSQL
-from tortoise.queryset import QuerySet
 
 from server import models
 from server.read_model import Snapshot
-from server.selection import where_in
-
-ANNOTATION = "belongs_to_team_id"
-"""The name under which `with_task_team` adds the derived team to a task query."""
-
-
-def task_team_sql(task: str = '"task"') -> str:
-    """The derived team of the task row named `task` in the surrounding statement."""
-    return (
-        f"COALESCE({task}.team_id, "
-        f"(SELECT tt_c.owner_team_id FROM campaign tt_c WHERE tt_c.id = {task}.campaign_id), "
-        "(SELECT tt_g.owner_team_id FROM key_result tt_k JOIN goal tt_g ON tt_g.id = "
-        f"tt_k.goal_id WHERE tt_k.id = {task}.key_result_id))"
-    )
-
-
-def with_task_team(queryset: QuerySet) -> QuerySet:
-    """A task query whose rows carry their derived team as `belongs_to_team_id`."""
-    return queryset.annotate(**{ANNOTATION: RawSQL(task_team_sql())})
-
-
-def tasks_of_teams(queryset: QuerySet, team_ids: Iterable[int] | None) -> QuerySet:
-    """Tasks belonging to one of the teams (None: no condition; []: none)."""
-    if team_ids is None:
-        return queryset
-    return where_in(with_task_team(queryset), ANNOTATION, team_ids)
 
 
 def team_of(snapshot: Snapshot, task: models.Task) -> int | None:

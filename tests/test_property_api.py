@@ -265,7 +265,7 @@ async def test_admin_queries_with_edge_strings_never_fail_inside(
 
 # Two regressions this suite once found: a request whose lookup was refused while other
 # loads were pending, and requests settling their batch rounds at the same moment, each
-# stalled until the time limit (schema/core/batching.py).
+# stalled until the time limit (under a request-wide batch scheduler since removed).
 
 NODES_WITH_A_BAD_ID = """
 query NodesWithABadId($good: ID!) {

@@ -121,24 +121,24 @@ class CalendarEntry:
         return self.entry.color
 
     @strawberry.field(description="The team it belongs to; null for imported events.")
-    async def team(self, info: Info) -> TeamRef | None:
+    def team(self, info: Info) -> TeamRef | None:
         if self.entry.team_id is None:
             return None
-        return await info.context.loader(TeamByIdLoader).load(self.entry.team_id)
+        return info.context.served(TeamByIdLoader, self.entry.team_id)
 
     @strawberry.field(
         description="The campaign, milestone or task it comes from; null for imported events."
     )
-    async def node(self, info: Info) -> Node | None:
+    def node(self, info: Info) -> Node | None:
         if self.entry.node_type is None:
             return None
-        loader = info.context.loader(NODE_TYPES[self.entry.node_type].loader)
-        return await loader.load(self.entry.node_id)
+        return info.context.served(NODE_TYPES[self.entry.node_type].loader, self.entry.node_id)
 
     @strawberry.field(description="The top-level objectives its trace reaches.")
-    async def objectives(self, info: Info) -> list[GoalRef]:
-        ids = [goal_id for goal_id, _ in self.entry.objectives]
-        goals = await info.context.loader(GoalByIdLoader).load_many(ids)
+    def objectives(self, info: Info) -> list[GoalRef]:
+        goals = [
+            info.context.served(GoalByIdLoader, goal_id) for goal_id, _ in self.entry.objectives
+        ]
         return [goal for goal in goals if goal is not None]
 
     @strawberry.field(description="Channels of its campaign.")

@@ -42,10 +42,6 @@ class CampaignsByOwnerIdLoader(RowsByKeyLoader):
 class ChannelsByCampaignIdLoader(RowsByKeyLoader):
     model = models.CampaignChannel
     key_field = "campaign_id"
-    archivable = False
-
-    def query(self, keys):
-        return super().query(keys).order_by("channel")
 
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         channels = snapshot.children(models.CampaignChannel, "campaign_id", key)
@@ -58,9 +54,6 @@ class AlignmentsByCampaignIdLoader(RowsByKeyLoader):
     model = models.Alignment
     key_field = "campaign_id"
 
-    def query(self, keys):
-        return super().query(keys).filter(key_result__archived_at__isnull=True)
-
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         alignments = super().from_snapshot(snapshot, key)
         return [a for a in alignments if snapshot.live(models.KeyResult, a.key_result_id)]
@@ -71,9 +64,6 @@ class AlignmentsByKeyResultIdLoader(RowsByKeyLoader):
 
     model = models.Alignment
     key_field = "key_result_id"
-
-    def query(self, keys):
-        return super().query(keys).filter(campaign__archived_at__isnull=True)
 
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         alignments = super().from_snapshot(snapshot, key)

@@ -10,7 +10,6 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
-from schema.core.batching import BatchLoader
 from schema.core.budget import RequestBudget
 from schema.core.loaders import LoaderRegistry, ModelServed
 from server import clock
@@ -23,7 +22,7 @@ from server.settings import Settings
 from server.sign_in_backoff import address_key
 from server.tokens import TokenSigner
 
-L = TypeVar("L", bound=BatchLoader)
+L = TypeVar("L", bound=ModelServed)
 
 
 @dataclass
@@ -50,12 +49,9 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders.snapshot = self.snapshot
 
-    def served(self, loader_class: type[BatchLoader], key: Any) -> Any:
-        """What a loader the read model serves holds for `key`, looked up at once."""
-        loader = self.loader(loader_class)
-        if not isinstance(loader, ModelServed):
-            raise TypeError(f"{loader_class.__name__} is not served by the read model")
-        return loader.served(key)
+    def served(self, loader_class: type[ModelServed], key: Any) -> Any:
+        """What a loader of the read model holds for `key`, looked up at once."""
+        return self.loader(loader_class).served(key)
 
     def require_snapshot(self) -> Snapshot:
         """The request's snapshot; every request the app serves has one."""

@@ -1,4 +1,5 @@
-"""Field factories for the graph's edges, so every edge pages and batches the same way.
+"""Field factories for the graph's edges, so every edge pages the same way, each a plain
+lookup in the read model.
 
 This module deliberately avoids `from __future__ import annotations`: the resolvers
 built here carry real annotations that Strawberry reads at schema build time.
@@ -8,7 +9,6 @@ from typing import Any
 
 import strawberry
 
-from schema.core.batching import BatchLoader
 from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
 from schema.core.loaders import ModelServed
@@ -16,31 +16,19 @@ from schema.core.loaders import ModelServed
 PAGE_ARGS_HELP = "Cursor pagination: `first`/`after` forwards, `last`/`before` backwards."
 
 
-def to_one(loader: type[BatchLoader], key: str, node_type: Any, description: str) -> Any:
-    """An edge to at most one node, through the foreign key attribute `key`; a plain
-    lookup when the read model serves the loader."""
+def to_one(loader: type[ModelServed], key: str, node_type: Any, description: str) -> Any:
+    """An edge to at most one node, through the foreign key attribute `key`: a plain
+    lookup in the read model."""
 
     def looked_up(root: strawberry.Parent[Any], info: Info):
         fk = getattr(root, key)
         return None if fk is None else info.context.served(loader, fk)
 
-    async def resolve(root: strawberry.Parent[Any], info: Info):
-        fk = getattr(root, key)
-        return None if fk is None else await info.context.loader(loader).load(fk)
-
-    chosen = looked_up if issubclass(loader, ModelServed) else resolve
-    chosen.__annotations__["return"] = node_type
-    return strawberry.field(resolver=chosen, description=description)
+    looked_up.__annotations__["return"] = node_type
+    return strawberry.field(resolver=looked_up, description=description)
 
 
-async def paged(info: Info, loader: type[BatchLoader], key: Any, first, after, last, before):
-    """Validate paging arguments, then page the rows the loader fetched for `key`."""
-    page = page_args(first, after, last, before)
-    rows = await info.context.loader(loader).load(key)
-    return connection_from_list(rows, page)
-
-
-def paged_served(info: Info, loader: type[BatchLoader], key: Any, first, after, last, before):
+def paged_served(info: Info, loader: type[ModelServed], key: Any, first, after, last, before):
     """Validate paging arguments, then page what the read model holds for `key`."""
     page = page_args(first, after, last, before)
     return connection_from_list(info.context.served(loader, key), page)
@@ -62,7 +50,7 @@ def served_targets(
     return links, [info.context.served(target_loader, each) for each in keys]
 
 
-def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
+def to_many(loader: type[ModelServed], node_type: Any, description: str) -> Any:
     """A paged edge to the rows `loader` groups under this node's primary key."""
 
     def looked_up(
@@ -75,22 +63,8 @@ def to_many(loader: type[BatchLoader], node_type: Any, description: str) -> Any:
     ):
         return paged_served(info, loader, root.pk, first, after, last, before)
 
-    if issubclass(loader, ModelServed):
-        looked_up.__annotations__["return"] = Connection[node_type]
-        return strawberry.field(resolver=looked_up, description=f"{description} {PAGE_ARGS_HELP}")
-
-    async def resolve(
-        root: strawberry.Parent[Any],
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ):
-        return await paged(info, loader, root.pk, first, after, last, before)
-
-    resolve.__annotations__["return"] = Connection[node_type]
-    return strawberry.field(resolver=resolve, description=f"{description} {PAGE_ARGS_HELP}")
+    looked_up.__annotations__["return"] = Connection[node_type]
+    return strawberry.field(resolver=looked_up, description=f"{description} {PAGE_ARGS_HELP}")
 
 
 def to_many_through(

@@ -20,7 +20,6 @@ from strawberry.utils.str_converters import to_camel_case
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from schema.core.batching import BatchLoader
 from schema.core.context import Info
 from schema.core.ids import encode_global_id
 from schema.core.refs import UserRef
@@ -65,22 +64,21 @@ def _nested_ids(references: dict[str, type[Model]]) -> Callable[[Any], Any]:
     return convert
 
 
-class HistoryByNodeLoader(BatchLoader):
-    """Each node's entries, oldest first, keyed by (model name, key): one SELECT for all
-    the nodes of a round, whatever their types."""
-
-    async def batch_load(self, keys: Sequence[tuple[str, int]]) -> list[list[Any]]:
-        ids_by_type: dict[str, set[int]] = defaultdict(set)
-        for node_type, node_id in keys:
-            ids_by_type[node_type].add(node_id)
-        condition = reduce(
-            or_,
-            (Q(node_type=t, node_id__in=sorted(ids)) for t, ids in sorted(ids_by_type.items())),
-        )
-        grouped: dict[tuple[str, int], list[Any]] = defaultdict(list)
-        for entry in await models.HistoryEntry.filter(condition).order_by("at", "id"):
-            grouped[(entry.node_type, entry.node_id)].append(entry)
-        return [grouped.get(key, []) for key in keys]
+async def history_by_node(keys: Sequence[tuple[str, int]]) -> list[list[Any]]:
+    """Each node's entries, oldest first, keyed by (model name, key): one SELECT for the
+    nodes a request's `DataLoader` collected, whatever their types. History is not held
+    in the read model (it grows with every write and is read rarely)."""
+    ids_by_type: dict[str, set[int]] = defaultdict(set)
+    for node_type, node_id in keys:
+        ids_by_type[node_type].add(node_id)
+    condition = reduce(
+        or_,
+        (Q(node_type=t, node_id__in=sorted(ids)) for t, ids in sorted(ids_by_type.items())),
+    )
+    grouped: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for entry in await models.HistoryEntry.filter(condition).order_by("at", "id"):
+        grouped[(entry.node_type, entry.node_id)].append(entry)
+    return [grouped.get(key, []) for key in keys]
 
 
 def history_key(row: Model) -> tuple[str, int]:
@@ -172,10 +170,10 @@ class HistoryEntry:
     action: HistoryAction
 
     @strawberry.field(description="Who made the change (null for imports and tools).")
-    async def actor(root: strawberry.Parent[models.HistoryEntry], info: Info) -> UserRef | None:
+    def actor(root: strawberry.Parent[models.HistoryEntry], info: Info) -> UserRef | None:
         if root.actor_id is None:
             return None
-        return await info.context.loader(UserByIdLoader).load(root.actor_id)
+        return info.context.served(UserByIdLoader, root.actor_id)
 
     @strawberry.field(description="The fields that changed, with their values before and after.")
     def changes(root: strawberry.Parent[models.HistoryEntry], info: Info) -> list[FieldChange]:

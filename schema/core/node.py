@@ -6,7 +6,6 @@ primary key; resolvers return model rows and `is_type_of` picks the GraphQL type
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,13 +14,13 @@ from typing import Any
 import strawberry
 from tortoise.models import Model
 
-from schema.core.batching import BatchLoader
-from schema.core.connection import Connection
+from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
-from schema.core.edges import PAGE_ARGS_HELP, paged
+from schema.core.edges import PAGE_ARGS_HELP
 from schema.core.errors import BadUserInput
-from schema.core.history import HistoryByNodeLoader, HistoryEntry, history_key
+from schema.core.history import HistoryEntry, history_by_node, history_key
 from schema.core.ids import decode_global_id, encode_global_id
+from schema.core.loaders import ModelServed
 
 MAX_NODES = 100
 
@@ -29,7 +28,7 @@ MAX_NODES = 100
 @dataclass(frozen=True)
 class NodeSpec:
     model: type[Model]
-    loader: type[BatchLoader]
+    loader: type[ModelServed]
 
 
 NODE_TYPES: dict[str, NodeSpec] = {}
@@ -40,7 +39,7 @@ def global_id_of(row: Model) -> str:
     return encode_global_id(TYPE_NAME_OF_MODEL[type(row)], row.pk)
 
 
-def presents(model: type[Model], loader: type[BatchLoader]) -> Callable[[type], type]:
+def presents(model: type[Model], loader: type[ModelServed]) -> Callable[[type], type]:
     """Register a GraphQL type as the presentation of `model` (apply under @strawberry.type)."""
 
     def register(cls: type) -> type:
@@ -70,28 +69,30 @@ class Node:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[HistoryEntry]:
-        return await paged(info, HistoryByNodeLoader, history_key(root), first, after, last, before)
+        page = page_args(first, after, last, before)
+        entries = await info.context.loaders.data_loader(history_by_node).load(history_key(root))
+        return connection_from_list(entries, page)
 
 
-async def load_node(info: Info, global_id: str) -> Any | None:
+def load_node(info: Info, global_id: str) -> Any | None:
     type_name, pk = decode_global_id(global_id)
     spec = NODE_TYPES.get(type_name)
     if spec is None:
         raise BadUserInput(f"{global_id!r} is not a valid ID.")
-    return await info.context.loader(spec.loader).load(pk)
+    return info.context.served(spec.loader, pk)
 
 
 @strawberry.type
 class NodeQueries:
     @strawberry.field(description="Any object by its global ID; null when it does not exist.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return await load_node(info, id)
+    def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return load_node(info, id)
 
     @strawberry.field(description=f"Several objects by global ID, in order (at most {MAX_NODES}).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise BadUserInput(f"`ids` may hold at most {MAX_NODES} IDs, got {len(ids)}.")
-        return list(await asyncio.gather(*(load_node(info, global_id) for global_id in ids)))
+        return [load_node(info, global_id) for global_id in ids]
 
 
 @strawberry.interface(description="An editable object: versioned, timestamped, archivable.")

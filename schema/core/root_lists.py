@@ -103,7 +103,7 @@ async def root_connection(
     before: str | None,
 ) -> Connection[Any]:
     """A page of a filtered root list read with SQL, for tables the read model does
-    not hold, while the request's loader rounds wait."""
+    not hold."""
     page = page_args(first, after, last, before)
     name = info.field_name
     model = queryset.model
@@ -115,12 +115,11 @@ async def root_connection(
         key = decode_cursor(before, "before", name, order, model)
         bounded = bounded.filter(keyset.beyond(model, order, key, forward=False))
     backwards, size = _direction(page)
-    with info.context.loaders.scheduler.busy():
-        total = await queryset.count()
-        rows: list[Any] = []
-        if total:  # one row past the page tells whether more follow (even for 0)
-            sorted_rows = order.reversed().apply(bounded) if backwards else order.apply(bounded)
-            rows = list(await sorted_rows.limit(size + 1))
+    total = await queryset.count()
+    rows: list[Any] = []
+    if total:  # one row past the page tells whether more follow (even for 0)
+        sorted_rows = order.reversed().apply(bounded) if backwards else order.apply(bounded)
+        rows = list(await sorted_rows.limit(size + 1))
     return _connection(name, order, page, total, rows, size, backwards)
 
 

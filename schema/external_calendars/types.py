@@ -49,5 +49,5 @@ class ExternalCalendar(Node, Versioned):
         return root.last_error or None
 
     @strawberry.field(description="Events stored (a recurring event counts once).")
-    async def event_count(root: strawberry.Parent[models.ExternalCalendar], info: Info) -> int:
-        return await info.context.loader(EventCountByCalendarIdLoader).load(root.pk)
+    def event_count(root: strawberry.Parent[models.ExternalCalendar], info: Info) -> int:
+        return info.context.served(EventCountByCalendarIdLoader, root.pk)

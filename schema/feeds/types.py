@@ -7,7 +7,6 @@ from an ID whether someone else's feed exists.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import strawberry
@@ -34,13 +33,12 @@ def private_node(model: type) -> Any:
     return register
 
 
-async def names_of(info: Info, criteria: FeedCriteria) -> Names:
-    """The current names the criteria refer to, through the request's loaders."""
-    teams, goal, campaign = await asyncio.gather(
-        info.context.loader(TeamByIdLoader).load_many(list(criteria.teams or ())),
-        info.context.loader(GoalByIdLoader).load(criteria.under or 0),
-        info.context.loader(CampaignByIdLoader).load(criteria.campaign or 0),
-    )
+def names_of(info: Info, criteria: FeedCriteria) -> Names:
+    """The current names the criteria refer to, as the request's snapshot holds them."""
+    served = info.context.served
+    teams = [served(TeamByIdLoader, team) for team in criteria.teams or ()]
+    goal = served(GoalByIdLoader, criteria.under or 0)
+    campaign = served(CampaignByIdLoader, criteria.campaign or 0)
     return Names(
         teams={team.pk: team.name for team in teams if team is not None},
         goal=goal.title if goal is not None else None,
@@ -59,9 +57,9 @@ class CalendarFeed(Node, Versioned):
     owner = to_one(UserByIdLoader, "owner_id", UserRef, "Who made it.")
 
     @strawberry.field(description="What the feed shows, in words, with current names.")
-    async def filter_description(root: strawberry.Parent[Any], info: Info) -> str:
+    def filter_description(root: strawberry.Parent[Any], info: Info) -> str:
         criteria = FeedCriteria.from_json(root.criteria or {})
-        return describe(criteria, await names_of(info, criteria))
+        return describe(criteria, names_of(info, criteria))
 
     @strawberry.field(description="Revoked feeds answer 404 at their URL.")
     def revoked(root: strawberry.Parent[Any]) -> bool:

@@ -179,8 +179,7 @@ class GoalTreeQueries:
         key = None if after is None else decode_cursor(after)
         root_id = None if root_ is None else decode_id_of(root_, "Goal")
         try:
-            with info.context.loaders.scheduler.busy():
-                page = await domain.tree_page(root_id, size, key)
+            page = await domain.tree_page(root_id, size, key)
         except domain.UnknownRoot:
             raise BadUserInput(f"{root_!r} is not a goal that exists.", argument="root") from None
         with_money = bool(MONEY_FIELDS & _selected_names(info.selected_fields))

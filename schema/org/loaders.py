@@ -20,11 +20,6 @@ class UserByIdLoader(ByIdLoader):
 class MembershipsByTeamIdLoader(RowsByKeyLoader):
     model = models.Membership
     key_field = "team_id"
-    archivable = False
-
-    def query(self, keys):
-        live = super().query(keys).filter(user__archived_at__isnull=True)
-        return live.order_by("user__name", "user_id")
 
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         members = []
@@ -38,11 +33,6 @@ class MembershipsByTeamIdLoader(RowsByKeyLoader):
 class MembershipsByUserIdLoader(RowsByKeyLoader):
     model = models.Membership
     key_field = "user_id"
-    archivable = False
-
-    def query(self, keys):
-        live = super().query(keys).filter(team__archived_at__isnull=True)
-        return live.order_by("team__name", "team_id")
 
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         teams = []

@@ -72,11 +72,9 @@ class User(Node, Versioned):
     weekly_capacity_hours: Decimal
 
     @strawberry.field(description="Teams this person belongs to, by name.")
-    async def teams(root: strawberry.Parent[models.User], info: Info) -> list[Team]:
-        memberships = await info.context.loader(MembershipsByUserIdLoader).load(root.pk)
-        teams = await info.context.loader(TeamByIdLoader).load_many(
-            [m.team_id for m in memberships]
-        )
+    def teams(root: strawberry.Parent[models.User], info: Info) -> list[Team]:
+        memberships = info.context.served(MembershipsByUserIdLoader, root.pk)
+        teams = [info.context.served(TeamByIdLoader, m.team_id) for m in memberships]
         return [team for team in teams if team is not None]
 
     assigned_tasks = to_many(TasksByAssigneeIdLoader, TaskRef, "Tasks assigned to this person.")

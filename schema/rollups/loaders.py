@@ -8,8 +8,6 @@ stop the waiting without stopping the work. The request's date is read once
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,21 +46,8 @@ def rollups_now(info: Info, sections: Iterable[Section]) -> Rollups | None:
     return ready_rollups(context.snapshot, context.today, thresholds_of(info), calendar=calendar)
 
 
-async def load_rows(info: Info, keys: Sequence[NodeKey]) -> list[Any]:
-    """The model rows the computations point at (contributors, risk subjects, tasks),
-    through each type's by-ID loader (which reads the request's snapshot)."""
-    if len(keys) == 1:
-        model, pk = keys[0]
-        return [await info.context.loader(NODE_TYPES[TYPE_NAME_OF_MODEL[model]].loader).load(pk)]
-    wanted: dict[type, list[int]] = defaultdict(list)
-    for model, pk in keys:
-        wanted[model].append(pk)
-    found: dict[NodeKey, Any] = {}
-
-    async def fetch(model: type, pks: list[int]) -> None:
-        loader = info.context.loader(NODE_TYPES[TYPE_NAME_OF_MODEL[model]].loader)
-        for pk, row in zip(pks, await loader.load_many(pks), strict=True):
-            found[(model, pk)] = row
-
-    await asyncio.gather(*(fetch(model, pks) for model, pks in wanted.items()))
-    return [found[key] for key in keys]
+def load_rows(info: Info, keys: Sequence[NodeKey]) -> list[Any]:
+    """The model rows the computations point at (contributors, risk subjects, tasks), as
+    the request's snapshot holds them."""
+    served = info.context.served
+    return [served(NODE_TYPES[TYPE_NAME_OF_MODEL[model]].loader, pk) for model, pk in keys]

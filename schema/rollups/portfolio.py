@@ -21,8 +21,8 @@ class TeamMoney:
     money: MoneySummary
 
     @strawberry.field
-    async def team(self, info: Info) -> TeamRef:
-        return (await load_rows(info, [(models.Team, self.team_id)]))[0]
+    def team(self, info: Info) -> TeamRef:
+        return (load_rows(info, [(models.Team, self.team_id)]))[0]
 
 
 @strawberry.type(description="The campaigns serving goals of one category, by their shares.")

@@ -42,12 +42,12 @@ class Risk:
         return [RiskFigure(name=f.name, value=f.value) for f in self.item.figures]
 
     @strawberry.field(description="The node it is about.")
-    async def node(self, info: Info) -> Node:
-        return (await load_rows(info, [self.item.node]))[0]
+    def node(self, info: Info) -> Node:
+        return (load_rows(info, [self.item.node]))[0]
 
     @strawberry.field(
         description="Other nodes involved: the overdue tasks, the booked tasks, the "
         "conflicting campaign or launches."
     )
-    async def related(self, info: Info) -> list[Node]:
-        return await load_rows(info, list(self.item.related))
+    def related(self, info: Info) -> list[Node]:
+        return load_rows(info, list(self.item.related))

@@ -24,8 +24,8 @@ class ProgressContribution:
     item: strawberry.Private[domain.Contribution]
 
     @strawberry.field(description="The key result, child goal or task.")
-    async def node(self, info: Info) -> Node:
-        return (await load_rows(info, [self.item.node]))[0]
+    def node(self, info: Info) -> Node:
+        return (load_rows(info, [self.item.node]))[0]
 
     @strawberry.field(description="Its weight (a task's estimated hours).")
     def weight(self) -> Decimal:

@@ -20,8 +20,8 @@ class BookedTask:
     booking: strawberry.Private[domain.Booking]
 
     @strawberry.field
-    async def task(self, info: Info) -> TaskRef:
-        return (await load_rows(info, [(models.Task, self.booking.task_id)]))[0]
+    def task(self, info: Info) -> TaskRef:
+        return (load_rows(info, [(models.Task, self.booking.task_id)]))[0]
 
     @strawberry.field(description="Its hours spread over this week's part of its span.")
     def hours(self) -> Decimal:

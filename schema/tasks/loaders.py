@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from schema.core.loaders import ByIdLoader, RowsByKeyLoader
+from schema.core.loaders import ByIdLoader, ModelServed, RowsByKeyLoader
 from server import models, task_team
 from server.read_model import Snapshot
 
@@ -29,15 +28,8 @@ class TasksByAssigneeIdLoader(RowsByKeyLoader):
     key_field = "assignee_id"
 
 
-class TasksByTeamIdLoader(RowsByKeyLoader):
+class TasksByTeamIdLoader(ModelServed):
     """A team's tasks: its own, and those taking it from their campaign or key result."""
-
-    model = models.Task
-    key_field = task_team.ANNOTATION
-
-    def query(self, keys: Iterable[int]):
-        live = models.Task.filter(archived_at__isnull=True)
-        return task_team.tasks_of_teams(live, set(keys))
 
     def from_snapshot(self, snapshot: Snapshot, key: Any) -> Any:
         return task_team.tasks_by_team(snapshot).get(key, [])

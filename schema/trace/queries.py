@@ -18,8 +18,8 @@ class TraceQueries:
         "milestone, check-in, alignment, spend or result entry up to the "
         "top-level objectives; null when the ID names nothing."
     )
-    async def trace(self, info: Info, id: strawberry.ID) -> Trace | None:
-        row = await load_node(info, id)
+    def trace(self, info: Info, id: strawberry.ID) -> Trace | None:
+        row = load_node(info, id)
         if row is None:
             return None
         if not isinstance(row, tracing.TRACEABLE):

@@ -19,10 +19,10 @@ class CampaignPayload:
     user_errors: list[UserError]
 
 
-async def _campaign_of(info: Info, entry: models.SpendEntry | models.ResultEntry | None):
+def _campaign_of(info: Info, entry: models.SpendEntry | models.ResultEntry | None):
     if entry is None:
         return None
-    return await info.context.loader(CampaignByIdLoader).load(entry.campaign_id)
+    return info.context.served(CampaignByIdLoader, entry.campaign_id)
 
 
 @strawberry.type(description="The outcome of a spend entry mutation.")
@@ -33,8 +33,8 @@ class SpendEntryPayload:
     user_errors: list[UserError]
 
     @strawberry.field(description="The campaign the entry belongs to, as it is now.")
-    async def campaign(self, info: Info) -> Campaign | None:
-        return await _campaign_of(info, self.spend_entry)
+    def campaign(self, info: Info) -> Campaign | None:
+        return _campaign_of(info, self.spend_entry)
 
 
 @strawberry.type(description="The outcome of a result entry mutation.")
@@ -45,5 +45,5 @@ class ResultEntryPayload:
     user_errors: list[UserError]
 
     @strawberry.field(description="The campaign the entry belongs to, as it is now.")
-    async def campaign(self, info: Info) -> Campaign | None:
-        return await _campaign_of(info, self.result_entry)
+    def campaign(self, info: Info) -> Campaign | None:
+        return _campaign_of(info, self.result_entry)
