@@ -10,6 +10,7 @@ import pytest
 from server import models
 from server.enums import ResultMetric, Role
 from server.permissions import Actor, can_write, owning_team_ids
+from server.read_model import ReadModel
 from tests import factories
 
 
@@ -65,16 +66,22 @@ async def rows_owned_by_ours(org) -> list:
     ]
 
 
-async def test_editor_writes_what_their_team_owns_and_nothing_else(org):
+@pytest.mark.parametrize("from_model", [False, True], ids=["database", "read_model"])
+async def test_editor_writes_what_their_team_owns_and_nothing_else(org, from_model):
     # given
     mine = await rows_owned_by_ours(org)
     people = org["people"]
+    snapshot = await ReadModel().current() if from_model else None
+
+    async def writes(who: str) -> list[bool]:
+        actor = (await actor_of(people[who])).reading(snapshot)
+        return [await can_write(actor, row) for row in mine]
 
     # when
-    editor = [await can_write(await actor_of(people["editor"]), row) for row in mine]
-    outsider = [await can_write(await actor_of(people["outsider"]), row) for row in mine]
-    viewer = [await can_write(await actor_of(people["viewer"]), row) for row in mine]
-    admin = [await can_write(await actor_of(people["admin"]), row) for row in mine]
+    editor = await writes("editor")
+    outsider = await writes("outsider")
+    viewer = await writes("viewer")
+    admin = await writes("admin")
 
     # then
     assert editor == [True] * len(mine)
@@ -131,3 +138,18 @@ async def test_team_membership_is_read_once_per_actor(org):
 
     # then: the request keeps the membership it started with
     assert first == second == frozenset({org["teams"][0].pk})
+
+
+async def test_an_owner_the_snapshot_does_not_hold_yet_is_read_from_the_database(org):
+    # given: a snapshot taken before the campaign the task hangs under was created
+    snapshot = await ReadModel().current()
+    campaign = await factories.campaign(org["teams"][0])
+    task = await factories.task(campaign=campaign)
+    actor = (await actor_of(org["people"]["editor"])).reading(snapshot)
+
+    # when
+    allowed = await can_write(actor, task)
+
+    # then
+    assert snapshot.row(models.Campaign, campaign.pk) is None
+    assert allowed is True

@@ -66,8 +66,11 @@ async def perform(
     field: str,
     write: Callable[[Actor], Awaitable[Any]],
 ) -> P:
-    """Run `write` for the signed-in user and build `payload(field=row, user_errors=...)`."""
-    actor = require_actor(info)
+    """Run `write` for the signed-in user and build `payload(field=row, user_errors=...)`.
+
+    The write's permission checks read the request's snapshot (the one after any
+    earlier write of the same request), see `server.permissions`."""
+    actor = require_actor(info).reading(info.context.snapshot)
     try:
         row = await write(actor)
     except refusals.Invalid as invalid:
