@@ -183,27 +183,25 @@ async def mixed_load(
                         note=f"{scaling:.2f}x the requests per second of one worker"))  # fmt: skip
     if with_peer:
         calendar = "calendar(" in SCHEMA_FILE.read_text(encoding="utf-8")
-        try:
-            found, errors = await peer_workloads.read_load(
+        peer_loads = {
+            "W4 reads": peer_workloads.read_load(
                 engine.label, size, source_url, reader, tasks, args.load_seconds,
                 args.clients, max(per_second), calendar,
-            )  # fmt: skip
-        except RuntimeError as error:
-            print(f"# peer skipped: {error}", flush=True)
-        else:
+            ),
+            "W7": peer_workloads.concurrent_reads(
+                engine.label, size, source_url, reader, campaigns, args.load_seconds,
+                args.clients,
+            ),
+        }  # fmt: skip
+        for name, peer_load in peer_loads.items():
+            try:
+                found, errors = await peer_load
+            except RuntimeError as error:
+                print(f"# peer skipped: {error}", flush=True)
+                continue
             rows += found
             for error in errors:
-                log(f"W4 reads error: {error}")
-        try:
-            found, errors = await peer_workloads.concurrent_reads(
-                engine.label, size, source_url, reader, campaigns, args.load_seconds, args.clients
-            )
-        except RuntimeError as error:
-            print(f"# peer skipped: {error}", flush=True)
-        else:
-            rows += found
-            for error in errors:
-                log(f"W7 error: {error}")
+                log(f"{name} error: {error}")
     return rows
 
 

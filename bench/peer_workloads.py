@@ -10,13 +10,11 @@ notes say how many objects each answer holds, so a ratio compares equal answers.
 from __future__ import annotations
 
 import contextlib
-import random
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
-from tortoise import connections
 
 from bench import load, peer_queries, queries
 from bench.client import post
@@ -24,7 +22,7 @@ from bench.peer_queries import count_objects, describe, peer_type, throughline_t
 from bench.peer_server import PeerProcess
 from bench.server_process import ServerProcess
 from bench.stats import Row, Timings, timed
-from bench.workloads import QUARTER, Context, busiest_teams, live_campaigns, paged
+from bench.workloads import QUARTER, Context, busiest_teams, live_campaigns, live_ids, paged
 from schema.core.ids import encode_global_id
 
 PEER = "  peer: PostGraphile 5"
@@ -156,23 +154,14 @@ def peer_paths(data: dict) -> int:
 
 
 async def w3(ctx: Context, peer: Peer, rows: list[Row], traces: int) -> list[Row]:
-    _, found = await connections.get("default").execute_query(
-        "SELECT id FROM task WHERE archived_at IS NULL ORDER BY id"
-    )
-    keys = [int(tuple(row)[0]) for row in found]
-    chosen = random.Random(ctx.size).choices(keys, k=traces)  # the tasks W3 traced
+    chosen = await live_ids("task", ctx.size, traces)  # the tasks W3 traced
     statements = await peer.statements_of(peer_queries.W3_TRACE, {"id": chosen[0]})
     ours_paths = theirs_paths = 0
     for key in chosen[:TRACES_COMPARED]:
         ours = await post(ctx.remote, queries.W3_TRACE, {"id": encode_global_id("Task", key)})
         ours_paths += len(ours["trace"]["paths"])
         theirs_paths += peer_paths(await post(peer.client, peer_queries.W3_TRACE, {"id": key}))
-    peer.process.reset_peak()
-    timings = Timings()
-    for key in chosen:
-        one = await timed(1, lambda k=key: post(peer.client, peer_queries.W3_TRACE, {"id": k}))
-        timings.seconds += one.seconds
-    peak = peer.process.peak_mb()
+    timings, peak = await each_timed(peer, peer_queries.W3_TRACE, chosen)
     agree = "same" if ours_paths == theirs_paths else "DIFFERENT"
     note = (
         f"{traces} requests; {agree} paths for the first {TRACES_COMPARED} tasks: "
@@ -182,17 +171,22 @@ async def w3(ctx: Context, peer: Peer, rows: list[Row], traces: int) -> list[Row
     return peer_rows(ctx, rows, ("W3 trace, per task",), row, timings)
 
 
+async def each_timed(peer: Peer, document: str, keys: list[int]) -> tuple[Timings, float | None]:
+    """One request per key to the peer, timed; and its peak memory meanwhile."""
+    peer.process.reset_peak()
+    timings = Timings()
+    for key in keys:
+        one = await timed(1, lambda k=key: post(peer.client, document, {"id": k}))
+        timings.seconds += one.seconds
+    return timings, peer.process.peak_mb()
+
+
 async def w6(ctx: Context, peer: Peer, rows: list[Row], fetches: int) -> list[Row]:
     chosen = await live_campaigns(ctx.size, fetches)  # the campaigns W6 fetched
     statements = await peer.statements_of(peer_queries.W6_NODE, {"id": chosen[0]})
     ours = await post(ctx.remote, queries.W6_NODE, {"id": encode_global_id("Campaign", chosen[0])})
     theirs = await post(peer.client, peer_queries.W6_NODE, {"id": chosen[0]})
-    peer.process.reset_peak()
-    timings = Timings()
-    for key in chosen:
-        one = await timed(1, lambda k=key: post(peer.client, peer_queries.W6_NODE, {"id": k}))
-        timings.seconds += one.seconds
-    peak = peer.process.peak_mb()
+    timings, peak = await each_timed(peer, peer_queries.W6_NODE, chosen)
     counts = same(count_objects(ours, throughline_type), count_objects(theirs, peer_type))
     note = f"{fetches} requests; first campaign: {counts}"
     row = ctx.row(PEER, timings=timings, statements=statements, peak_mb=peak, note=note)

@@ -153,61 +153,54 @@ async def w2(ctx: Context) -> list[Row]:
     ]  # fmt: skip
 
 
-async def w3(ctx: Context, traces: int) -> list[Row]:
+async def live_ids(table: str, size: int, count: int) -> list[int]:
+    """`count` live rows of `table`, drawn the same way in every run."""
     _, rows = await connections.get("default").execute_query(
-        "SELECT id FROM task WHERE archived_at IS NULL ORDER BY id"
-    )
-    keys = [int(tuple(row)[0]) for row in rows]
-    chosen = random.Random(ctx.size).choices(keys, k=traces)
-    first = {"id": encode_global_id("Task", chosen[0])}
-    statements = await statements_of(ctx, queries.W3_TRACE, first)
-    ctx.server.reset_peak()
-    timings, floor_b = Timings(), Timings()
-    for key in chosen:
-        one = await timed(1, lambda k=key: post(
-            ctx.remote, queries.W3_TRACE, {"id": encode_global_id("Task", k)}))  # fmt: skip
-        timings.seconds += one.seconds
-    peak = ctx.server.peak_mb()
-    for key in chosen:
-        floor_b.seconds += (
-            await timed(1, lambda k=key: floors.raw_rows(floors.trace_sql(k)))
-        ).seconds
-    return [
-        ctx.row("W3 trace, per task", timings=timings, statements=statements, peak_mb=peak,
-                floor=floor_b, floor_name="floor b", note=f"{traces} requests"),
-        ctx.row("  floor b: 1 SQL + orjson", timings=floor_b, statements=1),
-    ]  # fmt: skip
-
-
-async def live_campaigns(size: int, count: int) -> list[int]:
-    """`count` live campaigns, drawn the same way in every run."""
-    _, rows = await connections.get("default").execute_query(
-        "SELECT id FROM campaign WHERE archived_at IS NULL ORDER BY id"
+        f"SELECT id FROM {table} WHERE archived_at IS NULL ORDER BY id"
     )
     keys = [int(tuple(row)[0]) for row in rows]
     return random.Random(size).choices(keys, k=count)
 
 
-async def w6(ctx: Context, fetches: int) -> list[Row]:
-    chosen = await live_campaigns(ctx.size, fetches)
-    first = {"id": encode_global_id("Campaign", chosen[0])}
-    statements = await statements_of(ctx, queries.W6_NODE, first)
+async def live_campaigns(size: int, count: int) -> list[int]:
+    return await live_ids("campaign", size, count)
+
+
+async def per_node(
+    ctx: Context, workload: str, document: str, type_name: str, keys: list[int], floor_sql
+) -> list[Row]:
+    """One request per key (a node of `type_name`), and the one-statement floor of each."""
+    first = {"id": encode_global_id(type_name, keys[0])}
+    statements = await statements_of(ctx, document, first)
     ctx.server.reset_peak()
     timings, floor_b = Timings(), Timings()
-    for key in chosen:
-        one = await timed(1, lambda k=key: post(
-            ctx.remote, queries.W6_NODE, {"id": encode_global_id("Campaign", k)}))  # fmt: skip
+    for key in keys:
+        variables = {"id": encode_global_id(type_name, key)}
+        one = await timed(1, lambda v=variables: post(ctx.remote, document, v))
         timings.seconds += one.seconds
     peak = ctx.server.peak_mb()
-    for key in chosen:
-        floor_b.seconds += (
-            await timed(1, lambda k=key: floors.raw_rows(floors.node_sql(k)))
-        ).seconds
+    for key in keys:
+        floor_b.seconds += (await timed(1, lambda k=key: floors.raw_rows(floor_sql(k)))).seconds
     return [
-        ctx.row("W6 node, two levels of edges", timings=timings, statements=statements,
-                peak_mb=peak, floor=floor_b, floor_name="floor b", note=f"{fetches} requests"),
+        ctx.row(workload, timings=timings, statements=statements, peak_mb=peak,
+                floor=floor_b, floor_name="floor b", note=f"{len(keys)} requests"),
         ctx.row("  floor b: 1 SQL + orjson", timings=floor_b, statements=1),
     ]  # fmt: skip
+
+
+async def w3(ctx: Context, traces: int) -> list[Row]:
+    tasks = await live_ids("task", ctx.size, traces)
+    return await per_node(
+        ctx, "W3 trace, per task", queries.W3_TRACE, "Task", tasks, floors.trace_sql
+    )
+
+
+async def w6(ctx: Context, fetches: int) -> list[Row]:
+    campaigns = await live_campaigns(ctx.size, fetches)
+    return await per_node(
+        ctx, "W6 node, two levels of edges", queries.W6_NODE, "Campaign", campaigns,
+        floors.node_sql,
+    )  # fmt: skip
 
 
 async def model(ctx: Context) -> list[Row]:
