@@ -12,14 +12,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from schema.core import node as node_module
 from schema.core.ids import encode_global_id
-from schema.goals.loaders import GoalByIdLoader
 from server.app import create_app
 from server.settings import Settings
 from server.tokens import TokenSigner
 from tests import factories
 from tests.conftest import custom_settings
-from tests.test_limits import GOAL_TITLE
+from tests.test_limits import GOAL_HISTORY
 
 ME = "{ me { id } }"
 
@@ -81,14 +81,15 @@ def bearer(signer: TokenSigner, user) -> dict[str, str]:
 
 
 async def test_a_user_with_four_requests_running_is_refused_a_fifth(clients, signer, monkeypatch):
-    # given: four of one user's requests held while they load a goal
+    # given: four of one user's requests held while they read a goal's history
     http, _ = clients
     gate = Gate(4)
 
-    async def held(self, key):
+    async def held(keys):
         await gate.wait()
+        return [[] for _ in keys]
 
-    monkeypatch.setattr(GoalByIdLoader, "load", held)
+    monkeypatch.setattr(node_module, "history_by_node", held)
     mine = bearer(signer, await factories.user())
     other = await factories.user()
     theirs = bearer(signer, other)
@@ -96,7 +97,7 @@ async def test_a_user_with_four_requests_running_is_refused_a_fifth(clients, sig
     running = [
         asyncio.create_task(
             http.post(
-                "/graphql", json={"query": GOAL_TITLE, "variables": {"id": goal}}, headers=mine
+                "/graphql", json={"query": GOAL_HISTORY, "variables": {"id": goal}}, headers=mine
             )
         )
         for _ in range(4)
