@@ -21,9 +21,9 @@ import pytest
 from graphql import parse
 
 from schema import build_schema, schema
+from schema.core import node as node_module
 from schema.core.ids import encode_global_id
 from schema.core.limits import count_tokens, measure_operation
-from schema.core import node as node_module
 from server import models
 from server.rollups import engine
 from server.settings import Limits, SettingsError, load_settings
