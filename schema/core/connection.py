@@ -6,7 +6,7 @@ data. Root lists page in SQL by keyset (`schema.core.root_lists`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -117,6 +117,13 @@ def build_connection(items: Sequence[Any], start: int, total: int) -> Connection
     )
 
 
-def connection_from_list(items: Sequence[Any], page: PageRequest) -> Connection[Any]:
+def connection_from_list(
+    items: Sequence[Any], page: PageRequest, present: Callable[[Any], Any] | None = None
+) -> Connection[Any]:
+    """The page of `items`; `present` turns only the page's items into what the
+    connection shows (a list of 25 000 risks gets 100 GraphQL objects, not 25 000)."""
     start, end = page.window(len(items))
-    return build_connection(items[start:end], start, len(items))
+    shown = items[start:end]
+    if present is not None:
+        shown = [present(item) for item in shown]
+    return build_connection(shown, start, len(items))

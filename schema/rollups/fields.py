@@ -89,7 +89,7 @@ def risks_field(model: type[Model], description: str) -> Any:
 
     def listed(computed: engine.Rollups, pk: int, page: Any) -> Connection[Risk]:
         found = computed.risks_involving((model, pk))
-        return connection_from_list([Risk(item=risk) for risk in found], page)
+        return connection_from_list(found, page, lambda risk: Risk(item=risk))
 
     async def later(pk: int, info: Info, page: Any) -> Connection[Risk]:
         return listed(await rollups(info, engine.RISKS), pk, page)

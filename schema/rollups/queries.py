@@ -56,8 +56,7 @@ class RollupQueries:
             under=decode_id_of(f.under, "Goal") if f.under is not None else None,
         )
         computed = await rollups(info, engine.RISKS)
-        found = computed.risks(criteria)
-        return connection_from_list([Risk(item=risk) for risk in found], page)
+        return connection_from_list(computed.risks(criteria), page, lambda r: Risk(item=r))
 
     @strawberry.field(
         description="Money and results of a period (both dates included), in total, by "

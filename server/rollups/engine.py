@@ -33,6 +33,9 @@ PORTFOLIO = (*MONEY, Section.TEAMS)
 RISKS = tuple(Section)
 
 
+PORTFOLIO_PERIODS = 32
+
+
 class Rollups:
     def __init__(self, graph: OrgGraph, today: date, thresholds: Thresholds) -> None:
         self.graph, self.today, self.thresholds = graph, today, thresholds
@@ -42,6 +45,7 @@ class Rollups:
         self._key_result_money: dict[int, MoneySummary] = {}
         self._goal_money: dict[int, MoneySummary] = {}
         self._goal_shares: dict[int, dict[int, Decimal]] = {}
+        self._portfolios: dict[tuple[date, date], Portfolio] = {}
         self.reach = Reach(graph)
 
     def compute_organisation(self) -> None:
@@ -132,7 +136,16 @@ class Rollups:
         return total_of((self.campaign_money(c), share) for c, share in sorted(shares.items()))
 
     def portfolio(self, start: date, end: date) -> Portfolio:
-        return portfolio(self, start, end)
+        """The period's portfolio, computed once per period for this engine (so once per
+        data version and day): every request after the first at that version looks it
+        up. At most `PORTFOLIO_PERIODS` periods are kept, the oldest forgotten first."""
+        found = self._portfolios.get((start, end))
+        if found is None:
+            found = portfolio(self, start, end)
+            if len(self._portfolios) >= PORTFOLIO_PERIODS:
+                del self._portfolios[next(iter(self._portfolios))]
+            self._portfolios[(start, end)] = found
+        return found
 
     # --- workload --------------------------------------------------------------------
 
