@@ -137,7 +137,7 @@ async def mixed_load(
     await open_database(load_settings(env={}, overrides={"database_url": source_url}))
     try:
         reader, writer = await user_ids()
-        campaigns = await workloads.live_campaigns(size, 1000)
+        campaigns = await workloads.live_ids("campaign", size, 1000)
         db = connections.get("default")
         _, task_rows = await db.execute_query("SELECT id FROM task ORDER BY id")
         _, kr_rows = await db.execute_query(

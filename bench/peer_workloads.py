@@ -22,7 +22,7 @@ from bench.peer_queries import count_objects, describe, peer_type, throughline_t
 from bench.peer_server import PeerProcess
 from bench.server_process import ServerProcess
 from bench.stats import Row, Timings, timed
-from bench.workloads import QUARTER, Context, busiest_teams, live_campaigns, live_ids, paged
+from bench.workloads import QUARTER, Context, busiest_teams, live_ids, paged
 from schema.core.ids import encode_global_id
 
 PEER = "  peer: PostGraphile 5"
@@ -182,7 +182,7 @@ async def each_timed(peer: Peer, document: str, keys: list[int]) -> tuple[Timing
 
 
 async def w6(ctx: Context, peer: Peer, rows: list[Row], fetches: int) -> list[Row]:
-    chosen = await live_campaigns(ctx.size, fetches)  # the campaigns W6 fetched
+    chosen = await live_ids("campaign", ctx.size, fetches)  # the campaigns W6 fetched
     statements = await peer.statements_of(peer_queries.W6_NODE, {"id": chosen[0]})
     ours = await post(ctx.remote, queries.W6_NODE, {"id": encode_global_id("Campaign", chosen[0])})
     theirs = await post(peer.client, peer_queries.W6_NODE, {"id": chosen[0]})

@@ -162,10 +162,6 @@ async def live_ids(table: str, size: int, count: int) -> list[int]:
     return random.Random(size).choices(keys, k=count)
 
 
-async def live_campaigns(size: int, count: int) -> list[int]:
-    return await live_ids("campaign", size, count)
-
-
 async def per_node(
     ctx: Context, workload: str, document: str, type_name: str, keys: list[int], floor_sql
 ) -> list[Row]:
@@ -196,7 +192,7 @@ async def w3(ctx: Context, traces: int) -> list[Row]:
 
 
 async def w6(ctx: Context, fetches: int) -> list[Row]:
-    campaigns = await live_campaigns(ctx.size, fetches)
+    campaigns = await live_ids("campaign", ctx.size, fetches)
     return await per_node(
         ctx, "W6 node, two levels of edges", queries.W6_NODE, "Campaign", campaigns,
         floors.node_sql,

@@ -60,7 +60,7 @@ def computes_rollups(field) -> bool:
     if resolver is None:
         return False
     source = inspect.getsource(resolver.wrapped_func)
-    return re.search(r"\brollups(_now)?\(info", source) is not None
+    return re.search(r"\b(with_)?rollups\(\s*info", source) is not None
 
 
 def cost(query: str) -> tuple[int, frozenset[str]]:

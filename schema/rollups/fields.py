@@ -17,7 +17,7 @@ from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
 from schema.core.edges import PAGE_ARGS_HELP
 from schema.core.errors import BadUserInput
-from schema.rollups.loaders import rollups, rollups_now
+from schema.rollups.loaders import with_rollups
 from schema.rollups.money import MoneySummary, money_summary
 from schema.rollups.risks import Risk
 from schema.rollups.types import Health, ProgressBreakdown
@@ -59,15 +59,10 @@ def computed_field(
     """A field showing `present(result)` of the node's computed result: a plain lookup
     once the request's engine is computed, else an awaitable that waits for it."""
 
-    async def later(root: Any, info: Info):
-        computed = await rollups(info, of.sections)
-        return present(of.compute(computed, root.pk))
-
     def resolve(root: strawberry.Parent[Any], info: Info):
-        computed = rollups_now(info, of.sections)
-        if computed is None:
-            return later(root, info)
-        return present(of.compute(computed, root.pk))
+        return with_rollups(
+            info, of.sections, lambda computed: present(of.compute(computed, root.pk))
+        )
 
     resolve.__annotations__["return"] = return_type
     return strawberry.field(resolver=resolve, description=description)
@@ -87,13 +82,6 @@ def money_field(of: Computed, description: str) -> Any:
 def risks_field(model: type[Model], description: str) -> Any:
     """The node's risks, most severe first, as a connection."""
 
-    def listed(computed: engine.Rollups, pk: int, page: Any) -> Connection[Risk]:
-        found = computed.risks_involving((model, pk))
-        return connection_from_list(found, page, lambda risk: Risk(item=risk))
-
-    async def later(pk: int, info: Info, page: Any) -> Connection[Risk]:
-        return listed(await rollups(info, engine.RISKS), pk, page)
-
     def resolve(
         root: strawberry.Parent[Any],
         info: Info,
@@ -103,10 +91,12 @@ def risks_field(model: type[Model], description: str) -> Any:
         before: str | None = None,
     ) -> Connection[Risk]:
         page = page_args(first, after, last, before)
-        computed = rollups_now(info, engine.RISKS)
-        if computed is None:
-            return later(root.pk, info, page)  # type: ignore[return-value]
-        return listed(computed, root.pk, page)
+
+        def listed(computed: engine.Rollups) -> Connection[Risk]:
+            found = computed.risks_involving((model, root.pk))
+            return connection_from_list(found, page, lambda risk: Risk(item=risk))
+
+        return with_rollups(info, engine.RISKS, listed)
 
     return strawberry.field(resolver=resolve, description=f"{description} {PAGE_ARGS_HELP}")
 
@@ -128,9 +118,6 @@ def workload_weeks(start: date, end: date) -> None:
 
 
 def workload_field(compute: Callable[[engine.Rollups, int, date, date], Any]) -> Any:
-    async def later(pk: int, info: Info, from_: date, to: date) -> Workload:
-        return Workload(load=compute(await rollups(info, engine.WORKLOAD), pk, from_, to))
-
     def resolve(
         root: strawberry.Parent[Any],
         info: Info,
@@ -138,10 +125,11 @@ def workload_field(compute: Callable[[engine.Rollups, int, date, date], Any]) ->
         to: date,
     ) -> Workload:
         workload_weeks(from_, to)
-        computed = rollups_now(info, engine.WORKLOAD)
-        if computed is None:
-            return later(root.pk, info, from_, to)  # type: ignore[return-value]
-        return Workload(load=compute(computed, root.pk, from_, to))
+        return with_rollups(
+            info,
+            engine.WORKLOAD,
+            lambda computed: Workload(load=compute(computed, root.pk, from_, to)),
+        )
 
     return strawberry.field(resolver=resolve, description=WORKLOAD_HELP)
 

@@ -8,8 +8,8 @@ stop the waiting without stopping the work. The request's date is read once
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from schema.core.context import Info
 from schema.core.node import NODE_TYPES, TYPE_NAME_OF_MODEL
@@ -18,6 +18,8 @@ from server.rollups.progress import NodeKey
 from server.rollups.sections import Section
 from server.rollups.shared import ready_rollups, shared_rollups
 from server.settings import Thresholds
+
+T = TypeVar("T")
 
 
 def thresholds_of(info: Info) -> Thresholds:
@@ -37,13 +39,22 @@ async def rollups(info: Info, sections: Iterable[Section]) -> Rollups:
     )
 
 
-def rollups_now(info: Info, sections: Iterable[Section]) -> Rollups | None:
-    """The engine `rollups` would answer, when it is already computed, else None."""
+def with_rollups(info: Info, sections: Sequence[Section], then: Callable[[Rollups], T]) -> Any:
+    """`then(engine)` at once when the request's engine is already computed (a plain
+    value, so the field costs no task), else an awaitable of it once it is."""
     context = info.context
-    if context.snapshot is None:
-        return None
-    calendar = Section.CALENDAR in sections
-    return ready_rollups(context.snapshot, context.today, thresholds_of(info), calendar=calendar)
+    if context.snapshot is not None:
+        calendar = Section.CALENDAR in sections
+        ready = ready_rollups(
+            context.snapshot, context.today, thresholds_of(info), calendar=calendar
+        )
+        if ready is not None:
+            return then(ready)
+
+    async def later() -> T:
+        return then(await rollups(info, sections))
+
+    return later()
 
 
 def load_rows(info: Info, keys: Sequence[NodeKey]) -> list[Any]:
