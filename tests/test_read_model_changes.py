@@ -9,6 +9,7 @@ snapshot while the old one keeps the state it had.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import sqlite3
 import time
@@ -28,6 +29,7 @@ from server.enums import Channel, ResultMetric
 from server.read_model import ReadModel, Snapshot, store
 from server.read_model.changes import Position, _since_sql, changes_since, position
 from server.read_model.tables import HELD
+from server.statements import count_statements
 from tests import factories
 
 MIGRATION = importlib.import_module("server.migrations.0006_data_changes")
@@ -332,6 +334,63 @@ async def test_a_current_reader_is_answered_by_a_statement_returning_no_row(clie
     # then
     assert list(rows) == []
     assert (await changes_since(client, at)).none
+
+
+async def test_callers_arriving_together_share_one_check_sent_after_all_of_them(client):
+    # given: a model at the current version
+    team = await factories.team(name="Before")
+    model = ReadModel()
+    await model.current()
+    checks = model.checks
+
+    # when: three callers arrive before any check is sent, after a write
+    await models.Team.filter(id=team.pk).update(name="After")
+    with count_statements() as counter:
+        together = await asyncio.gather(*(model.current() for _ in range(3)))
+
+    # then: one statement answered all three, and it saw the write
+    assert model.checks == checks + 1
+    assert together[0] is together[1] is together[2]
+    assert together[0].row(models.Team, team.pk).name == "After"
+    assert counter.statements[0].startswith("SELECT version, tbl, row_id FROM")
+
+
+async def test_a_caller_arriving_after_a_check_was_sent_waits_for_the_next_one(client):
+    # given: a check already on its way (its statement sent, no answer read yet)
+    team = await factories.team(name="Before")
+    model = ReadModel()
+    await model.current()
+    checks = model.checks
+    early = asyncio.ensure_future(model.current())
+    while model.checks == checks:  # until the shared check has sent its statement
+        await asyncio.sleep(0)
+
+    # when: a write commits, then a second caller arrives
+    await models.Team.filter(id=team.pk).update(name="After")
+    late = await model.current()
+
+    # then: the late caller did not take the early answer; it has the write
+    await early
+    assert model.checks == checks + 2
+    assert late.row(models.Team, team.pk).name == "After"
+
+
+async def test_a_caller_going_away_leaves_the_shared_check_to_the_others(client):
+    # given
+    team = await factories.team(name="Before")
+    model = ReadModel()
+    await model.current()
+    await models.Team.filter(id=team.pk).update(name="After")
+
+    # when: one of two callers sharing a check is cancelled
+    leaving = asyncio.ensure_future(model.current())
+    staying = asyncio.ensure_future(model.current())
+    await asyncio.sleep(0)
+    leaving.cancel()
+
+    # then
+    assert (await staying).row(models.Team, team.pk).name == "After"
+    assert leaving.cancelled()
 
 
 async def test_another_epoch_makes_the_next_current_rebuild(client):

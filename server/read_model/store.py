@@ -54,11 +54,19 @@ async def _rows(model: type[Model], client: BaseDBAsyncClient, ids: Iterable[int
     return found
 
 
+def _retrieved(check: asyncio.Future) -> None:
+    """Marks a shared check's failure as seen even when every caller went away."""
+    if not check.cancelled():
+        check.exception()
+
+
 class ReadModel:
     def __init__(self) -> None:
         self._snapshot: Snapshot | None = None
         self._lock = asyncio.Lock()
+        self._next_check: asyncio.Future[Snapshot] | None = None
         self.builds = 0
+        self.checks = 0
         self.last_build_seconds = 0.0
 
     @property
@@ -67,10 +75,24 @@ class ReadModel:
         return self._snapshot
 
     async def current(self) -> Snapshot:
-        """A snapshot holding every change committed before this call."""
-        snapshot = self._snapshot
-        if snapshot is None:
+        """A snapshot holding every change committed before this call.
+
+        Calls that arrive while no check has been sent share the next one: it is sent
+        after every one of them arrived, so it sees every change any of them must see,
+        and a busy worker sends one statement for many requests, not one each."""
+        if self._snapshot is None:
             return await self._catch_up(None)
+        check = self._next_check
+        if check is None:
+            check = self._next_check = asyncio.ensure_future(self._check())
+            check.add_done_callback(_retrieved)
+        return await asyncio.shield(check)
+
+    async def _check(self) -> Snapshot:
+        self._next_check = None  # from here on, callers wait for a check sent later
+        snapshot = self._snapshot
+        assert snapshot is not None
+        self.checks += 1
         changes = await changes_since(
             connections.get("default"), Position(snapshot.epoch, snapshot.version)
         )
