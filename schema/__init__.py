@@ -7,6 +7,8 @@ import functools
 import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionResult
 
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
@@ -18,6 +20,7 @@ from schema.campaigns.queries import CampaignQueries
 from schema.campaigns.types import Alignment, Campaign, ResultEntry, SpendEntry
 from schema.core.documents import CachedDocuments, DocumentCache
 from schema.core.errors import ErrorCodes
+from schema.core.known_queries import answer_known_query
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.planned import PlannedExecution
@@ -100,11 +103,48 @@ def merged_mutation() -> type | None:
 
 
 class ThroughlineSchema(strawberry.Schema):
-    def __init__(self, *args, documents: DocumentCache, **kwargs) -> None:
+    def __init__(self, *args, documents: DocumentCache, limits: Limits, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         hold_dates_to_supported_range(self._schema)
         self.documents = documents
         """Parsed and validated documents of this schema alone (`schema.core.documents`)."""
+        self.limits = limits
+
+    async def execute(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict | None = None,
+        context_value=None,
+        root_value=None,
+        operation_name: str | None = None,
+        allowed_operation_types=None,
+        operation_extensions: dict | None = None,
+    ) -> ExecutionResult:
+        """A known query that runs cleanly skips the extension machinery
+        (`schema.core.known_queries`); everything else takes Strawberry's road."""
+        answer = await answer_known_query(
+            self,
+            self.documents,
+            self.limits,
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES,
+            operation_extensions,
+        )
+        if answer is not None:
+            return answer
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
 
     def process_errors(self, errors, execution_context=None) -> None:
         """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones.
@@ -151,6 +191,7 @@ def configured_schema(
         types=NODE_TYPES,
         extensions=extensions,
         documents=DocumentCache(limits.query_cache_entries, limits.query_cache_characters),
+        limits=limits,
         execution_context_class=PlannedExecution,
         config=StrawberryConfig(
             auto_camel_case=True,

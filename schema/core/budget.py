@@ -35,3 +35,14 @@ class RequestBudget:
         self.selections += selections
         self.cost += cost
         self.computations.update(computations)
+
+    def copy(self) -> RequestBudget:
+        return RequestBudget(
+            self.operations, self.tokens, self.selections, self.cost, set(self.computations)
+        )
+
+    def restore(self, earlier: RequestBudget) -> None:
+        """Back to `earlier` (a copy), for an operation given up before it ran."""
+        self.operations, self.tokens = earlier.operations, earlier.tokens
+        self.selections, self.cost = earlier.selections, earlier.cost
+        self.computations = set(earlier.computations)

@@ -49,6 +49,16 @@ class DocumentCache:
         self.entries: BoundedLRU[str, CachedDocument] = BoundedLRU(
             max_entries, max_characters, lambda entry: len(entry.text)
         )
+        self.rules: tuple | None = None
+        """The validation rules the schema's operations were last validated with."""
+
+    def valid(self, text: str) -> CachedDocument | None:
+        """The document of `text` if validation with the schema's rules found nothing
+        wrong in it."""
+        entry = self.entries.get(text)
+        if entry is None or self.rules is None or entry.errors.get(self.rules) != []:
+            return None
+        return entry
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -110,6 +120,9 @@ class CachedDocuments(SchemaExtension):
             and context.validation_rules
         ):
             rules = tuple(context.validation_rules)
+            cache = document_cache(context)
+            if cache is not None:
+                cache.rules = rules
             errors = entry.errors.get(rules)
             if errors is None:
                 # Strawberry's own validation, as it would have run it.

@@ -350,6 +350,60 @@ def request_budget(execution_context: Any) -> RequestBudget:
     return budget if isinstance(budget, RequestBudget) else RequestBudget()
 
 
+def admit_tokens(
+    text: str, limits: Limits, budget: RequestBudget, cache: Any = None
+) -> int | GraphQLError:
+    """The tokens `text` adds to the request (counted while lexing, or known from
+    `cache`, the schema's `DocumentCache`), or the refusal when they pass the bound."""
+    used = budget.tokens
+    allowed = max(0, limits.max_tokens - used)
+    known = cache.tokens(text) if cache is not None else None
+    # A known count goes as far as `count_tokens` would count.
+    tokens = count_tokens(text, allowed) if known is None else min(known, allowed + 1)
+    if tokens <= allowed:
+        return tokens
+    subject = "The batch's documents have" if used else "The document has"
+    return too_complex(
+        "tokens",
+        used + tokens,
+        limits.max_tokens,
+        f"{subject} at least {used + tokens} tokens; the limit is {limits.max_tokens}.",
+    )
+
+
+@dataclass(frozen=True)
+class Admission:
+    """An operation measured against the request's budget: its refusal, or what to
+    grant it and the cost to report."""
+
+    measure: Measure
+    refusal: GraphQLError | None
+    cost: int
+
+
+def admit_operation(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    limits: Limits,
+    budget: RequestBudget,
+) -> Admission:
+    measure = measure_operation(schema, document, operation_name, variables)
+    refusal = excess(measure, limits, budget)
+    return Admission(measure, refusal, 0 if refusal else request_cost(measure, budget))
+
+
+def grant(budget: RequestBudget, admission: Admission) -> None:
+    measure = admission.measure
+    budget.grant(measure.selections, admission.cost, measure.computations)
+
+
+def cost_report(cost: int, limits: Limits) -> dict[str, Any]:
+    """The response's `extensions` for an operation that ran."""
+    return {"cost": {"nodes": cost, "limit": limits.max_cost}}
+
+
 class QueryLimits(SchemaExtension):
     """Refuses an operation over a limit before it is validated or run; reports the cost
     of the others."""
@@ -366,49 +420,34 @@ class QueryLimits(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and isinstance(context.query, str):
-            used = self.budget.tokens
-            allowed = max(0, self.limits.max_tokens - used)
-            # A text parsed before has a known count (the schema's `DocumentCache`).
             cache = getattr(context.schema, "documents", None)
-            known = cache.tokens(context.query) if cache is not None else None
-            if known is None:
-                tokens = count_tokens(context.query, allowed)
-            else:
-                tokens = min(known, allowed + 1)  # as far as `count_tokens` would count
-            if tokens <= allowed:
-                self.budget.tokens = used + tokens
-            else:
-                subject = "The batch's documents have" if used else "The document has"
-                raise too_complex(
-                    "tokens",
-                    used + tokens,
-                    self.limits.max_tokens,
-                    f"{subject} at least {used + tokens} tokens; "
-                    f"the limit is {self.limits.max_tokens}.",
-                )
+            tokens = admit_tokens(context.query, self.limits, self.budget, cache)
+            if isinstance(tokens, GraphQLError):
+                raise tokens
+            self.budget.tokens += tokens
         yield
 
     def on_validate(self) -> Iterator[None]:
         """Measured before validation, which costs far more than measuring (seconds for
         a thousand repeated fields), so a refused operation is not even validated."""
         context = self.execution_context
-        measure = None
+        admission = None
         if context.graphql_document is not None:
-            measure = measure_operation(
+            admission = admit_operation(
                 context.schema._schema,
                 context.graphql_document,
                 context.operation_name,
                 context.variables,
+                self.limits,
+                self.budget,
             )
-        refusal = excess(measure, self.limits, self.budget) if measure is not None else None
-        if refusal is not None:
-            context.pre_execution_errors = [refusal]  # Strawberry skips its validation
-        elif measure is not None:
-            cost = request_cost(measure, self.budget)
-            self.budget.grant(measure.selections, cost, measure.computations)
+        if admission is not None and admission.refusal is not None:
+            context.pre_execution_errors = [admission.refusal]  # Strawberry skips validation
+        elif admission is not None:
+            grant(self.budget, admission)
         yield
-        if measure is not None and refusal is None and not context.pre_execution_errors:
-            self.cost = cost
+        if admission is not None and admission.refusal is None and not context.pre_execution_errors:
+            self.cost = admission.cost
 
     def on_execute(self) -> Iterator[None]:
         if self.execution_context.result is not None:
@@ -418,7 +457,7 @@ class QueryLimits(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        return {"cost": {"nodes": self.cost, "limit": self.limits.max_cost}}
+        return cost_report(self.cost, self.limits)
 
 
 def query_limits(limits: Limits) -> partial[QueryLimits]:
