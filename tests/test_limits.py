@@ -12,6 +12,7 @@ import asyncio
 import importlib
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import replace
@@ -21,6 +22,7 @@ import pytest
 from graphql import parse
 
 from schema import build_schema, schema
+from schema.core import limits
 from schema.core import node as node_module
 from schema.core.ids import encode_global_id
 from schema.core.limits import count_tokens, measure_operation
@@ -331,6 +333,52 @@ async def test_page_sizes_come_from_variables_and_their_defaults(gql):
     # then: 7 + 7 x 3, and 7 + 7 x 100 when children take the default page
     assert given["extensions"]["cost"]["nodes"] == 28
     assert defaulted["extensions"]["cost"]["nodes"] == 707
+
+
+async def test_a_remembered_measure_answers_only_the_variables_it_was_measured_with(
+    gql, monkeypatch
+):
+    # given: the document measured with three children per goal
+    measured: list[dict] = []
+    original = limits.measure_operation
+
+    def counted(schema, document, operation_name=None, variables=None, read=None):
+        measured.append(dict(variables or {}))
+        return original(schema, document, operation_name, variables, read)
+
+    monkeypatch.setattr(limits, "measure_operation", counted)
+    document = f"# {uuid.uuid4()}\n{VARIABLE_PAGES}"  # a text new to the document cache
+    first = await gql.raw(document, {"children": 3})
+
+    # when: the same values again (an unread variable aside), then other page sizes
+    again = await gql.raw(document, {"children": 3, "unread": "x"})
+    other = await gql.raw(document, {"children": 5})
+    defaulted = await gql.raw(document, {})
+
+    # then: measured once per set of page sizes, each answered with its own cost
+    assert [body["extensions"]["cost"]["nodes"] for body in (first, again, other, defaulted)] == [
+        28,
+        28,
+        42,
+        707,
+    ]
+    assert measured == [{"children": 3}, {"children": 5}, {}]
+
+
+def test_measures_are_remembered_by_plain_json_values_alone():
+    # given
+    document = parse(VARIABLE_PAGES)
+    memo: dict = {}
+
+    def cost(variables: dict) -> int:
+        return limits.remembered_measure(memo, schema._schema, document, None, variables).cost
+
+    # then: equal values share a measure, unequal ones (1 and True) do not
+    assert cost({"children": 3}) == cost({"children": 3}) == 28
+    assert cost({"children": True}) == 707  # not a page size: the default
+    assert cost({"children": 1}) == 14
+    [(names, known)] = memo.values()
+    assert names == ("children", "goals") and len(known) == 3
 
 
 async def test_fragments_and_ids_are_counted_through(gql):

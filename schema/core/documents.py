@@ -39,6 +39,9 @@ class CachedDocument:
     """Every lexical token of the text (it parsed, so its count is exact)."""
     errors: dict[tuple, list[GraphQLError]] = field(default_factory=dict)
     """Validation errors by the validation rules they were found with."""
+    measures: dict = field(default_factory=dict)
+    """What the limits measured, by operation and the variables read
+    (`schema.core.limits.remembered_measure`)."""
 
 
 class DocumentCache:

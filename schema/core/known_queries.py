@@ -65,7 +65,9 @@ async def answer_known_query(
         return None
     before = budget.copy()
     budget.tokens += tokens
-    admission = admit_operation(schema._schema, document, operation_name, variables, limits, budget)
+    admission = admit_operation(
+        schema._schema, document, operation_name, variables, limits, budget, entry.measures
+    )
     if admission.refusal is not None or not _admitted(document, operation_name, variables, context):
         budget.restore(before)
         return None

@@ -264,11 +264,29 @@ def variables_with_defaults(
     return values
 
 
+class ReadVariables(dict):
+    """The request's variables, noting the names the meter reads: a measure depends on
+    the document and on those alone."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
 def measure_operation(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None = None,
     variables: Mapping[str, Any] | None = None,
+    read: set[str] | None = None,
 ) -> Measure:
     """Depth, aliases and cost of the operation to run (none when the document names no
     operation to run: validation says why), and the selections of the whole document:
@@ -281,7 +299,7 @@ def measure_operation(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    given = variables_with_defaults(operation, variables) if operation else {}
+    given = ReadVariables(variables_with_defaults(operation, variables) if operation else {})
     meter = OperationMeter(schema, fragments, given)
     measure = Measure()
     if operation is not None and root is not None:
@@ -294,7 +312,62 @@ def measure_operation(
             # Validation reads every operation of the document, not only the one to run.
             other = schema.get_root_type(definition.operation)
             selections += meter.selections(definition.selection_set, other).selections
+    if read is not None:
+        read.update(given.read)
     return replace(measure, selections=selections)
+
+
+MEASURES_PER_DOCUMENT = 32
+"""Measures remembered per document and operation, for as many sets of the variables
+they read (page sizes, mostly)."""
+
+_ABSENT = object()
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in equal for equal JSON values; TypeError when there is none."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(each) for each in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(each)) for key, each in value.items()))
+    hash(value)
+    return (type(value), value)
+
+
+def _key(variables: Mapping[str, Any] | None, names: tuple[str, ...]) -> tuple | None:
+    values = variables if isinstance(variables, Mapping) else {}
+    try:
+        return tuple(_frozen(values.get(name, _ABSENT)) for name in names)
+    except TypeError:
+        return None
+
+
+def remembered_measure(
+    memo: dict[str | None, tuple[tuple[str, ...], dict[tuple, Measure]]],
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> Measure:
+    """`measure_operation`, remembered in `memo` (the cached document's) by the values
+    of the variables it read; a value that is not plain JSON is measured afresh."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is not None and operation.name is not None:
+        operation_name = operation.name.value  # one entry, named or not in the request
+    remembered = memo.get(operation_name)
+    if remembered is not None:
+        key = _key(variables, remembered[0])
+        if key is not None and key in remembered[1]:
+            return remembered[1][key]
+    read: set[str] = set()
+    measure = measure_operation(schema, document, operation_name, variables, read)
+    names = tuple(sorted(read))
+    if remembered is None or remembered[0] != names:
+        remembered = memo[operation_name] = (names, {})
+    key = _key(variables, names)
+    if key is not None and len(remembered[1]) < MEASURES_PER_DOCUMENT:
+        remembered[1][key] = measure
+    return measure
 
 
 def excess(measure: Measure, limits: Limits, budget: RequestBudget) -> GraphQLError | None:
@@ -388,8 +461,13 @@ def admit_operation(
     variables: Mapping[str, Any] | None,
     limits: Limits,
     budget: RequestBudget,
+    memo: dict | None = None,
 ) -> Admission:
-    measure = measure_operation(schema, document, operation_name, variables)
+    """`memo`: the measures remembered with the document, when it is cached."""
+    if memo is None:
+        measure = measure_operation(schema, document, operation_name, variables)
+    else:
+        measure = remembered_measure(memo, schema, document, operation_name, variables)
     refusal = excess(measure, limits, budget)
     return Admission(measure, refusal, 0 if refusal else request_cost(measure, budget))
 
@@ -433,6 +511,9 @@ class QueryLimits(SchemaExtension):
         context = self.execution_context
         admission = None
         if context.graphql_document is not None:
+            cache = getattr(context.schema, "documents", None)
+            entry = cache.get(context.query) if cache is not None else None
+            known = entry is not None and entry.document is context.graphql_document
             admission = admit_operation(
                 context.schema._schema,
                 context.graphql_document,
@@ -440,6 +521,7 @@ class QueryLimits(SchemaExtension):
                 context.variables,
                 self.limits,
                 self.budget,
+                entry.measures if known else None,
             )
         if admission is not None and admission.refusal is not None:
             context.pre_execution_errors = [admission.refusal]  # Strawberry skips validation
