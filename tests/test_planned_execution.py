@@ -154,3 +154,43 @@ async def test_the_plan_resolves_nested_fields_without_graphql_cores_field_machi
     monkeypatch.setattr(planned, "ENABLED", False)
     await answer(admin, queries.W1_NESTED, {"after": None})
     assert len(calls) > 100
+
+
+# The goals' plans are kept for every request; the owner's depends on the variable.
+CONDITIONAL_OWNER = """
+query Owners($withEmail: Boolean!) {
+  goals(first: 3) { nodes { title owner { name email @include(if: $withEmail) } } }
+}
+"""
+
+
+async def test_a_plan_kept_across_requests_leaves_directives_to_each_request(
+    demo, client_with, monkeypatch
+):
+    # given: graphql-core's per-field entry point, counted
+    calls: list[str] = []
+    original = planned.PlannedExecution.execute_field
+
+    def counted(self, parent_type, *args, **kwargs):
+        calls.append(parent_type.name)
+        return original(self, parent_type, *args, **kwargs)
+
+    monkeypatch.setattr(planned.PlannedExecution, "execute_field", counted)
+    admin = await client_with(max_cost=10**15)
+
+    # when: the same document with the email included, left out, then included again
+    answers = [
+        json.loads(await answer(admin, CONDITIONAL_OWNER, {"withEmail": flag}))
+        for flag in (True, False, True)
+    ]
+
+    # then: each answer follows its own variable, all along the plan
+    owners = [[goal["owner"] for goal in each["data"]["goals"]["nodes"]] for each in answers]
+    assert all("email" in owner for owner in owners[0]) and owners[0] == owners[2]
+    assert owners[1] == [{"name": owner["name"]} for owner in owners[0]]
+    assert calls == ["Query"] * 3
+    monkeypatch.setattr(planned, "ENABLED", False)
+    for flag, planned_answer in zip((True, False), answers, strict=False):
+        assert json.loads(await answer(admin, CONDITIONAL_OWNER, {"withEmail": flag})) == (
+            planned_answer
+        )

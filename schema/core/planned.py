@@ -29,12 +29,14 @@ from types import GeneratorType
 from typing import Any
 
 from graphql import (
+    FragmentSpreadNode,
     GraphQLAbstractType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    InlineFragmentNode,
     Undefined,
     get_argument_values,
     is_abstract_type,
@@ -47,11 +49,14 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from tortoise.models import Model
 
+from server.bounded_lru import BoundedLRU
+
 ENABLED = True
 """Switched off only by the tests that compare planned answers with graphql-core's."""
 
-Complete = Callable[[Any], Any]
-Resolve = Callable[[Any], Any]
+Complete = Callable[[Any, Any], Any]
+"""Completes a value for the request (the `PlannedExecution`) given second."""
+Resolve = Callable[[Any, Any], Any]
 
 
 class Unplanned(Exception):
@@ -84,13 +89,51 @@ def settled(value: Any) -> Any:
     raise Unplanned
 
 
+TEMPLATES: BoundedLRU[tuple, tuple[Any, Complete]] = BoundedLRU(4096, 4096, lambda _: 1)
+"""Object plans by schema, type and the selection's field nodes: a document kept in
+the document cache brings the same nodes with every request, so its plans are
+compiled once. Each entry holds its nodes and schema, so their ids are not reused
+while it is kept."""
+
+
+def conditional(details: Any, fragments: Any) -> bool:
+    """Whether the fields this selection collects depend on the request: a directive
+    (`@skip`, `@include`, `@defer`) on it or on a fragment it spreads, or fragment
+    variables. Its plan is then compiled for the request alone."""
+    pending = [each.node.selection_set for each in details if each.node.selection_set]
+    if any(getattr(each, "fragment_variable_values", None) for each in details):
+        return True
+    seen: set[str] = set()
+    while pending:
+        for selection in pending.pop().selections:
+            if selection.directives:
+                return True
+            if isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)  # graphql-core's FragmentDetails
+                definition = getattr(fragment, "definition", None)
+                if definition is None or definition.directives or fragment.variable_signatures:
+                    return True
+                if name not in seen:
+                    seen.add(name)
+                    pending.append(definition.selection_set)
+    return False
+
+
 class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with each root field's value completed along a
-    plan (see the module's docstring); everything else is graphql-core's."""
+    plan (see the module's docstring); everything else is graphql-core's.
+
+    A plan is request-free: what depends on the request (a resolver's arguments from
+    the variables, the resolve info carrying the context) is bound on first use, into
+    `_bound`, per request."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._object_plans: dict[tuple[str, int], tuple[Any, Callable[[Any], dict]]] = {}
+        self._own_plans: dict[tuple, tuple[Any, Complete]] = {}
+        self._bound: dict[object, Any] = {}
         self._planning = ENABLED and not (
             self.middleware_manager and self.middleware_manager.middlewares
         )
@@ -110,7 +153,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         if self._planning and path.prev is None and not isinstance(result, Exception):
             try:
-                return self._completer(return_type, field_details_list, path)(result)
+                return self._completer(return_type, field_details_list, path)(result, self)
             except Exception:  # graphql-core answers it exactly below
                 pass
         return super().complete_value(
@@ -124,8 +167,8 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         if isinstance(type_, GraphQLNonNull):
             inner = self._completer(type_.of_type, details, path)
 
-            def non_null(value: Any) -> Any:
-                completed = inner(value)
+            def non_null(value: Any, request: PlannedExecution) -> Any:
+                completed = inner(value, request)
                 if completed is None:
                     raise Unplanned
                 return completed
@@ -133,11 +176,11 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             return non_null
         inner = self._nullable_completer(type_, details, path)
 
-        def nullable(value: Any) -> Any:
+        def nullable(value: Any, request: PlannedExecution) -> Any:
             value = settled(value)
             if value is None or value is Undefined:
                 return None
-            return inner(value)
+            return inner(value, request)
 
         return nullable
 
@@ -145,16 +188,16 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         if isinstance(type_, GraphQLList):
             item = self._completer(type_.of_type, details, path)
 
-            def listed(value: Any) -> list:
+            def listed(value: Any, request: PlannedExecution) -> list:
                 if not isinstance(value, list | tuple):
                     raise Unplanned
-                return [item(each) for each in value]
+                return [item(each, request) for each in value]
 
             return listed
         if is_leaf_type(type_):
             coerce = type_.coerce_output_value
 
-            def leaf(value: Any) -> Any:
+            def leaf(value: Any, _request: PlannedExecution) -> Any:
                 coerced = coerce(value)
                 if coerced is None or coerced is Undefined:
                     raise Unplanned
@@ -164,20 +207,29 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         if is_abstract_type(type_):
             return self._abstract_completer(type_, details, path)
         if is_object_type(type_):
+            if conditional(details, self.fragments):
+                # Compiled for each request: not built into a plan other requests use.
+                def conditioned(value: Any, request: PlannedExecution) -> Any:
+                    return request._object_completer(type_, details, path)(value, request)
+
+                return conditioned
             return self._object_completer(type_, details, path)
         raise Unplanned
 
     def _abstract_completer(self, type_: GraphQLAbstractType, details: Any, path: Path) -> Complete:
         resolve_type = type_.resolve_type or self.type_resolver
-        info = self._info_for(type_, details, path)
         schema = self.schema
+        slot = object()
 
-        def abstract(value: Any) -> Any:
+        def abstract(value: Any, request: PlannedExecution) -> Any:
+            info = request._bound.get(slot)
+            if info is None:
+                info = request._bound[slot] = request._info_for(type_, details, path)
             name = resolve_type(value, info, type_)
             runtime = schema.get_type(name) if isinstance(name, str) else None
             if not is_object_type(runtime) or not schema.is_sub_type(type_, runtime):
                 raise Unplanned
-            return self._object_completer(runtime, details, path)(value)
+            return request._object_completer(runtime, details, path)(value, request)
 
         return abstract
 
@@ -193,17 +245,19 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _object_completer(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
-        key = (type_.name, id(details))
-        planned = self._object_plans.get(key)
+        key = (id(self.schema), type_.name, *(id(each.node) for each in details))
+        planned = TEMPLATES.get(key) or self._own_plans.get(key)
         if planned is None:
             run = self._compile_object(type_, details, path)
-            # `details` is kept with its plan, so its id is not reused meanwhile.
-            self._object_plans[key] = planned = (details, run)
-        return planned[1]
+            # The nodes are kept with the plan, so their ids are not reused meanwhile.
+            planned = (self.schema, details, run)
+            if conditional(details, self.fragments):
+                self._own_plans[key] = planned
+            else:
+                TEMPLATES.put(key, planned)
+        return planned[-1]
 
-    def _compile_object(
-        self, type_: GraphQLObjectType, details: Any, path: Path
-    ) -> Callable[[Any], dict]:
+    def _compile_object(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
         grouped = self.collect_subfields(type_, details)[0]
         fields: list[tuple[str, Resolve, Complete]] = []
         for response_name, field_details in grouped.items():
@@ -217,12 +271,19 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
                 (response_name, resolve, self._completer(field_def.type, field_details, field_path))
             )
         is_type_of = type_.is_type_of
-        info = self._info_for(type_, details, path)
+        slot = object()
 
-        def run(source: Any) -> dict:
-            if is_type_of is not None and is_type_of(source, info) is not True:
-                raise Unplanned
-            return {name: complete(resolve(source)) for name, resolve, complete in fields}
+        def run(source: Any, request: PlannedExecution) -> dict:
+            if is_type_of is not None:
+                info = request._bound.get(slot)
+                if info is None:
+                    info = request._bound[slot] = request._info_for(type_, details, path)
+                if is_type_of(source, info) is not True:
+                    raise Unplanned
+            return {
+                name: complete(resolve(source, request), request)
+                for name, resolve, complete in fields
+            }
 
         return run
 
@@ -233,15 +294,33 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         node = details[0].node
         if node.name.value == "__typename":
             name = parent.name
-            return lambda _source: name
+            return lambda _source, _request: name
         resolve = field_def.resolve or self.field_resolver
         definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         if getattr(resolve, "_is_default", False) and definition is not None:
             python_name = definition.python_name
             default = definition.default_resolver
             if default is getattr:
-                return lambda source: getattr(source, python_name)
-            return lambda source: default(source, python_name)
+                return lambda source, _request: getattr(source, python_name)
+            return lambda source, _request: default(source, python_name)
+        slot = object()
+
+        def bound(source: Any, request: PlannedExecution) -> Any:
+            read = request._bound.get(slot)
+            if read is None:
+                read = request._bound[slot] = request._bind(
+                    parent, field_def, details, path, resolve, definition
+                )
+            return read(source)
+
+        return bound
+
+    def _bind(
+        self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path,
+        resolve: Any, definition: Any,
+    ) -> Callable[[Any], Any]:  # fmt: skip
+        """The field's resolver with this request's arguments and resolve info."""
+        node = details[0].node
         args = (
             get_argument_values(
                 field_def,
