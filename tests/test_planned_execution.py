@@ -103,6 +103,19 @@ async def documents() -> list[tuple[str, dict | None]]:
     ]
 
 
+def fields_executed(monkeypatch) -> list[str]:
+    """The parent type of each field graphql-core's per-field machinery runs."""
+    calls: list[str] = []
+    original = planned.PlannedExecution.execute_field
+
+    def counted(self, parent_type, *args, **kwargs):
+        calls.append(parent_type.name)
+        return original(self, parent_type, *args, **kwargs)
+
+    monkeypatch.setattr(planned.PlannedExecution, "execute_field", counted)
+    return calls
+
+
 async def test_every_document_answers_the_same_bytes_with_and_without_the_plan(
     demo, client_with, monkeypatch
 ):
@@ -134,14 +147,7 @@ async def test_the_plan_resolves_nested_fields_without_graphql_cores_field_machi
     demo, client_with, monkeypatch
 ):
     # given: graphql-core's per-field entry point, counted
-    calls: list[str] = []
-    original = planned.PlannedExecution.execute_field
-
-    def counted(self, parent_type, *args, **kwargs):
-        calls.append(parent_type.name)
-        return original(self, parent_type, *args, **kwargs)
-
-    monkeypatch.setattr(planned.PlannedExecution, "execute_field", counted)
+    calls = fields_executed(monkeypatch)
     admin = await client_with(max_cost=10**15)
     await answer(admin, queries.W1_NESTED, {"after": None})
     calls.clear()
@@ -168,14 +174,7 @@ async def test_a_plan_kept_across_requests_leaves_directives_to_each_request(
     demo, client_with, monkeypatch
 ):
     # given: graphql-core's per-field entry point, counted
-    calls: list[str] = []
-    original = planned.PlannedExecution.execute_field
-
-    def counted(self, parent_type, *args, **kwargs):
-        calls.append(parent_type.name)
-        return original(self, parent_type, *args, **kwargs)
-
-    monkeypatch.setattr(planned.PlannedExecution, "execute_field", counted)
+    calls = fields_executed(monkeypatch)
     admin = await client_with(max_cost=10**15)
 
     # when: the same document with the email included, left out, then included again
