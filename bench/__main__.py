@@ -1,7 +1,7 @@
 """Throughline benchmarks: W1-W7 on synthetic organisations, printed as one table.
 
     python -m bench [--sizes 1000 10000 100000] [--postgres URL] [--repeat 10]
-                    [--traces 1000] [--load-seconds 20] [--clients 8]
+                    [--traces 1000] [--load-seconds 20] [--clients 8] [--only W2 ...]
 
 Organisations are generated once and cached (bench/databases.py). The reads (W1 goal
 tree, W2 calendar quarter, W3 trace, W5 rollups and risks, W6 one node with two levels
@@ -49,6 +49,7 @@ from server.settings import load_settings
 from server.tokens import TokenSigner
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6")
 
 
 def log(message: str) -> None:
@@ -95,17 +96,19 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
                     heavy_repeat=args.repeat if size <= 10_000 else max(3, args.repeat // 3),
                     schema_sdl=sdl,
                 )  # fmt: skip
-                steps = [("model", workloads.model(ctx)), ("W1", workloads.w1(ctx))]
+                steps = [("model", lambda: workloads.model(ctx)), ("W1", lambda: workloads.w1(ctx))]
                 if "calendar(" in sdl:
-                    steps.append(("W2", workloads.w2(ctx)))
+                    steps.append(("W2", lambda: workloads.w2(ctx)))
                 steps += [
-                    ("W3", workloads.w3(ctx, args.traces)),
-                    ("W5", workloads.w5(ctx)),
-                    ("W6", workloads.w6(ctx, args.traces)),
+                    ("W3", lambda: workloads.w3(ctx, args.traces)),
+                    ("W5", lambda: workloads.w5(ctx)),
+                    ("W6", lambda: workloads.w6(ctx, args.traces)),
                 ]
                 for name, step in steps:
+                    if not wanted(args, name):
+                        continue
                     started = time.perf_counter()
-                    found = await step
+                    found = await step()
                     log(f"{engine.label} {size}: {name} took {time.perf_counter() - started:.1f}s")
                     emit(found)
                     rows += found
@@ -119,6 +122,11 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
     finally:
         await close_database()
     return rows
+
+
+def wanted(args: argparse.Namespace, step: str) -> bool:
+    """Whether `--only` leaves the step in (the model's row always comes with reads)."""
+    return args.only is None or step in args.only or step == "model"
 
 
 PEER_STEPS = {
@@ -216,6 +224,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="where cached SQLite files go")
     parser.add_argument("--no-peer", action="store_true",
                         help="leave out the peer (PostGraphile 5) on PostgreSQL")  # fmt: skip
+    parser.add_argument("--only", nargs="+", choices=WORKLOADS, metavar="W",
+                        help=f"run only these workloads, of {' '.join(WORKLOADS)}")  # fmt: skip
     args = parser.parse_args(argv)
     if min(args.sizes) < 20 or args.repeat < 1 or args.traces < 1 or args.clients < 1:
         parser.error("sizes must be at least 20; repeat, traces and clients at least 1")
@@ -241,7 +251,10 @@ async def run(args: argparse.Namespace) -> list[Row]:
     for engine in engines:
         with_peer = peer_ready and engine.postgres
         for size in args.sizes:
-            rows += await reads(engine, size, args, with_peer)
+            if args.only is None or set(args.only) - {"W4"}:
+                rows += await reads(engine, size, args, with_peer)
+        if not wanted(args, "W4"):
+            continue
         load_size = max([s for s in args.sizes if s <= 10_000] or [min(args.sizes)])
         found = await mixed_load(engine, load_size, args, with_peer)
         emit(found)

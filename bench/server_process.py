@@ -68,6 +68,9 @@ class ServerProcess:
             # The load's clients share two accounts, standing for many people at once.
             THROUGHLINE_MAX_IN_FLIGHT="1000",
             THROUGHLINE_LOG_LEVEL="WARNING",
+            # The installed `throughline` may point at another checkout: the server runs
+            # the code of the one the benchmark runs from.
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         )
         command = [
             str(EXECUTABLE), "serve", "--no-demo", "--port", str(self.port),

@@ -223,8 +223,10 @@ class Calendar:
     ) -> Connection[CalendarEntry]:
         page = page_args(first, after, last, before)
         zone = self.view.query.zone
-        items = [CalendarEntry(entry=e, zone=zone) for e in self.view.entries]
-        return connection_from_list(items, page)
+        # only the page's entries become GraphQL objects: the list may be memoised and long
+        return connection_from_list(
+            self.view.entries, page, lambda e: CalendarEntry(entry=e, zone=zone)
+        )
 
     @strawberry.field(
         description="Clashes in the range involving at least one entry the filter selects "

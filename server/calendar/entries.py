@@ -58,7 +58,10 @@ class CalendarQuery:
     campaign. Task due dates appear only with `include_tasks`.
 
     Building one checks the range and raises `CalendarInputError` when it is reversed
-    or too long.
+    or too long. Equal queries have equal answers in one snapshot, and
+    `calendar.view` memoises answers by query: every field that changes the answer
+    must take part in equality and hashing (the dataclass default; lists are kept as
+    frozensets).
     """
 
     start: date
