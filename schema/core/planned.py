@@ -56,7 +56,9 @@ ENABLED = True
 
 Complete = Callable[[Any, Any], Any]
 """Completes a value for the request (the `PlannedExecution`) given second."""
-Resolve = Callable[[Any, Any], Any]
+Resolve = Callable[[Any], Any]
+Reader = tuple[bool, Callable[[Any], Any]]
+"""A field's resolver, or (when the first item is true) how to bind one to a request."""
 
 
 class Unplanned(Exception):
@@ -259,61 +261,59 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
     def _compile_object(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
         grouped = self.collect_subfields(type_, details)[0]
-        fields: list[tuple[str, Resolve, Complete]] = []
+        names: list[str] = []
+        readers: list[Reader] = []
+        completers: list[Complete] = []
         for response_name, field_details in grouped.items():
             node = field_details[0].node
             field_def = self.schema.get_field(type_, node.name.value)
             if field_def is None:
                 continue
             field_path = Path(path, response_name, type_.name)
-            resolve = self._resolver(type_, field_def, field_details, field_path)
-            fields.append(
-                (response_name, resolve, self._completer(field_def.type, field_details, field_path))
-            )
+            names.append(response_name)
+            readers.append(self._reader(type_, field_def, field_details, field_path))
+            completers.append(self._completer(field_def.type, field_details, field_path))
         is_type_of = type_.is_type_of
         slot = object()
 
+        def bind(request: PlannedExecution) -> tuple[Any, list[tuple[str, Resolve, Complete]]]:
+            """This request's resolve info for the type, and each field's name, resolver
+            and completion."""
+            info = request._info_for(type_, details, path) if is_type_of is not None else None
+            resolvers = [each(request) if bindable else each for bindable, each in readers]
+            return info, list(zip(names, resolvers, completers, strict=True))
+
         def run(source: Any, request: PlannedExecution) -> dict:
-            if is_type_of is not None:
-                info = request._bound.get(slot)
-                if info is None:
-                    info = request._bound[slot] = request._info_for(type_, details, path)
-                if is_type_of(source, info) is not True:
-                    raise Unplanned
-            return {
-                name: complete(resolve(source, request), request)
-                for name, resolve, complete in fields
-            }
+            bound = request._bound.get(slot)
+            if bound is None:
+                bound = request._bound[slot] = bind(request)
+            info, fields = bound
+            if is_type_of is not None and is_type_of(source, info) is not True:
+                raise Unplanned
+            return {name: complete(resolve(source), request) for name, resolve, complete in fields}
 
         return run
 
-    def _resolver(
+    def _reader(
         self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path
-    ) -> Resolve:
-        """How to read the field from its parent's value."""
+    ) -> Reader:
+        """How to read the field from its parent's value: a resolver for every request,
+        or (True, how to bind one to a request)."""
         node = details[0].node
         if node.name.value == "__typename":
             name = parent.name
-            return lambda _source, _request: name
+            return False, lambda _source: name
         resolve = field_def.resolve or self.field_resolver
         definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         if getattr(resolve, "_is_default", False) and definition is not None:
             python_name = definition.python_name
             default = definition.default_resolver
             if default is getattr:
-                return lambda source, _request: getattr(source, python_name)
-            return lambda source, _request: default(source, python_name)
-        slot = object()
-
-        def bound(source: Any, request: PlannedExecution) -> Any:
-            read = request._bound.get(slot)
-            if read is None:
-                read = request._bound[slot] = request._bind(
-                    parent, field_def, details, path, resolve, definition
-                )
-            return read(source)
-
-        return bound
+                return False, lambda source: getattr(source, python_name)
+            return False, lambda source: default(source, python_name)
+        return True, lambda request: request._bind(
+            parent, field_def, details, path, resolve, definition
+        )
 
     def _bind(
         self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path,
