@@ -91,7 +91,10 @@ def settled(value: Any) -> Any:
     raise Unplanned
 
 
-TEMPLATES: BoundedLRU[tuple, tuple[Any, Complete]] = BoundedLRU(4096, 4096, lambda _: 1)
+Plan = tuple[Any, Any, Complete]
+"""A compiled object plan, with the schema and field details its key names."""
+
+TEMPLATES: BoundedLRU[tuple, Plan] = BoundedLRU(4096, 4096, lambda _: 1)
 """Object plans by schema, type and the selection's field nodes: a document kept in
 the document cache brings the same nodes with every request, so its plans are
 compiled once. Each entry holds its nodes and schema, so their ids are not reused
@@ -134,7 +137,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._own_plans: dict[tuple, tuple[Any, Complete]] = {}
+        self._own_plans: dict[tuple, Plan] = {}
         self._bound: dict[object, Any] = {}
         self._planning = ENABLED and not (
             self.middleware_manager and self.middleware_manager.middlewares
@@ -250,9 +253,8 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         key = (id(self.schema), type_.name, *(id(each.node) for each in details))
         planned = TEMPLATES.get(key) or self._own_plans.get(key)
         if planned is None:
-            run = self._compile_object(type_, details, path)
             # The nodes are kept with the plan, so their ids are not reused meanwhile.
-            planned = (self.schema, details, run)
+            planned = (self.schema, details, self._compile_object(type_, details, path))
             if conditional(details, self.fragments):
                 self._own_plans[key] = planned
             else:
