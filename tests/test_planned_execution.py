@@ -4,6 +4,7 @@ off, over HTTP, on the demo organisation."""
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import timedelta
 from typing import Any
@@ -193,3 +194,23 @@ async def test_a_plan_kept_across_requests_leaves_directives_to_each_request(
         assert json.loads(await answer(admin, CONDITIONAL_OWNER, {"withEmail": flag})) == (
             planned_answer
         )
+
+
+async def test_plans_go_when_the_document_cache_lets_their_document_go(demo, client_with):
+    # given: a cache of two documents
+    client = (await client_with(query_cache_entries=2)).as_admin()
+
+    # when: five documents, each planned, one after another
+    for n in range(5):
+        document = f"query Evicted{n} {{ teams {{ nodes {{ name }} }} }}"
+        body = json.loads(await answer(client, document))
+        assert body["data"]["teams"]["nodes"], body
+    gc.collect()
+
+    # then: only the plans of the two documents still cached are kept
+    kept = sorted(
+        operation.name.value
+        for operation in planned.PLANS
+        if operation.name and operation.name.value.startswith("Evicted")
+    )
+    assert kept == ["Evicted3", "Evicted4"]

@@ -27,6 +27,7 @@ import inspect
 from collections.abc import Callable
 from types import GeneratorType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
     FragmentSpreadNode,
@@ -48,8 +49,6 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from tortoise.models import Model
-
-from server.bounded_lru import BoundedLRU
 
 ENABLED = True
 """Switched off only by the tests that compare planned answers with graphql-core's."""
@@ -94,11 +93,11 @@ def settled(value: Any) -> Any:
 Plan = tuple[Any, Any, Complete]
 """A compiled object plan, with the schema and field details its key names."""
 
-TEMPLATES: BoundedLRU[tuple, Plan] = BoundedLRU(4096, 4096, lambda _: 1)
-"""Object plans by schema, type and the selection's field nodes: a document kept in
-the document cache brings the same nodes with every request, so its plans are
-compiled once. Each entry holds its nodes and schema, so their ids are not reused
-while it is kept."""
+PLANS: WeakKeyDictionary[Any, dict[tuple, Plan]] = WeakKeyDictionary()
+"""Object plans of each operation, by schema, type and the selection's field nodes. A
+document kept in the document cache brings the same operation and nodes with every
+request, so its plans are compiled once, and they go when the cache lets the document
+go (a document parsed for one request takes its plans with it)."""
 
 
 def conditional(details: Any, fragments: Any) -> bool:
@@ -251,14 +250,17 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
     def _object_completer(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
         key = (id(self.schema), type_.name, *(id(each.node) for each in details))
-        planned = TEMPLATES.get(key) or self._own_plans.get(key)
+        kept = PLANS.get(self.operation)
+        if kept is None:
+            kept = PLANS.setdefault(self.operation, {})
+        planned = kept.get(key) or self._own_plans.get(key)
         if planned is None:
             # The nodes are kept with the plan, so their ids are not reused meanwhile.
             planned = (self.schema, details, self._compile_object(type_, details, path))
             if conditional(details, self.fragments):
                 self._own_plans[key] = planned
             else:
-                TEMPLATES.put(key, planned)
+                kept[key] = planned
         return planned[-1]
 
     def _compile_object(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
