@@ -8,7 +8,7 @@ organisation are shared by the request's operations, so each is counted once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass
@@ -37,12 +37,10 @@ class RequestBudget:
         self.computations.update(computations)
 
     def copy(self) -> RequestBudget:
-        return RequestBudget(
-            self.operations, self.tokens, self.selections, self.cost, set(self.computations)
-        )
+        return replace(self, computations=set(self.computations))
 
     def restore(self, earlier: RequestBudget) -> None:
         """Back to `earlier` (a copy), for an operation given up before it ran."""
-        self.operations, self.tokens = earlier.operations, earlier.tokens
-        self.selections, self.cost = earlier.selections, earlier.cost
-        self.computations = set(earlier.computations)
+        copied = earlier.copy()
+        for each in fields(self):
+            setattr(self, each.name, getattr(copied, each.name))

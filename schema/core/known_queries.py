@@ -60,7 +60,7 @@ async def answer_known_query(
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not Kind.QUERY:
         return None
-    tokens = admit_tokens(query, limits, budget, documents)
+    tokens = admit_tokens(query, limits, budget, entry.tokens)
     if isinstance(tokens, GraphQLError):
         return None
     before = budget.copy()

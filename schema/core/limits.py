@@ -424,13 +424,12 @@ def request_budget(execution_context: Any) -> RequestBudget:
 
 
 def admit_tokens(
-    text: str, limits: Limits, budget: RequestBudget, cache: Any = None
+    text: str, limits: Limits, budget: RequestBudget, known: int | None = None
 ) -> int | GraphQLError:
-    """The tokens `text` adds to the request (counted while lexing, or known from
-    `cache`, the schema's `DocumentCache`), or the refusal when they pass the bound."""
+    """The tokens `text` adds to the request (counted while lexing, unless `known`
+    from the document cache), or the refusal when they pass the bound."""
     used = budget.tokens
     allowed = max(0, limits.max_tokens - used)
-    known = cache.tokens(text) if cache is not None else None
     # A known count goes as far as `count_tokens` would count.
     tokens = count_tokens(text, allowed) if known is None else min(known, allowed + 1)
     if tokens <= allowed:
@@ -499,7 +498,8 @@ class QueryLimits(SchemaExtension):
         context = self.execution_context
         if context.graphql_document is None and isinstance(context.query, str):
             cache = getattr(context.schema, "documents", None)
-            tokens = admit_tokens(context.query, self.limits, self.budget, cache)
+            known = cache.tokens(context.query) if cache is not None else None
+            tokens = admit_tokens(context.query, self.limits, self.budget, known)
             if isinstance(tokens, GraphQLError):
                 raise tokens
             self.budget.tokens += tokens

@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from server import models
+from server.bounded_lru import BoundedLRU
 from server.rollups.arithmetic import ZERO
 from server.rollups.graph import OrgGraph
 from server.rollups.money import MoneySummary, campaign_money, total_of
@@ -45,7 +46,9 @@ class Rollups:
         self._key_result_money: dict[int, MoneySummary] = {}
         self._goal_money: dict[int, MoneySummary] = {}
         self._goal_shares: dict[int, dict[int, Decimal]] = {}
-        self._portfolios: dict[tuple[date, date], Portfolio] = {}
+        self._portfolios: BoundedLRU[tuple[date, date], Portfolio] = BoundedLRU(
+            PORTFOLIO_PERIODS, PORTFOLIO_PERIODS, lambda _: 1
+        )
         self.reach = Reach(graph)
 
     def compute_organisation(self) -> None:
@@ -138,13 +141,12 @@ class Rollups:
     def portfolio(self, start: date, end: date) -> Portfolio:
         """The period's portfolio, computed once per period for this engine (so once per
         data version and day): every request after the first at that version looks it
-        up. At most `PORTFOLIO_PERIODS` periods are kept, the oldest forgotten first."""
+        up. At most `PORTFOLIO_PERIODS` periods are kept, the least recently asked
+        forgotten first."""
         found = self._portfolios.get((start, end))
         if found is None:
             found = portfolio(self, start, end)
-            if len(self._portfolios) >= PORTFOLIO_PERIODS:
-                del self._portfolios[next(iter(self._portfolios))]
-            self._portfolios[(start, end)] = found
+            self._portfolios.put((start, end), found)
         return found
 
     # --- workload --------------------------------------------------------------------
