@@ -15,9 +15,11 @@ checks reads it. Every refused request gets a JSON body whose error carries
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.datastructures import Headers
@@ -198,6 +200,15 @@ class GraphQLApp(GraphQL[Context, None]):
             signer=self.signer,
             password_checks=self.password_checks,
         )
+
+    def encode_json(self, data: object) -> bytes:
+        """The answer as JSON bytes: orjson writes a whole-tree answer several times
+        faster than the standard library; integers past 64 bits, which only the
+        standard library writes, take its road."""
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":")).encode()
 
     def decode_json(self, data: str | bytes) -> object:
         return readable_json(data, "The request body")

@@ -210,7 +210,9 @@ async def test_plans_go_when_the_document_cache_lets_their_document_go(demo, cli
     # then: only the plans of the two documents still cached are kept
     kept = sorted(
         operation.name.value
-        for operation in planned.PLANS
-        if operation.name and operation.name.value.startswith("Evicted")
+        for kept in planned.PLANS.values()
+        if (operation := kept.operation()) is not None
+        and operation.name
+        and operation.name.value.startswith("Evicted")
     )
     assert kept == ["Evicted3", "Evicted4"]

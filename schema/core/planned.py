@@ -25,9 +25,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import finalize, ref
 
 from graphql import (
     FragmentSpreadNode,
@@ -93,11 +94,30 @@ def settled(value: Any) -> Any:
 Plan = tuple[Any, Any, Complete]
 """A compiled object plan, with the schema and field details its key names."""
 
-PLANS: WeakKeyDictionary[Any, dict[tuple, Plan]] = WeakKeyDictionary()
-"""Object plans of each operation, by schema, type and the selection's field nodes. A
-document kept in the document cache brings the same operation and nodes with every
-request, so its plans are compiled once, and they go when the cache lets the document
-go (a document parsed for one request takes its plans with it)."""
+
+@dataclass(slots=True)
+class KeptPlans:
+    """The object plans of one operation, by schema, type and the selection's field
+    nodes; `operation` is a weak reference, so keeping plans never keeps a document."""
+
+    operation: ref
+    plans: dict[tuple, Plan]
+
+
+PLANS: dict[int, KeptPlans] = {}
+"""Kept plans by the identity of their operation (an AST node's own hash walks its whole
+tree, on every lookup). A document kept in the document cache brings the same operation
+and nodes with every request, so its plans are compiled once, and they go when the cache
+lets the document go (a document parsed for one request takes its plans with it)."""
+
+
+def kept_plans(operation: Any) -> dict[tuple, Plan]:
+    key = id(operation)
+    kept = PLANS.get(key)
+    if kept is None:
+        kept = PLANS[key] = KeptPlans(ref(operation), {})
+        finalize(operation, PLANS.pop, key, None)  # before the id can be reused
+    return kept.plans
 
 
 def conditional(details: Any, fragments: Any) -> bool:
@@ -250,9 +270,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
     def _object_completer(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
         key = (id(self.schema), type_.name, *(id(each.node) for each in details))
-        kept = PLANS.get(self.operation)
-        if kept is None:
-            kept = PLANS.setdefault(self.operation, {})
+        kept = kept_plans(self.operation)
         planned = kept.get(key) or self._own_plans.get(key)
         if planned is None:
             # The nodes are kept with the plan, so their ids are not reused meanwhile.
