@@ -9,6 +9,10 @@ backwards (empty values first, ties by descending ID), as `listing.Order` sorts 
 Filters keep rows of the sorted list, so their order stays; a cursor's key is found by
 bisection, so a page starts after the same place however the rows around it changed.
 
+A list asked for twice at one data version is filtered once: the rows of each filter
+are kept by the snapshot (`memoised`, at most `MEMO_LISTS` lists and `MEMO_ROWS` rows,
+least recently asked forgotten first) and start afresh with the next write.
+
 Conditions mean what they meant in SQL: a list condition follows `server.selection`
 (None: no condition; []: nothing), a date span keeps rows sharing a day with it, and a
 search keeps rows where every word appears in one of the columns. Letters compare by
@@ -19,15 +23,17 @@ folds ASCII letters only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from tortoise.models import Model
 
 from server import models
+from server.bounded_lru import BoundedLRU
 from server.keyset import Key
 from server.listing import BY_ID, BY_NAME, BY_START_DATE, Order
 from server.read_model.snapshot import Snapshot
@@ -35,6 +41,7 @@ from server.selection import chosen
 from server.task_team import team_of
 
 M = TypeVar("M", bound=Model)
+P = ParamSpec("P")
 DateSpan = tuple[dt.date | None, dt.date | None]
 Condition = Callable[[Any], bool]
 
@@ -123,6 +130,52 @@ def _listed(
     elif conditions:
         rows = [row for row in rows if all(condition(row) for condition in conditions)]
     return Listed(model, order, rows)
+
+
+# --- kept per snapshot ---------------------------------------------------------------
+
+MEMO_LISTS = 256
+MEMO_ROWS = 1_000_000
+"""What one snapshot keeps of filtered lists: a list costs a pointer per row."""
+
+
+class Unkeyed(Exception):
+    """A condition that cannot name a kept list (an iterator is read once)."""
+
+
+def _key_part(value: Any) -> Hashable:
+    """A condition as a memo key: a list condition as the set it means (so `[1, 2]` and
+    `[2, 1]` share a list, and `[]` stays apart from None), a date span as it is."""
+    if isinstance(value, list | set | frozenset):
+        return ("in", frozenset(value))
+    if value is None or isinstance(value, str | int | Enum | dt.date | Order | tuple):
+        hash(value)  # a tuple of something unhashable is refused here
+        return value
+    raise Unkeyed
+
+
+def memoised(list_rows: Callable[P, Listed[M]]) -> Callable[P, Listed[M]]:
+    """`list_rows(snapshot, **conditions)`, filtered once per snapshot and conditions."""
+    name = list_rows.__name__
+
+    @functools.wraps(list_rows)
+    def kept(*args: P.args, **conditions: P.kwargs) -> Listed[M]:
+        snapshot = args[0]
+        assert isinstance(snapshot, Snapshot)
+        try:
+            key = (name, *sorted((field, _key_part(v)) for field, v in conditions.items()))
+        except (Unkeyed, TypeError):
+            return list_rows(*args, **conditions)
+        memo: BoundedLRU[tuple, Listed] = snapshot.own(
+            "listing.memo", lambda _: BoundedLRU(MEMO_LISTS, MEMO_ROWS, len)
+        )
+        found = memo.get(key)
+        if found is None:
+            found = list_rows(*args, **conditions)
+            memo.put(key, found)
+        return found
+
+    return kept
 
 
 # --- conditions ----------------------------------------------------------------------
@@ -216,6 +269,7 @@ def _keys_of(groups: dict[Any, list[Any]], keys: Collection[Any], field: str) ->
 # --- the lists -----------------------------------------------------------------------
 
 
+@memoised
 def teams(
     snapshot: Snapshot, *, search: str | None = None, include_archived: bool = False
 ) -> Listed[models.Team]:
@@ -224,6 +278,7 @@ def teams(
     return _listed(snapshot, models.Team, BY_NAME, include_archived, conditions)
 
 
+@memoised
 def users(
     snapshot: Snapshot,
     *,
@@ -242,6 +297,7 @@ def users(
     return _listed(snapshot, models.User, BY_NAME, include_archived, conditions)
 
 
+@memoised
 def goals(
     snapshot: Snapshot,
     *,
@@ -266,6 +322,7 @@ def goals(
     return _listed(snapshot, models.Goal, order, include_archived, conditions)
 
 
+@memoised
 def key_results(
     snapshot: Snapshot,
     *,
@@ -291,6 +348,7 @@ def key_results(
     return _listed(snapshot, models.KeyResult, order, include_archived, conditions)
 
 
+@memoised
 def campaigns(
     snapshot: Snapshot,
     *,
@@ -319,6 +377,7 @@ def campaigns(
     return _listed(snapshot, models.Campaign, order, include_archived, conditions)
 
 
+@memoised
 def tasks(
     snapshot: Snapshot,
     *,
@@ -354,6 +413,7 @@ def tasks(
     return _listed(snapshot, models.Task, order, include_archived, conditions)
 
 
+@memoised
 def milestones(
     snapshot: Snapshot,
     *,
