@@ -15,6 +15,10 @@ from collections import defaultdict
 from server import models
 from server.read_model import Snapshot
 
+TEAM_READS = ("task", "campaign.owner_team_id", "key_result.goal_id", "goal.owner_team_id")
+"""What `team_of` reads, as `Snapshot.index` names it: a check-in or a renamed campaign
+keeps what was derived from it."""
+
 
 def team_of(snapshot: Snapshot, task: models.Task) -> int | None:
     """The rule above, read from the read model."""
@@ -39,4 +43,4 @@ def tasks_by_team(snapshot: Snapshot) -> dict[int, list[models.Task]]:
                 grouped[team].append(task)
         return dict(grouped)
 
-    return snapshot.index("task.team", ("task", "campaign", "key_result", "goal"), build)
+    return snapshot.index("task.team", TEAM_READS, build)

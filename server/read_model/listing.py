@@ -248,7 +248,9 @@ def aligned_campaign_ids(snapshot: Snapshot) -> frozenset[int]:
         )
 
     found: frozenset[int] = snapshot.index(
-        "listing:aligned_campaigns", ("alignment", "key_result", "campaign"), build
+        "listing:aligned_campaigns",
+        ("alignment", "key_result.archived_at", "campaign.archived_at"),
+        build,
     )
     return found
 
@@ -258,7 +260,9 @@ def _live_key_result_ids(snapshot: Snapshot) -> frozenset[int]:
         rows = snapshot.table(models.KeyResult)
         return frozenset(pk for pk, row in rows.items() if row.archived_at is None)
 
-    found: frozenset[int] = snapshot.index("listing:live_key_results", ("key_result",), build)
+    found: frozenset[int] = snapshot.index(
+        "listing:live_key_results", ("key_result.archived_at",), build
+    )
     return found
 
 

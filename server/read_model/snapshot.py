@@ -2,7 +2,11 @@
 
 A request reads a single snapshot from start to end, so it never sees half of a write
 that another request applies meanwhile: applying changes makes a new snapshot, which
-shares every untouched table and every index that reads none of the changed tables.
+shares every untouched table and every index that reads nothing that changed. An index
+names what it reads as tables ("task") or as columns ("goal.owner_team_id"): one that
+reads only some columns of a table survives a write that changes others (a check-in
+changes a key result's value, not the goal it belongs to), but not a row added to or
+removed from the table.
 Indexes are built on first use, at most once per snapshot (two threads asking at once
 may both build one; either result is the same). What reads too many tables to name
 them (whole answers memoised per data version) is kept by `own`, never carried over.
@@ -56,7 +60,8 @@ class Snapshot:
     # --- indexes ---------------------------------------------------------------------
 
     def index(self, name: str, reads: Iterable[str], build: IndexBuilder) -> Any:
-        """The index `name`, built by `build(self)` from the tables named in `reads`."""
+        """The index `name`, built by `build(self)` from the tables and columns named
+        in `reads`."""
         cached = self._indexes.get(name)
         if cached is None:
             cached = self._indexes[name] = (frozenset(reads), build(self))
@@ -107,14 +112,42 @@ class Snapshot:
                 else:
                     updated[pk] = row
             tables[table] = updated
-        touched = set(changes)
+        touched = {table: self._changed_columns(table, rows) for table, rows in changes.items()}
         # Copied in one step first: the rollups' worker thread may add an index to this
         # snapshot meanwhile, and iterating a dict that grows fails.
         indexes = tuple(self._indexes.items())
-        kept = {name: entry for name, entry in indexes if not entry[0] & touched}
-        return Snapshot(
-            self.epoch, version, tables, nulls_first=self.nulls_first, inherited=kept
-        )
+        kept = {name: entry for name, entry in indexes if not _stale(entry[0], touched)}
+        return Snapshot(self.epoch, version, tables, nulls_first=self.nulls_first, inherited=kept)
+
+    def _changed_columns(
+        self, table: str, rows: Mapping[int, Model | None]
+    ) -> frozenset[str] | None:
+        """The columns `rows` change in `table`; None when a row is added or removed."""
+        held = self._tables.get(table, {})
+        columns: set[str] = set()
+        for pk, new in rows.items():
+            old = held.get(pk)
+            if old is None or new is None:
+                return None
+            columns.update(
+                column
+                for column in new._meta.fields_db_projection
+                # repr, not ==: Decimal("1.0") == Decimal("1.00"), but they read apart
+                if repr(getattr(old, column)) != repr(getattr(new, column))
+            )
+        return frozenset(columns)
 
     def size(self) -> int:
         return sum(len(rows) for rows in self._tables.values())
+
+
+def _stale(reads: frozenset[str], touched: Mapping[str, frozenset[str] | None]) -> bool:
+    """Whether an index reading `reads` may differ after changes to `touched` (table ->
+    the columns changed, None for rows added or removed)."""
+    for read in reads:
+        table, _, column = read.partition(".")
+        if table in touched:
+            columns = touched[table]
+            if not column or columns is None or column in columns:
+                return True
+    return False

@@ -21,7 +21,7 @@ from server.dates import clamp_date, clamp_moment
 from server.read_model import Snapshot
 from server.rollups import rows as r
 from server.rollups.sections import Section
-from server.task_team import team_of
+from server.task_team import TEAM_READS, team_of
 
 
 def _day(value: date | None) -> date | None:
@@ -199,18 +199,15 @@ BUILDERS: dict[Section, tuple[tuple[str, ...], Callable[[Snapshot], list]]] = {
     Section.CAMPAIGNS: (_tables(models.Campaign), _campaigns),
     Section.CHANNELS: (_tables(models.CampaignChannel), _channels),
     Section.ALIGNMENTS: (
-        _tables(models.Alignment, models.Campaign, models.KeyResult),
+        ("alignment", "campaign.archived_at", "key_result.archived_at"),
         _alignments,
     ),
     Section.SPEND: (_tables(models.SpendEntry), _spend),
     Section.RESULTS: (_tables(models.ResultEntry), _results),
-    Section.TASKS: (
-        _tables(models.Task, models.Campaign, models.KeyResult, models.Goal),
-        _tasks,
-    ),
+    Section.TASKS: (TEAM_READS, _tasks),
     Section.USERS: (_tables(models.User), _users),
     Section.TEAMS: (_tables(models.Team), _teams),
-    Section.MEMBERSHIPS: (_tables(models.Membership, models.Team, models.User), _memberships),
+    Section.MEMBERSHIPS: (("membership", "team.archived_at", "user.archived_at"), _memberships),
     Section.MILESTONES: (_tables(models.Milestone), _milestones),
 }
 """Each section built from the snapshot: the tables it reads, and how."""
