@@ -333,13 +333,12 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             if default is getattr:
                 return False, lambda source: getattr(source, python_name)
             return False, lambda source: default(source, python_name)
-        return True, lambda request: request._bind(
-            parent, field_def, details, path, resolve, definition
-        )
+        call = self._direct_call(resolve, definition)
+        return True, lambda request: request._bind(parent, field_def, details, path, resolve, call)
 
     def _bind(
         self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path,
-        resolve: Any, definition: Any,
+        resolve: Any, call: DirectCall | None,
     ) -> Callable[[Any], Any]:  # fmt: skip
         """The field's resolver with this request's arguments and resolve info."""
         node = details[0].node
@@ -355,18 +354,16 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             else {}
         )
         info = self.build_resolve_info(field_def, [each.node for each in details], parent, path)
-        direct = self._direct(resolve, definition, info, args)
-        if direct is not None:
-            return direct
-        return lambda source: resolve(source, info, **args)
+        if call is None:
+            return lambda source: resolve(source, info, **args)
+        return call.bound(info, args)
 
-    def _direct(
-        self, resolve: Any, field: Any, info: GraphQLResolveInfo, args: dict[str, Any]
-    ) -> Resolve | None:
-        """The field's Strawberry resolver called as Strawberry's wrapper would call it,
-        with its arguments converted once: only for a plain synchronous resolver (no
-        field extension, no exception handler, not wrapped by anything of ours, such as
-        the date checks of `schema.core.supported_dates`)."""
+    def _direct_call(self, resolve: Any, field: Any) -> DirectCall | None:
+        """How to call the field's Strawberry resolver as Strawberry's wrapper would,
+        with its arguments converted once per request: only for a plain synchronous
+        resolver (no field extension, no exception handler, not wrapped by anything of
+        ours, such as the date checks of `schema.core.supported_dates`), taking its
+        parent at most one way. Found once, when the plan is compiled."""
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
         resolver = getattr(field, "base_resolver", None)
         if (
@@ -379,16 +376,6 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             or getattr(resolve, "__module__", None) != GraphQLCoreConverter.__module__
         ):
             return None
-        converter = strawberry_schema.schema_converter
-        strawberry_info = strawberry_schema.config.info_class(_raw_info=info, _field=field)
-        converted = convert_arguments(
-            args,
-            field.arguments,
-            scalar_registry=converter.scalar_registry,
-            config=strawberry_schema.config,
-            info=strawberry_info,
-        )
-        function = resolver.wrapped_func
         given_source = sorted(
             {
                 parameter.name
@@ -396,18 +383,55 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
                 if parameter is not None
             }
         )
-        if resolver.info_parameter is not None:
-            converted[resolver.info_parameter.name] = strawberry_info
-        if resolver.self_parameter is not None:
-            if given_source:
-                return None
+        if len(given_source) > 1 or (given_source and resolver.self_parameter is not None):
+            return None
+        return DirectCall(
+            strawberry_schema,
+            field,
+            resolver.wrapped_func,
+            resolver.info_parameter.name if resolver.info_parameter is not None else None,
+            "self" if resolver.self_parameter is not None else
+            given_source[0] if given_source else None,
+        )  # fmt: skip
+
+
+class DirectCall:
+    """A Strawberry resolver called without Strawberry's wrapper: what `bound` needs of
+    the request is its resolve info and arguments."""
+
+    def __init__(
+        self, schema: Any, field: Any, function: Callable, info_name: str | None,
+        source_name: str | None,
+    ) -> None:  # fmt: skip
+        self.schema = schema
+        self.converter = schema.schema_converter
+        self.field = field
+        self.function = function
+        self.info_name = info_name
+        self.source_name = source_name
+        """"self" when the source is passed first, by position; None when not at all."""
+
+    def bound(self, info: GraphQLResolveInfo, args: dict[str, Any]) -> Resolve:
+        strawberry_info = self.schema.config.info_class(_raw_info=info, _field=self.field)
+        converted = (
+            convert_arguments(
+                args,
+                self.field.arguments,
+                scalar_registry=self.converter.scalar_registry,
+                config=self.schema.config,
+                info=strawberry_info,
+            )
+            if args
+            else {}
+        )
+        if self.info_name is not None:
+            converted[self.info_name] = strawberry_info
+        function, name = self.function, self.source_name
+        if name == "self":
             return lambda source: function(source, **converted)
-        if not given_source:
+        if name is None:
             return lambda _source: function(**converted)
-        if len(given_source) == 1:
-            name = given_source[0]
-            return lambda source: function(**converted, **{name: source})
-        return None
+        return lambda source: function(**converted, **{name: source})
 
 
 class GraphQLFieldLike:
