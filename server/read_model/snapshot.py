@@ -112,30 +112,43 @@ class Snapshot:
                 else:
                     updated[pk] = row
             tables[table] = updated
-        touched = {table: self._changed_columns(table, rows) for table, rows in changes.items()}
         # Copied in one step first: the rollups' worker thread may add an index to this
         # snapshot meanwhile, and iterating a dict that grows fails.
         indexes = tuple(self._indexes.items())
+        watched: dict[str, set[str]] = {}  # of each changed table, the columns indexes read
+        for reads, _ in (entry for _, entry in indexes):
+            for read in reads:
+                table, _, column = read.partition(".")
+                if column and table in changes:
+                    watched.setdefault(table, set()).add(column)
+        touched = {
+            table: self._changed_columns(table, changes[table], watched[table])
+            if table in watched
+            else None
+            for table in changes
+        }
         kept = {name: entry for name, entry in indexes if not _stale(entry[0], touched)}
         return Snapshot(self.epoch, version, tables, nulls_first=self.nulls_first, inherited=kept)
 
     def _changed_columns(
-        self, table: str, rows: Mapping[int, Model | None]
+        self, table: str, rows: Mapping[int, Model | None], columns: set[str]
     ) -> frozenset[str] | None:
-        """The columns `rows` change in `table`; None when a row is added or removed."""
+        """Which of `columns` `rows` change in `table`; None when a row is added or
+        removed. Only columns an index reads are compared: a bulk write to a table no
+        index reads by column costs no comparison."""
         held = self._tables.get(table, {})
-        columns: set[str] = set()
+        found: set[str] = set()
         for pk, new in rows.items():
             old = held.get(pk)
             if old is None or new is None:
                 return None
-            columns.update(
+            found.update(
                 column
-                for column in new._meta.fields_db_projection
+                for column in columns - found
                 # repr, not ==: Decimal("1.0") == Decimal("1.00"), but they read apart
                 if repr(getattr(old, column)) != repr(getattr(new, column))
             )
-        return frozenset(columns)
+        return frozenset(found)
 
     def size(self) -> int:
         return sum(len(rows) for rows in self._tables.values())
@@ -143,7 +156,8 @@ class Snapshot:
 
 def _stale(reads: frozenset[str], touched: Mapping[str, frozenset[str] | None]) -> bool:
     """Whether an index reading `reads` may differ after changes to `touched` (table ->
-    the columns changed, None for rows added or removed)."""
+    the columns read by indexes that changed, None when every column counts as changed:
+    rows added or removed, or no index reads the table by column)."""
     for read in reads:
         table, _, column = read.partition(".")
         if table in touched:
