@@ -101,20 +101,44 @@ def page_args(
     return PageRequest(first=first, after=after, last=last, before=before)
 
 
-def build_connection(items: Sequence[Any], start: int, total: int) -> Connection[Any]:
-    edges = [Edge(node=item, cursor=encode_cursor(start + i)) for i, item in enumerate(items)]
-    end = start + len(items)
-    return Connection(
-        total_count=total,
-        page_info=PageInfo(
-            has_next_page=end < total,
+class OffsetPage:
+    """A page of a list held in memory, shown as a `Connection`: its cursors are only
+    encoded when edges or page info are read (a tree of nested connections reads
+    `nodes`, and 7 000 unread cursors were a tenth of its time). `nodes` may be
+    replaced before anything is read, as edges over link rows do with their targets."""
+
+    __slots__ = ("_edges", "nodes", "start", "total_count")
+
+    def __init__(self, items: Sequence[Any], start: int, total: int) -> None:
+        self.nodes = list(items)
+        self.start = start
+        self.total_count = total
+        self._edges: list[Edge[Any]] | None = None
+
+    @property
+    def edges(self) -> list[Edge[Any]]:
+        if self._edges is None:
+            start = self.start
+            self._edges = [
+                Edge(node=item, cursor=encode_cursor(start + i))
+                for i, item in enumerate(self.nodes)
+            ]
+        return self._edges
+
+    @property
+    def page_info(self) -> PageInfo:
+        start, count = self.start, len(self.nodes)
+        return PageInfo(
+            has_next_page=start + count < self.total_count,
             has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        edges=edges,
-        nodes=list(items),
-    )
+            start_cursor=encode_cursor(start) if count else None,
+            end_cursor=encode_cursor(start + count - 1) if count else None,
+        )
+
+
+def build_connection(items: Sequence[Any], start: int, total: int) -> Connection[Any]:
+    """The page `items` of a list of `total`, the first at offset `start`."""
+    return OffsetPage(items, start, total)  # type: ignore[return-value]
 
 
 def connection_from_list(

@@ -87,9 +87,7 @@ def to_many_through(
     ):
         page = (first, after, last, before)
         links, targets = served_targets(info, loader, root.pk, page, target_loader, target_key)
-        for edge, target in zip(links.edges, targets, strict=True):
-            edge.node = target
-        links.nodes = targets
+        links.nodes = targets  # edges, when read, are built over the targets
         return links
 
     resolve.__annotations__["return"] = Connection[node_type]

@@ -39,11 +39,22 @@ def global_id_of(row: Model) -> str:
     return encode_global_id(TYPE_NAME_OF_MODEL[type(row)], row.pk)
 
 
+def instance_test(model: type[Model]) -> classmethod:
+    """The `is_type_of` of a type presenting `model`. It names the model as
+    `instances_of`, so compiled plans test `isinstance` inline, without resolve info."""
+
+    def is_type_of(_cls: type, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, model)
+
+    is_type_of.instances_of = model  # type: ignore[attr-defined]
+    return classmethod(is_type_of)
+
+
 def presents(model: type[Model], loader: type[ModelServed]) -> Callable[[type], type]:
     """Register a GraphQL type as the presentation of `model` (apply under @strawberry.type)."""
 
     def register(cls: type) -> type:
-        cls.is_type_of = classmethod(lambda _cls, obj, _info: isinstance(obj, model))
+        cls.is_type_of = instance_test(model)
         NODE_TYPES[cls.__name__] = NodeSpec(model, loader)
         TYPE_NAME_OF_MODEL[model] = cls.__name__
         return cls

@@ -51,18 +51,14 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from tortoise.models import Model
 
+from schema.core.plan_source import FieldStep, Unplanned, object_function, plain_attribute
+
 ENABLED = True
 """Switched off only by the tests that compare planned answers with graphql-core's."""
 
 Complete = Callable[[Any, Any], Any]
 """Completes a value for the request (the `PlannedExecution`) given second."""
 Resolve = Callable[[Any], Any]
-Reader = tuple[bool, Callable[[Any], Any]]
-"""A field's resolver, or (when the first item is true) how to bind one to a request."""
-
-
-class Unplanned(Exception):
-    """The plan met something only graphql-core answers exactly; it takes over."""
 
 
 # Types whose values are never awaitable (grown as values of new types are met).
@@ -283,58 +279,62 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
 
     def _compile_object(self, type_: GraphQLObjectType, details: Any, path: Path) -> Complete:
         grouped = self.collect_subfields(type_, details)[0]
-        names: list[str] = []
-        readers: list[Reader] = []
-        completers: list[Complete] = []
+        steps: list[FieldStep] = []
+        binders: list[Callable[[PlannedExecution], Resolve]] = []
         for response_name, field_details in grouped.items():
             node = field_details[0].node
             field_def = self.schema.get_field(type_, node.name.value)
             if field_def is None:
                 continue
+            if node.name.value == "__typename":
+                steps.append(FieldStep(response_name, "const", type_.name, None))
+                continue
             field_path = Path(path, response_name, type_.name)
-            names.append(response_name)
-            readers.append(self._reader(type_, field_def, field_details, field_path))
-            completers.append(self._completer(field_def.type, field_details, field_path))
+            read, how = self._reader(type_, field_def, field_details, field_path)
+            if read == "bound":
+                binders.append(how)
+                how = len(binders) - 1
+            completer = self._completer(field_def.type, field_details, field_path)
+            steps.append(FieldStep(response_name, read, how, completer, field_def.type))
         is_type_of = type_.is_type_of
-        slot = object()
+        instances_of = getattr(is_type_of, "instances_of", None)
+        asks_info = is_type_of is not None and instances_of is None
 
-        def bind(request: PlannedExecution) -> tuple[Any, list[tuple[str, Resolve, Complete]]]:
-            """This request's resolve info for the type, and each field's name, resolver
-            and completion."""
-            info = request._info_for(type_, details, path) if is_type_of is not None else None
-            resolvers = [each(request) if bindable else each for bindable, each in readers]
-            return info, list(zip(names, resolvers, completers, strict=True))
+        def bind(request: PlannedExecution) -> tuple[Any, tuple[Resolve, ...]]:
+            """This request's resolve info for the type (when its test asks for one),
+            and its resolver of each field bound to the request."""
+            info = request._info_for(type_, details, path) if asks_info else None
+            return info, tuple(binder(request) for binder in binders)
 
-        def run(source: Any, request: PlannedExecution) -> dict:
-            bound = request._bound.get(slot)
-            if bound is None:
-                bound = request._bound[slot] = bind(request)
-            info, fields = bound
-            if is_type_of is not None and is_type_of(source, info) is not True:
-                raise Unplanned
-            return {name: complete(resolve(source), request) for name, resolve, complete in fields}
-
-        return run
+        return object_function(
+            type_.name,
+            steps,
+            instances_of,
+            is_type_of,
+            bind if binders or asks_info else None,
+            object(),
+        )
 
     def _reader(
         self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path
-    ) -> Reader:
-        """How to read the field from its parent's value: a resolver for every request,
-        or (True, how to bind one to a request)."""
-        node = details[0].node
-        if node.name.value == "__typename":
-            name = parent.name
-            return False, lambda _source: name
+    ) -> tuple[str, Any]:
+        """How to read the field from its parent's value: `attr` and an attribute name,
+        `call` and a function for every request, or `bound` and how to bind one to a
+        request."""
         resolve = field_def.resolve or self.field_resolver
         definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         if getattr(resolve, "_is_default", False) and definition is not None:
             python_name = definition.python_name
             default = definition.default_resolver
             if default is getattr:
-                return False, lambda source: getattr(source, python_name)
-            return False, lambda source: default(source, python_name)
+                if plain_attribute(python_name):
+                    return "attr", python_name
+                return "call", lambda source: getattr(source, python_name)
+            return "call", lambda source: default(source, python_name)
         call = self._direct_call(resolve, definition)
-        return True, lambda request: request._bind(parent, field_def, details, path, resolve, call)
+        return "bound", lambda request: request._bind(
+            parent, field_def, details, path, resolve, call
+        )
 
     def _bind(
         self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path,
@@ -428,6 +428,8 @@ class DirectCall:
             converted[self.info_name] = strawberry_info
         function, name = self.function, self.source_name
         if name == "self":
+            if not converted:
+                return function
             return lambda source: function(source, **converted)
         if name is None:
             return lambda _source: function(**converted)

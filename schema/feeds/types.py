@@ -14,7 +14,7 @@ import strawberry
 from schema.campaigns.loaders import CampaignByIdLoader
 from schema.core.context import Info
 from schema.core.edges import to_one
-from schema.core.node import TYPE_NAME_OF_MODEL, Node, Versioned
+from schema.core.node import TYPE_NAME_OF_MODEL, Node, Versioned, instance_test
 from schema.core.refs import UserRef
 from schema.goals.loaders import GoalByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
@@ -26,7 +26,7 @@ def private_node(model: type) -> Any:
     """Like `presents`, but leaves the type out of `node(id:)` lookups."""
 
     def register(cls: type) -> type:
-        cls.is_type_of = classmethod(lambda _cls, obj, _info: isinstance(obj, model))
+        cls.is_type_of = instance_test(model)
         TYPE_NAME_OF_MODEL[model] = cls.__name__
         return cls
 
