@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -42,6 +43,9 @@ class Context:
     today: date = field(default_factory=lambda: clock.today())
     """The day the request's computations read as today: read once, so every figure of
     the response agrees."""
+    computed: dict[Hashable, Any] = field(default_factory=dict)
+    """Work on the snapshot this request found finished (the rollups engine), by key:
+    the thousands of computed fields of a tree look it up once."""
 
     def loader(self, loader_class: type[L]) -> L:
         return self.loaders.get(loader_class)
@@ -64,6 +68,7 @@ class Context:
         if self.read_model is not None:
             self.snapshot = await self.read_model.current()
         self.loaders = LoaderRegistry(self.snapshot)
+        self.computed = {}
 
     def as_served(self, row: Any) -> Any:
         """The request's snapshot's copy of a row a write returned, so a payload reads

@@ -185,7 +185,16 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
     def _completer(self, type_: GraphQLOutputType, details: Any, path: Path) -> Complete:
         """How to complete a value of `type_` selected by `details`."""
         if isinstance(type_, GraphQLNonNull):
-            inner = self._completer(type_.of_type, details, path)
+            of_type = type_.of_type
+            if (
+                is_object_type(of_type)
+                and getattr(of_type.is_type_of, "instances_of", None) is not None
+                and not conditional(details, self.fragments)
+            ):
+                # Its plan refuses anything but an instance of its model (a null, pending
+                # work) and never answers null: no check left for the wrappers.
+                return self._object_completer(of_type, details, path)
+            inner = self._completer(of_type, details, path)
 
             def non_null(value: Any, request: PlannedExecution) -> Any:
                 completed = inner(value, request)
@@ -395,6 +404,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         )  # fmt: skip
 
 
+POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
 class DirectCall:
     """A Strawberry resolver called without Strawberry's wrapper: what `bound` needs of
     the request is its resolve info and arguments."""
@@ -410,6 +422,10 @@ class DirectCall:
         self.info_name = info_name
         self.source_name = source_name
         """"self" when the source is passed first, by position; None when not at all."""
+        parameters = list(inspect.signature(function).parameters.values())
+        self.first_parameter = (
+            parameters[0].name if parameters and parameters[0].kind in POSITIONAL else None
+        )
 
     def bound(self, info: GraphQLResolveInfo, args: dict[str, Any]) -> Resolve:
         strawberry_info = self.schema.config.info_class(_raw_info=info, _field=self.field)
@@ -427,9 +443,9 @@ class DirectCall:
         if self.info_name is not None:
             converted[self.info_name] = strawberry_info
         function, name = self.function, self.source_name
-        if name == "self":
+        if name == "self" or (name is not None and name == self.first_parameter):
             if not converted:
-                return function
+                return function  # called with the parent alone, by position
             return lambda source: function(source, **converted)
         if name is None:
             return lambda _source: function(**converted)

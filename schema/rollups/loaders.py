@@ -43,13 +43,16 @@ def with_rollups(info: Info, sections: Sequence[Section], then: Callable[[Rollup
     """`then(engine)` at once when the request's engine is already computed (a plain
     value, so the field costs no task), else an awaitable of it once it is."""
     context = info.context
-    if context.snapshot is not None:
-        calendar = Section.CALENDAR in sections
+    calendar = Section.CALENDAR in sections
+    ready = context.computed.get(("rollups", calendar))
+    if ready is None and context.snapshot is not None:
         ready = ready_rollups(
             context.snapshot, context.today, thresholds_of(info), calendar=calendar
         )
         if ready is not None:
-            return then(ready)
+            context.computed["rollups", calendar] = ready
+    if ready is not None:
+        return then(ready)
 
     async def later() -> T:
         return then(await rollups(info, sections))
