@@ -1,26 +1,35 @@
-"""The goal tree as flat rows in depth-first order, one page per SQL statement.
+"""The goal tree as flat rows in depth-first order, walked in the read model.
 
-Reading a whole tree through nested connections costs a resolver per node and per
-level; the flat form is one recursive statement that walks goals (their key results
-first, then their child goals), each key result's aligned campaigns (a campaign
-aligned to two key results appears under each, with that alignment's share), the
-campaigns' tasks, and tasks attached directly to key results. Archived rows and
-everything under them are left out.
+The walk takes goals (their key results first, then their child goals), each key
+result's aligned campaigns (a campaign aligned to two key results appears under each,
+with that alignment's share), the campaigns' tasks, and tasks attached directly to key
+results. Archived rows and everything under them are left out.
 
 Each row carries its position key: per level, one digit ranking the kind of child
 and ten digits of its ID, appended to the parent's key. Keys sort as the tree reads
 (a parent before its children, siblings by kind then ID), in every collation, since
-they hold digits only; a page is the rows after a key, which is also the cursor.
+they hold digits only; a page is the rows after a key, which is also the cursor, found
+by bisection. The rows of a tree are kept with the snapshot as an index reading only
+the columns the walk reads, so a check-in or a spend entry keeps them; at most
+`KEPT_ROOTS` subtrees asked for by their root are kept beside the whole forest.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TypeVar
 
-from tortoise import connections
+from tortoise.models import Model
+
+from server import models
+from server.bounded_lru import BoundedLRU
+from server.read_model.snapshot import Snapshot
+
+M = TypeVar("M", bound=Model)
 
 ID_DIGITS = 10
 SEGMENT = 1 + ID_DIGITS
@@ -73,110 +82,164 @@ def valid_key(key: str) -> bool:
     )
 
 
-def _pad(column: str) -> str:
-    """`column` (a non-negative integer) as ten digits, in SQL both engines run."""
-    text = f"CAST({column} AS TEXT)"
-    return f"substr('{'0' * ID_DIGITS}' || {text}, length({text}) + 1, {ID_DIGITS})"
+KEPT_ROOTS = 64
+READS = (
+    "goal.parent_id", "goal.archived_at", "goal.title", "goal.owner_team_id",
+    "key_result.goal_id", "key_result.archived_at", "key_result.title",
+    "alignment.key_result_id", "alignment.campaign_id", "alignment.archived_at",
+    "alignment.share",
+    "campaign.archived_at", "campaign.name", "campaign.owner_team_id",
+    "task.campaign_id", "task.key_result_id", "task.archived_at", "task.team_id",
+    "task.title",
+    "team.name",
+)  # fmt: skip
+"""What the walk reads, as `Snapshot.index` names it."""
 
 
-def _segment(rank: int, column: str) -> str:
-    return f"'{rank}' || {_pad(column)}"
+def _segment(rank: int, pk: int) -> str:
+    return f"{rank}{pk:0{ID_DIGITS}d}"
 
 
-def tree_sql(root: int | None, after: str | None, limit: int) -> str:
-    """The page of `limit` rows after position `after` of the tree under `root` (every
-    top-level goal when None), with the size of the whole tree on every row; when the
-    page is empty, one row holding only the size. Integers and digit-only keys are
-    inlined after validation."""
-    start = "parent_id IS NULL" if root is None else f"id = {int(root)}"
-    if after is not None and not valid_key(after):
-        raise ValueError(f"not a position key: {after!r}")
-    after_clause = "" if after is None else f"WHERE pos > '{after}'"
-    return f"""
-WITH RECURSIVE goals_down(id, depth, pos) AS (
-  SELECT id, 0, {_segment(0, "id")} FROM goal WHERE archived_at IS NULL AND {start}
-  UNION ALL
-  SELECT g.id, d.depth + 1, d.pos || {_segment(2, "g.id")}
-    FROM goals_down d JOIN goal g ON g.parent_id = d.id AND g.archived_at IS NULL
-   WHERE d.depth < {MAX_GOAL_DEPTH}
-),
-krs AS (
-  SELECT k.id, k.goal_id, k.title, g.owner_team_id AS team_id, d.depth + 1 AS depth,
-         d.pos || {_segment(1, "k.id")} AS pos
-    FROM goals_down d
-    JOIN goal g ON g.id = d.id
-    JOIN key_result k ON k.goal_id = d.id AND k.archived_at IS NULL
-),
-camps AS (
-  SELECT c.id, k.id AS kr_id, c.name, c.owner_team_id AS team_id, a.share,
-         k.depth + 1 AS depth, k.pos || {_segment(1, "c.id")} AS pos
-    FROM krs k
-    JOIN alignment a ON a.key_result_id = k.id AND a.archived_at IS NULL
-    JOIN campaign c ON c.id = a.campaign_id AND c.archived_at IS NULL
-),
-tree(kind, id, parent_kind, parent_id, depth, pos, title, team_id, share) AS (
-  SELECT 'GOAL', g.id, CASE WHEN g.parent_id IS NULL THEN NULL ELSE 'GOAL' END,
-         g.parent_id, d.depth, d.pos, g.title, g.owner_team_id, CAST(NULL AS NUMERIC)
-    FROM goals_down d JOIN goal g ON g.id = d.id
-  UNION ALL
-  SELECT 'KEY_RESULT', id, 'GOAL', goal_id, depth, pos, title, team_id, NULL FROM krs
-  UNION ALL
-  SELECT 'CAMPAIGN', id, 'KEY_RESULT', kr_id, depth, pos, name, team_id, share FROM camps
-  UNION ALL
-  -- A task's team: its own, else its campaign's, else its key result's goal's (the rule
-  -- of server/task_team.py), read from the rows the tree already holds.
-  SELECT 'TASK', t.id, 'CAMPAIGN', c.id, c.depth + 1, c.pos || {_segment(1, "t.id")},
-         t.title, COALESCE(t.team_id, c.team_id), NULL
-    FROM camps c JOIN task t ON t.campaign_id = c.id AND t.archived_at IS NULL
-  UNION ALL
-  SELECT 'TASK', t.id, 'KEY_RESULT', k.id, k.depth + 1, k.pos || {_segment(2, "t.id")},
-         t.title, COALESCE(t.team_id, k.team_id), NULL
-    FROM krs k JOIN task t
-      ON t.key_result_id = k.id AND t.campaign_id IS NULL AND t.archived_at IS NULL
-),
-page AS (SELECT * FROM tree {after_clause} ORDER BY pos LIMIT {int(limit)})
-SELECT n.total, p.kind, p.id, p.parent_kind, p.parent_id, p.depth, p.pos, p.title,
-       p.team_id, tm.name AS team_name, p.share
-  FROM (SELECT COUNT(*) AS total FROM tree) n
-  LEFT JOIN page p ON 1 = 1
-  LEFT JOIN team tm ON tm.id = p.team_id
- ORDER BY p.pos
-"""
+def _by_id(rows: Iterable[M]) -> list[M]:
+    return sorted(rows, key=lambda row: row.pk)
 
 
-def _rows(raw: list[dict[str, Any]], wanted: int) -> list[TreeRow]:
-    """The first `wanted` rows; a row has children when the row after it (the extra
-    one fetched past the page, at the page's end) lies deeper."""
-    rows = []
-    for i, row in enumerate(raw[:wanted]):
-        following = raw[i + 1] if i + 1 < len(raw) else None
-        share = row["share"]
-        rows.append(
-            TreeRow(
-                key=row["pos"],
-                kind=NodeKind(row["kind"]),
-                id=int(row["id"]),
-                parent_kind=NodeKind(row["parent_kind"]) if row["parent_kind"] else None,
-                parent_id=None if row["parent_id"] is None else int(row["parent_id"]),
-                depth=int(row["depth"]),
-                title=row["title"],
-                team_id=None if row["team_id"] is None else int(row["team_id"]),
-                team_name=row["team_name"],
-                share=None if share is None else Decimal(str(share)),
-                has_children=following is not None and following["depth"] > row["depth"],
+class _Walk:
+    """The rows of one tree, in key order, with what a walk of the snapshot needs."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.found: list[tuple] = []
+        """(key, kind, id, parent kind, parent id, depth, title, team id, share)."""
+
+    def goal(self, goal: models.Goal, key: str, depth: int) -> None:
+        snapshot = self.snapshot
+        parent_kind = None if goal.parent_id is None else NodeKind.GOAL
+        self.found.append(
+            (key, NodeKind.GOAL, goal.pk, parent_kind, goal.parent_id, depth, goal.title,
+             goal.owner_team_id, None)
+        )  # fmt: skip
+        for key_result in _by_id(snapshot.children(models.KeyResult, "goal_id", goal.pk)):
+            self.key_result(key_result, goal, key + _segment(1, key_result.pk), depth + 1)
+        if depth < MAX_GOAL_DEPTH:
+            for child in _by_id(snapshot.children(models.Goal, "parent_id", goal.pk)):
+                self.goal(child, key + _segment(2, child.pk), depth + 1)
+
+    def key_result(self, key_result: models.KeyResult, goal: models.Goal, key: str, depth: int):
+        snapshot, found = self.snapshot, self.found
+        team = goal.owner_team_id
+        found.append(
+            (key, NodeKind.KEY_RESULT, key_result.pk, NodeKind.GOAL, goal.pk, depth,
+             key_result.title, team, None)
+        )  # fmt: skip
+        aligned = []
+        for alignment in snapshot.children(models.Alignment, "key_result_id", key_result.pk):
+            campaign = snapshot.live(models.Campaign, alignment.campaign_id)
+            if campaign is not None:
+                aligned.append((campaign.pk, campaign, alignment.share))
+        for _, campaign, share in sorted(aligned, key=lambda each: each[0]):
+            campaign_key = key + _segment(1, campaign.pk)
+            found.append(
+                (campaign_key, NodeKind.CAMPAIGN, campaign.pk, NodeKind.KEY_RESULT,
+                 key_result.pk, depth + 1, campaign.name, campaign.owner_team_id, share)
+            )  # fmt: skip
+            for task in _by_id(snapshot.children(models.Task, "campaign_id", campaign.pk)):
+                found.append(
+                    (campaign_key + _segment(1, task.pk), NodeKind.TASK, task.pk,
+                     NodeKind.CAMPAIGN, campaign.pk, depth + 2, task.title,
+                     task.team_id if task.team_id is not None else campaign.owner_team_id,
+                     None)
+                )  # fmt: skip
+        for task in _by_id(snapshot.children(models.Task, "key_result_id", key_result.pk)):
+            if task.campaign_id is None:
+                found.append(
+                    (key + _segment(2, task.pk), NodeKind.TASK, task.pk, NodeKind.KEY_RESULT,
+                     key_result.pk, depth + 1, task.title,
+                     task.team_id if task.team_id is not None else team, None)
+                )  # fmt: skip
+
+    def rows(self) -> list[TreeRow]:
+        found, teams = self.found, self.snapshot.table(models.Team)
+        rows = []
+        for i, (key, kind, pk, parent_kind, parent_id, depth, title, team, share) in enumerate(
+            found
+        ):
+            following = found[i + 1] if i + 1 < len(found) else None
+            team_row = None if team is None else teams.get(team)
+            rows.append(
+                TreeRow(
+                    key=key,
+                    kind=kind,
+                    id=pk,
+                    parent_kind=parent_kind,
+                    parent_id=parent_id,
+                    depth=depth,
+                    title=title,
+                    team_id=team,
+                    team_name=None if team_row is None else team_row.name,
+                    share=share,
+                    has_children=following is not None and following[5] > depth,
+                )
             )
-        )
-    return rows
+        return rows
 
 
-async def tree_page(root: int | None, first: int, after: str | None) -> TreePage:
-    """`first` rows of the tree under `root` after position `after`, in one statement.
+class Trees:
+    """The rows of the whole forest, and of some subtrees, of one snapshot's tree."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._forest: Tree | None = None
+        self._roots: BoundedLRU[int, Tree] = BoundedLRU(KEPT_ROOTS, 10**6, len)
+
+    def of(self, root: int | None) -> Tree:
+        if root is None:
+            if self._forest is None:
+                walk = _Walk(self._snapshot)
+                roots = (
+                    goal
+                    for goal in self._snapshot.table(models.Goal).values()
+                    if goal.parent_id is None and goal.archived_at is None
+                )
+                for goal in _by_id(roots):
+                    walk.goal(goal, _segment(0, goal.pk), 0)
+                self._forest = Tree(walk.rows())
+            return self._forest
+        tree = self._roots.get(root)
+        if tree is None:
+            walk = _Walk(self._snapshot)
+            goal = self._snapshot.live(models.Goal, root)
+            if goal is not None:
+                walk.goal(goal, _segment(0, goal.pk), 0)
+            tree = Tree(walk.rows())
+            self._roots.put(root, tree)
+        return tree
+
+
+class Tree:
+    """A tree's rows in key order, and their keys for bisection."""
+
+    def __init__(self, rows: list[TreeRow]) -> None:
+        self.rows = rows
+        self.keys = [row.key for row in rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def trees(snapshot: Snapshot) -> Trees:
+    return snapshot.index("flat_tree", READS, Trees)
+
+
+def tree_page(snapshot: Snapshot, root: int | None, first: int, after: str | None) -> TreePage:
+    """`first` rows of the tree under `root` after position `after`.
 
     Raises UnknownRoot when `root` is given and is not a live goal."""
-    sql = tree_sql(root, after, first + 1)
-    raw = await connections.get("default").execute_query_dict(sql)
-    total = int(raw[0]["total"]) if raw else 0
-    if root is not None and total == 0:
+    if after is not None and not valid_key(after):
+        raise ValueError(f"not a position key: {after!r}")
+    tree = trees(snapshot).of(root)
+    if root is not None and not tree.rows:
         raise UnknownRoot(root)
-    found = [row for row in raw if row["pos"] is not None]
-    return TreePage(_rows(found, first), total, len(found) > first)
+    start = 0 if after is None else bisect_right(tree.keys, after)
+    page = tree.rows[start : start + first]
+    return TreePage(page, len(tree.rows), start + first < len(tree.rows))

@@ -30,7 +30,7 @@ from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from schema.core.cost_map import ORGANISATION_WEIGHTS, ROLLUPS, TREE_WALK
 from schema.core.node import global_id_of
-from server import clock
+from server import clock, flat_tree
 from server.statements import count_statements
 from tests import factories as make
 
@@ -329,7 +329,66 @@ async def test_statements_do_not_grow_with_the_data(gql):
     await load_document(generate_document(3000, 32, TODAY), name=synthetic_name(3000, 32))
     large = [await flat_statements(gql, MONEY_PAGE), await flat_statements(gql, PROGRESS_PAGE)]
 
-    # then: the read model's freshness check and the tree; the figures come from the
-    # rollups of the read model (no calendar: the flat tree shows no risks)
+    # then: the read model's freshness check only; the tree is walked in the read model
+    # and the figures come from its rollups (no calendar: the flat tree shows no risks)
     assert large[0][1] > small[0][1]
-    assert [count for count, _ in small] == [count for count, _ in large] == [1 + 1, 1 + 1]
+    assert [count for count, _ in small] == [count for count, _ in large] == [1, 1]
+
+
+WRITES = """
+mutation Writes($campaign: CampaignUpdateInput!, $task: TaskArchiveInput!) {
+  campaignUpdate(input: $campaign) { userErrors { message } }
+  taskArchive(input: $task) { userErrors { message } }
+}
+"""
+CHECK_IN = """
+mutation CheckIn($input: KeyResultCheckInInput!) {
+  keyResultCheckIn(input: $input) { userErrors { message } }
+}
+"""
+
+
+async def test_the_next_read_shows_a_write_and_a_check_in_keeps_the_walked_rows(gql, monkeypatch):
+    # given: the tree read once, its walks counted
+    walks: list[int] = []
+    rows = flat_tree._Walk.rows
+
+    def counted(walk):
+        walks.append(len(walk.found))
+        return rows(walk)
+
+    monkeypatch.setattr(flat_tree._Walk, "rows", counted)
+    ids = await organisation()
+    admin = gql.as_admin()
+    before = (await admin.data(SHAPE, {"first": 100}))["goalTreeFlat"]["nodes"]
+    assert [node["title"] for node in before].count("Brief") == 2
+    assert walks == [11]
+
+    # when: a check-in moves a key result's value only
+    check_in = {"input": {"id": ids["kr3"], "version": 1, "value": "7"}}
+    assert await admin.data(CHECK_IN, check_in) == {"keyResultCheckIn": {"userErrors": []}}
+    after_check_in = (await admin.data(SHAPE, {"first": 100}))["goalTreeFlat"]["nodes"]
+
+    # then: the same rows, from the same walk
+    assert after_check_in == before
+    assert walks == [11]
+
+    # when: the campaign is renamed and its task archived
+    body = await admin.data(
+        WRITES,
+        {
+            "campaign": {"id": ids["c1"], "version": 1, "name": "Summer push"},
+            "task": {"id": ids["t1"], "version": 1},
+        },
+    )
+    assert body == {"campaignUpdate": {"userErrors": []}, "taskArchive": {"userErrors": []}}
+    after = (await admin.data(SHAPE, {"first": 100}))["goalTreeFlat"]["nodes"]
+
+    # then: the next read walks again and shows both, under each key result
+    titles = [node["title"] for node in after]
+    assert titles.count("Summer push") == 2 and "Spring push" not in titles
+    assert "Brief" not in titles
+    assert len(after) == len(before) - 2
+    campaigns = [node for node in after if node["kind"] == "CAMPAIGN"]
+    assert [node["hasChildren"] for node in campaigns] == [False, False]
+    assert walks == [11, 9]

@@ -120,11 +120,18 @@ def test_dates_and_decimals_are_serialised_as_strawberry_does():
     assert answer_of(one_field(date_type, general), moment) == "2026-03-01T09:30:00+00:00"
 
 
-def test_numbers_graphql_refuses_raise_so_graphql_core_answers_the_field():
-    run = one_field(GraphQLInt, General())
+def test_an_int_within_32_bits_answers_itself_and_any_other_goes_to_the_completion():
+    general = General("general")
+    run = one_field(GraphQLInt, general)
     assert answer_of(run, 7) == 7
-    with pytest.raises(GraphQLError):
-        answer_of(run, 2**31)
+    assert answer_of(run, -(2**31)) == -(2**31)
+    assert answer_of(run, 2**31) == "general"
+    assert answer_of(run, True) == "general"
+    assert answer_of(run, None) is None
+    assert general.seen == [2**31, True]
+
+
+def test_a_float_graphql_refuses_raises_so_graphql_core_answers_the_field():
     floats = one_field(GraphQLFloat, General())
     assert answer_of(floats, 2) == 2.0
     with pytest.raises(GraphQLError):

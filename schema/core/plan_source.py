@@ -50,9 +50,11 @@ SELF_ANSWERING = {id(GraphQLString): str, id(GraphQLID): str, id(GraphQLBoolean)
 TOTAL_SERIALISERS: dict[int, tuple[type, ...]] = {
     id(isoformat): (date, datetime, time),
     id(str): (Decimal, UUID),
-    id(GraphQLInt.coerce_output_value): (int,),
     id(GraphQLFloat.coerce_output_value): (float, int),
 }
+
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class Unplanned(Exception):
@@ -77,7 +79,8 @@ class FieldStep:
 class Shortcut:
     """How a leaf's value is answered without its general completion: `same` (a value
     of type `types[0]` is its own answer), `table` (an enum member, by `table`) or
-    `serialise` (a value of one of `types`, by `function`)."""
+    `serialise` (a value of one of `types`, by `function`), `int` (an integer within
+    32 bits)."""
 
     nullable: bool
     kind: str
@@ -92,6 +95,8 @@ def shortcut(type_: Any) -> Shortcut | None:
     own = SELF_ANSWERING.get(id(inner))
     if own is not None:
         return Shortcut(nullable, "same", (own,))
+    if inner is GraphQLInt:
+        return Shortcut(nullable, "int", (int,))
     if isinstance(inner, GraphQLEnumType):
         table = _enum_table(inner)
         return None if table is None else Shortcut(nullable, "table", *table)
@@ -182,7 +187,12 @@ def _field_lines(index: int, step: FieldStep, env: dict[str, Any]) -> list[str]:
         if short.nullable:
             test = f"{value} is not None and {test}"
         return [*lines, f"    if {test}: {value} = {general}"]
-    if short.kind == "table":
+    if short.kind == "int":  # answers itself within 32 bits, as GraphQL's Int holds
+        answer = (
+            f"{value} if type({value}) is int and {INT_MIN} <= {value} <= {INT_MAX} "
+            f"else {general}"
+        )
+    elif short.kind == "table":
         env[f"E{index}"], env[f"T{index}"] = short.table, short.types[0]
         answer = f"E{index}[{value}] if type({value}) is T{index} else {general}"
     else:

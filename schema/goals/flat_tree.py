@@ -179,7 +179,7 @@ class GoalTreeQueries:
         key = None if after is None else decode_cursor(after)
         root_id = None if root_ is None else decode_id_of(root_, "Goal")
         try:
-            page = await domain.tree_page(root_id, size, key)
+            page = domain.tree_page(info.context.require_snapshot(), root_id, size, key)
         except domain.UnknownRoot:
             raise BadUserInput(f"{root_!r} is not a goal that exists.", argument="root") from None
         with_money = bool(MONEY_FIELDS & _selected_names(info.selected_fields))
@@ -188,18 +188,35 @@ class GoalTreeQueries:
             sections += engine.MONEY
         computed = await rollups(info, sections) if page.rows else None
         nodes = [_node(row, computed, with_money) for row in page.rows]
-        edges = [
-            Edge(node=node, cursor=encode_cursor(row.key))
-            for node, row in zip(nodes, page.rows, strict=True)
+        return KeyedPage(nodes, [row.key for row in page.rows], page, key is not None)  # type: ignore[return-value]
+
+
+class KeyedPage:
+    """A page of tree rows shown as a `Connection`, its cursors (the rows' position
+    keys) encoded only when edges or page info are read."""
+
+    __slots__ = ("_keys", "has_next_page", "has_previous_page", "nodes", "total_count")
+
+    def __init__(
+        self, nodes: list[TreeNode], keys: list[str], page: domain.TreePage, after: bool
+    ) -> None:
+        self.nodes, self._keys = nodes, keys
+        self.total_count, self.has_next_page = page.total, page.has_next_page
+        self.has_previous_page = after
+
+    @property
+    def edges(self) -> list[Edge[TreeNode]]:
+        return [
+            Edge(node=node, cursor=encode_cursor(key))
+            for node, key in zip(self.nodes, self._keys, strict=True)
         ]
-        return Connection(
-            total_count=page.total,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=key is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            edges=edges,
-            nodes=nodes,
+
+    @property
+    def page_info(self) -> PageInfo:
+        keys = self._keys
+        return PageInfo(
+            has_next_page=self.has_next_page,
+            has_previous_page=self.has_previous_page,
+            start_cursor=encode_cursor(keys[0]) if keys else None,
+            end_cursor=encode_cursor(keys[-1]) if keys else None,
         )
