@@ -39,8 +39,12 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     Undefined,
+    VariableNode,
     get_argument_values,
+    get_named_type,
     is_abstract_type,
     is_leaf_type,
     is_object_type,
@@ -341,9 +345,40 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
                 return "call", lambda source: getattr(source, python_name)
             return "call", lambda source: default(source, python_name)
         call = self._direct_call(resolve, definition)
+        constant = self._constant_arguments(field_def, details)
+        if call is not None and constant is not None:
+            # Arguments written in the document: converted once, when compiled.
+            converted = call.convert(constant, None)
+            if call.info_name is None:
+                return "call", call.resolver(converted)
+            return "bound", lambda request: call.resolver(
+                {
+                    **converted,
+                    call.info_name: call.info(request._info_of(field_def, details, parent, path)),
+                }
+            )
         return "bound", lambda request: request._bind(
             parent, field_def, details, path, resolve, call
         )
+
+    def _constant_arguments(self, field_def: Any, details: Any) -> dict[str, Any] | None:
+        """The field's arguments when the document alone sets them (no variable, only
+        leaf types, which convert without a resolve info); None otherwise."""
+        node = details[0].node
+        if details[0].fragment_variable_values or any(
+            _uses_variables(argument.value) for argument in node.arguments or ()
+        ):
+            return None
+        if not all(is_leaf_type(get_named_type(arg.type)) for arg in field_def.args.values()):
+            return None
+        if not field_def.args and not node.arguments:
+            return {}
+        return get_argument_values(field_def, node, None, None, self.hide_suggestions)
+
+    def _info_of(
+        self, field_def: Any, details: Any, parent: GraphQLObjectType, path: Path
+    ) -> GraphQLResolveInfo:
+        return self.build_resolve_info(field_def, [each.node for each in details], parent, path)
 
     def _bind(
         self, parent: GraphQLObjectType, field_def: Any, details: Any, path: Path,
@@ -362,7 +397,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             if field_def.args or node.arguments
             else {}
         )
-        info = self.build_resolve_info(field_def, [each.node for each in details], parent, path)
+        info = self._info_of(field_def, details, parent, path)
         if call is None:
             return lambda source: resolve(source, info, **args)
         return call.bound(info, args)
@@ -427,21 +462,32 @@ class DirectCall:
             parameters[0].name if parameters and parameters[0].kind in POSITIONAL else None
         )
 
-    def bound(self, info: GraphQLResolveInfo, args: dict[str, Any]) -> Resolve:
-        strawberry_info = self.schema.config.info_class(_raw_info=info, _field=self.field)
-        converted = (
-            convert_arguments(
-                args,
-                self.field.arguments,
-                scalar_registry=self.converter.scalar_registry,
-                config=self.schema.config,
-                info=strawberry_info,
-            )
-            if args
-            else {}
+    def info(self, info: GraphQLResolveInfo) -> Any:
+        """Strawberry's `Info` for the field, as its wrapper would pass it."""
+        return self.schema.config.info_class(_raw_info=info, _field=self.field)
+
+    def convert(self, args: dict[str, Any], strawberry_info: Any) -> dict[str, Any]:
+        """The arguments as the resolver takes them (input types built, names in
+        Python)."""
+        if not args:
+            return {}
+        return convert_arguments(
+            args,
+            self.field.arguments,
+            scalar_registry=self.converter.scalar_registry,
+            config=self.schema.config,
+            info=strawberry_info,
         )
+
+    def bound(self, info: GraphQLResolveInfo, args: dict[str, Any]) -> Resolve:
+        strawberry_info = self.info(info)
+        converted = self.convert(args, strawberry_info)
         if self.info_name is not None:
             converted[self.info_name] = strawberry_info
+        return self.resolver(converted)
+
+    def resolver(self, converted: dict[str, Any]) -> Resolve:
+        """The resolver as a function of the parent alone, given its other arguments."""
         function, name = self.function, self.source_name
         if name == "self" or (name is not None and name == self.first_parameter):
             if not converted:
@@ -450,6 +496,16 @@ class DirectCall:
         if name is None:
             return lambda _source: function(**converted)
         return lambda source: function(**converted, **{name: source})
+
+
+def _uses_variables(value: Any) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_uses_variables(each) for each in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_uses_variables(each.value) for each in value.fields)
+    return False
 
 
 class GraphQLFieldLike:
