@@ -12,6 +12,7 @@ import dataclasses
 import random
 import threading
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +24,7 @@ from server.calendar import view
 from server.calendar.entries import CalendarQuery, EntryKind
 from server.enums import Channel, MilestoneKind
 from tests import factories as make
-from tests.snapshots import current
+from tests.snapshots import current, edited
 
 CALENDAR = """
 query ($from: Date!, $to: Date!, $zone: String, $filter: CalendarFilter, $after: String) {
@@ -442,18 +443,28 @@ async def test_launches_allowed_a_day_and_conflicts_wanted_are_part_of_the_key(a
     assert view.load_calendar(snapshot, query, 1) is strict
 
 
-async def test_a_new_snapshot_starts_without_the_calendars_of_the_last(april):
-    # given: a calendar kept by a snapshot
+async def test_a_write_to_what_calendars_read_starts_without_them(april):
+    # given: a calendar with task due dates, kept with a snapshot
     snapshot = await current()
-    query = CalendarQuery(date(2026, 4, 1), date(2026, 4, 30))
+    query = CalendarQuery(date(2026, 4, 1), date(2026, 4, 30), include_tasks=True)
     kept = view.load_calendar(snapshot, query, 1)
+    key_result = next(iter(snapshot.table(models.KeyResult).values()))
+    task = next(iter(snapshot.table(models.Task).values()))
 
-    # when: the next version, even one changing no table
-    following = snapshot.changed(snapshot.version + 1, {})
+    # when: a check-in (a key result's value and version), then a renamed task
+    checked_in = edited(key_result, current_value=Decimal("3"), version=key_result.version + 1)
+    after_check_in = snapshot.changed(
+        snapshot.version + 1, {"key_result": {key_result.pk: checked_in}}
+    )
+    renamed = edited(task, title="Renamed", version=task.version + 1)
+    after_rename = after_check_in.changed(after_check_in.version + 1, {"task": {task.pk: renamed}})
 
-    # then
-    assert len(view.memo_of(following)) == 0
-    assert view.load_calendar(following, query, 1) is not kept
+    # then: the check-in keeps the answer; the rename starts without it
+    assert view.load_calendar(after_check_in, query, 1) is kept
+    assert len(view.memo_of(after_rename)) == 0
+    again = view.load_calendar(after_rename, query, 1)
+    assert again is not kept
+    assert "Renamed" in [entry.title for entry in again.entries]
     assert view.load_calendar(snapshot, query, 1) is kept
 
 

@@ -6,6 +6,7 @@ as a condition is read once, by the filter, not kept."""
 from __future__ import annotations
 
 import pytest
+from tortoise.models import Model
 
 from schema.core.ids import encode_global_id
 from server import models
@@ -120,3 +121,52 @@ async def test_an_iterator_condition_is_read_by_the_filter_and_not_kept(work, fi
 
 def _task_id(task: models.Task) -> str:
     return encode_global_id("Task", task.pk)
+
+
+CHECK_IN = """mutation ($input: KeyResultCheckInInput!) { keyResultCheckIn(input: $input) {
+  userErrors { message } } }"""
+CAMPAIGN_UPDATE = """mutation ($input: CampaignUpdateInput!) { campaignUpdate(input: $input) {
+  userErrors { message } } }"""
+
+
+async def test_a_write_to_what_no_filter_reads_keeps_the_list(gql, work, filtered) -> None:
+    # given: a key result, and the tasks of a team listed once
+    growth = await models.Team.get(name="Growth")
+    brand = await make.team(name="Brand")
+    key_result = await make.key_result(await make.goal(growth))
+    await gql.settle()
+    by_team = {"teams": [encode_global_id("Team", growth.pk)]}
+    assert (await titles(gql, by_team))[0] == 3
+
+    # when: a check-in changes the key result's value only
+    check_in = {"id": encode_global_id("KeyResult", key_result.pk), "version": 1, "value": "5"}
+    assert (await gql.data(CHECK_IN, {"input": check_in}))["keyResultCheckIn"]["userErrors"] == []
+
+    # then: the list is not filtered again
+    assert (await titles(gql, by_team))[0] == 3
+    assert filtered == ["task"]
+
+    # when: the campaign moves to another team, which the team filter reads
+    campaign = await models.Campaign.get(name="Spring")
+    move = {"id": encode_global_id("Campaign", campaign.pk), "version": campaign.version,
+            "ownerTeamId": encode_global_id("Team", brand.pk)}  # fmt: skip
+    assert (await gql.data(CAMPAIGN_UPDATE, {"input": move}))["campaignUpdate"]["userErrors"] == []
+
+    # then: filtered again, and the tasks went with their campaign
+    assert await titles(gql, by_team) == (0, [])
+    assert filtered == ["task", "task"]
+
+
+def test_every_list_reads_real_tables_and_columns() -> None:
+    tables = {
+        held._meta.db_table: held
+        for held in vars(models).values()
+        if isinstance(held, type) and issubclass(held, Model) and not held._meta.abstract
+    }
+    lists = [listing.teams, listing.users, listing.goals, listing.key_results]
+    lists += [listing.campaigns, listing.tasks, listing.milestones]
+    for kept in lists:
+        for read in kept.reads:
+            table, _, column = read.partition(".")
+            assert table in tables, read
+            assert not column or column in tables[table]._meta.fields_db_projection, read

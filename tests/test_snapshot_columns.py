@@ -5,22 +5,13 @@ check-in keeps the tasks' teams, a key result moved to another goal moves its ta
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 
 from schema.core.ids import encode_global_id
 from server import models
 from server.read_model import Snapshot
 from tests import factories as make
-from tests.snapshots import current
-
-
-def edited(row, **fields):
-    """A copy of a held row with some fields changed, as the read model would load it."""
-    changed = copy.copy(row)
-    for name, value in fields.items():
-        setattr(changed, name, value)
-    return changed
+from tests.snapshots import current, edited
 
 
 def builds_of(snapshot: Snapshot, reads: tuple[str, ...]) -> list[int]:

@@ -1,14 +1,15 @@
 """A calendar as one request reads it: the selected entries and the conflicts among them,
 from one read of the request's snapshot, kept with that snapshot for the next request.
 
-Everyone opens the same shared calendar, so the answer to a query is memoised on the
-snapshot it was computed from (`Snapshot.own`, never carried to the next snapshot): a
-later request asking the same of the same data version gets the sorted entries and the
-conflicts as they are and pays only for its page. Any write makes a new snapshot, which
-starts with no calendar kept, so an answer never comes from an older data version. A
-snapshot keeps at most `MEMO_QUERIES` answers holding `MEMO_ITEMS` entries and conflicts
-in all, the least recently asked forgotten first: a client sending many different
-ranges cannot grow memory without bound.
+Everyone opens the same shared calendar, so the answer to a query is memoised with the
+snapshot it was computed from (`Snapshot.index`, reading `READS`): a later request
+asking the same gets the sorted entries and the conflicts as they are and pays only for
+its page. A write to anything an answer reads (a task, a campaign, a goal's title, an
+imported event) makes a snapshot that starts with no calendar kept, so an answer never
+comes from an older state of what it shows; a check-in, spend or a result keeps them.
+At most `MEMO_QUERIES` answers holding `MEMO_ITEMS` entries and conflicts in all are
+kept, the least recently asked forgotten first: a client sending many different ranges
+cannot grow memory without bound.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from server.bounded_lru import BoundedLRU
+from server.calendar import node_entries
 from server.calendar.conflicts import Conflict, find_conflicts
 from server.calendar.entries import CalendarQuery, Entry, EntryKind, matches, selected
 from server.calendar.sources import load_entries
@@ -82,10 +84,16 @@ def build_calendar(
     return CalendarView(query, tuple(selected(loaded, query)), found)
 
 
+READS = (*node_entries.READS, "external_calendar", "external_event")
+"""What an answer reads: the organisation's work and the imported calendars, not
+check-ins, spend, results, users or memberships."""
+
+
 def memo_of(snapshot: Snapshot) -> BoundedLRU[MemoKey, CalendarView]:
-    """The calendar answers kept by `snapshot` (its own, started empty)."""
-    return snapshot.own(
-        "calendar.views", lambda _: BoundedLRU(MEMO_QUERIES, MEMO_ITEMS, lambda v: v.size)
+    """The calendar answers kept for `snapshot`: carried over from the snapshot before
+    when the write between them changed nothing an answer reads."""
+    return snapshot.index(
+        "calendar.views", READS, lambda _: BoundedLRU(MEMO_QUERIES, MEMO_ITEMS, lambda v: v.size)
     )
 
 

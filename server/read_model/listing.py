@@ -9,9 +9,10 @@ backwards (empty values first, ties by descending ID), as `listing.Order` sorts 
 Filters keep rows of the sorted list, so their order stays; a cursor's key is found by
 bisection, so a page starts after the same place however the rows around it changed.
 
-A list asked for twice at one data version is filtered once: the rows of each filter
-are kept by the snapshot (`memoised`, at most `MEMO_LISTS` lists and `MEMO_ROWS` rows,
-least recently asked forgotten first) and start afresh with the next write.
+A list asked for twice is filtered once: the rows of each filter are kept (`memoised`,
+per list at most `MEMO_LISTS` filters and `MEMO_ROWS` rows, least recently asked
+forgotten first) until a write changes what the list reads: a check-in keeps the task
+search, a renamed task drops it.
 
 Conditions mean what they meant in SQL: a list condition follows `server.selection`
 (None: no condition; []: nothing), a date span keeps rows sharing a day with it, and a
@@ -38,7 +39,7 @@ from server.keyset import Key
 from server.listing import BY_ID, BY_NAME, BY_START_DATE, Order
 from server.read_model.snapshot import Snapshot
 from server.selection import chosen
-from server.task_team import team_of
+from server.task_team import TEAM_READS, team_of
 
 M = TypeVar("M", bound=Model)
 P = ParamSpec("P")
@@ -134,9 +135,9 @@ def _listed(
 
 # --- kept per snapshot ---------------------------------------------------------------
 
-MEMO_LISTS = 256
-MEMO_ROWS = 1_000_000
-"""What one snapshot keeps of filtered lists: a list costs a pointer per row."""
+MEMO_LISTS = 64
+MEMO_ROWS = 200_000
+"""What is kept of one list's filters: a kept list costs a pointer per row."""
 
 
 class Unkeyed(Exception):
@@ -154,28 +155,43 @@ def _key_part(value: Any) -> Hashable:
     raise Unkeyed
 
 
-def memoised(list_rows: Callable[P, Listed[M]]) -> Callable[P, Listed[M]]:
-    """`list_rows(snapshot, **conditions)`, filtered once per snapshot and conditions."""
-    name = list_rows.__name__
+def table_of(model: type[Model], column: str | None = None) -> str:
+    """A read as `Snapshot.index` names it: the model's table, or one of its columns."""
+    table = model._meta.db_table
+    return table if column is None else f"{table}.{column}"
 
-    @functools.wraps(list_rows)
-    def kept(*args: P.args, **conditions: P.kwargs) -> Listed[M]:
-        snapshot = args[0]
-        assert isinstance(snapshot, Snapshot)
-        try:
-            key = (name, *sorted((field, _key_part(v)) for field, v in conditions.items()))
-        except (Unkeyed, TypeError):
-            return list_rows(*args, **conditions)
-        memo: BoundedLRU[tuple, Listed] = snapshot.own(
-            "listing.memo", lambda _: BoundedLRU(MEMO_LISTS, MEMO_ROWS, len)
-        )
-        found = memo.get(key)
-        if found is None:
-            found = list_rows(*args, **conditions)
-            memo.put(key, found)
-        return found
 
-    return kept
+def memoised(
+    *reads: str,
+) -> Callable[[Callable[P, Listed[M]]], Callable[P, Listed[M]]]:
+    """`list_rows(snapshot, **conditions)`, filtered once per conditions for as long as
+    no write changes what it `reads`: the table whose rows it lists, whole (the rows are
+    handed on and any of their columns may be read), and what its filters read."""
+
+    def decorate(list_rows: Callable[P, Listed[M]]) -> Callable[P, Listed[M]]:
+        name = list_rows.__name__
+
+        @functools.wraps(list_rows)
+        def kept(*args: P.args, **conditions: P.kwargs) -> Listed[M]:
+            snapshot = args[0]
+            assert isinstance(snapshot, Snapshot)
+            try:
+                key = tuple(sorted((field, _key_part(v)) for field, v in conditions.items()))
+            except (Unkeyed, TypeError):
+                return list_rows(*args, **conditions)
+            memo: BoundedLRU[tuple, Listed] = snapshot.index(
+                f"listing.memo:{name}", reads, lambda _: BoundedLRU(MEMO_LISTS, MEMO_ROWS, len)
+            )
+            found = memo.get(key)
+            if found is None:
+                found = list_rows(*args, **conditions)
+                memo.put(key, found)
+            return found
+
+        kept.reads = reads  # type: ignore[attr-defined]
+        return kept
+
+    return decorate
 
 
 # --- conditions ----------------------------------------------------------------------
@@ -235,6 +251,9 @@ def _matching(
     conditions.append(lambda row: row.pk in matched)
 
 
+ALIGNED_READS = ("alignment", "key_result.archived_at", "campaign.archived_at")
+
+
 def aligned_campaign_ids(snapshot: Snapshot) -> frozenset[int]:
     """Live campaigns that support at least one live key result."""
 
@@ -247,11 +266,7 @@ def aligned_campaign_ids(snapshot: Snapshot) -> frozenset[int]:
             and snapshot.live(models.Campaign, alignment.campaign_id) is not None
         )
 
-    found: frozenset[int] = snapshot.index(
-        "listing:aligned_campaigns",
-        ("alignment", "key_result.archived_at", "campaign.archived_at"),
-        build,
-    )
+    found: frozenset[int] = snapshot.index("listing:aligned_campaigns", ALIGNED_READS, build)
     return found
 
 
@@ -273,7 +288,7 @@ def _keys_of(groups: dict[Any, list[Any]], keys: Collection[Any], field: str) ->
 # --- the lists -----------------------------------------------------------------------
 
 
-@memoised
+@memoised(table_of(models.Team))
 def teams(
     snapshot: Snapshot, *, search: str | None = None, include_archived: bool = False
 ) -> Listed[models.Team]:
@@ -282,7 +297,7 @@ def teams(
     return _listed(snapshot, models.Team, BY_NAME, include_archived, conditions)
 
 
-@memoised
+@memoised(table_of(models.User), table_of(models.Membership))
 def users(
     snapshot: Snapshot,
     *,
@@ -301,7 +316,7 @@ def users(
     return _listed(snapshot, models.User, BY_NAME, include_archived, conditions)
 
 
-@memoised
+@memoised(table_of(models.Goal))
 def goals(
     snapshot: Snapshot,
     *,
@@ -326,7 +341,7 @@ def goals(
     return _listed(snapshot, models.Goal, order, include_archived, conditions)
 
 
-@memoised
+@memoised(table_of(models.KeyResult), table_of(models.Goal, "owner_team_id"))
 def key_results(
     snapshot: Snapshot,
     *,
@@ -352,7 +367,7 @@ def key_results(
     return _listed(snapshot, models.KeyResult, order, include_archived, conditions)
 
 
-@memoised
+@memoised(table_of(models.Campaign), table_of(models.CampaignChannel), *ALIGNED_READS)
 def campaigns(
     snapshot: Snapshot,
     *,
@@ -381,7 +396,9 @@ def campaigns(
     return _listed(snapshot, models.Campaign, order, include_archived, conditions)
 
 
-@memoised
+@memoised(
+    table_of(models.Task), *TEAM_READS, *ALIGNED_READS, table_of(models.KeyResult, "archived_at")
+)
 def tasks(
     snapshot: Snapshot,
     *,
@@ -417,7 +434,7 @@ def tasks(
     return _listed(snapshot, models.Task, order, include_archived, conditions)
 
 
-@memoised
+@memoised(table_of(models.Milestone))
 def milestones(
     snapshot: Snapshot,
     *,
