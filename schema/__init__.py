@@ -39,6 +39,7 @@ from schema.goals.types import CheckIn, Goal, KeyResult
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.types import Team, User
+from schema.rollups.prepare import computed_first
 from schema.rollups.queries import RollupQueries
 from schema.tasks.mutations import TaskMutations
 from schema.tasks.queries import TaskQueries
@@ -133,6 +134,7 @@ class ThroughlineSchema(strawberry.Schema):
             operation_name,
             allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES,
             operation_extensions,
+            prepare=computed_first,
         )
         if answer is not None:
             return answer

@@ -216,3 +216,36 @@ async def test_plans_go_when_the_document_cache_lets_their_document_go(demo, cli
         and operation.name.value.startswith("Evicted")
     )
     assert kept == ["Evicted3", "Evicted4"]
+
+
+GOAL_PAGE = "{ goals(first: 20) { nodes { id progress health } } }"
+CHECK_IN = """mutation ($input: KeyResultCheckInInput!) {
+  keyResultCheckIn(input: $input) { userErrors { message } } }"""
+
+
+async def test_after_a_write_the_engine_is_computed_first_and_fields_stay_on_the_plan(
+    demo, client_with, monkeypatch
+):
+    # given: a goal page read once, then a check-in, so the next read needs a new engine
+    calls = fields_executed(monkeypatch)
+    admin = await client_with(max_cost=10**15)
+    before = json.loads(await answer(admin, GOAL_PAGE))
+    key_result = await models.KeyResult.filter(archived_at=None).order_by("id").first()
+    check_in = {
+        "id": encode_global_id("KeyResult", key_result.pk),
+        "version": key_result.version,
+        "value": str(key_result.target_value),
+    }
+    written = json.loads(await answer(admin, CHECK_IN, {"input": check_in}))
+    assert written["data"]["keyResultCheckIn"]["userErrors"] == []
+    calls.clear()
+
+    # when
+    after = json.loads(await answer(admin, GOAL_PAGE))
+
+    # then: the computed fields waited once, before running, and ran along the plan;
+    # the answer is graphql-core's own
+    assert calls == ["Query"]
+    assert after != before  # the check-in moved a goal's progress
+    monkeypatch.setattr(planned, "ENABLED", False)
+    assert json.loads(await answer(admin, GOAL_PAGE)) == after

@@ -15,7 +15,7 @@ the start, so every refusal and error keeps its one source.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from graphql import GraphQLError
@@ -48,8 +48,12 @@ async def answer_known_query(
     operation_name: str | None,
     allowed: Iterable[OperationType],
     operation_extensions: dict[str, Any] | None = None,
+    prepare: Callable[[Any, frozenset[str]], Awaitable[None]] | None = None,
 ) -> ExecutionResult | None:
-    """The answer to a known, valid query that runs without error; else None."""
+    """The answer to a known, valid query that runs without error; else None.
+
+    `prepare(context, computations)` is awaited before the operation runs, with the
+    organisation-wide computations its fields read (see `schema.core.cost_map`)."""
     budget = getattr(context, "budget", None)
     if not ENABLED or not isinstance(query, str) or not isinstance(budget, RequestBudget):
         return None
@@ -72,6 +76,8 @@ async def answer_known_query(
         budget.restore(before)
         return None
     grant(budget, admission)
+    if prepare is not None and admission.measure.computations:
+        await prepare(context, admission.measure.computations)
     result = await await_maybe(
         schema._get_execute_function()(
             schema._schema,
