@@ -93,9 +93,9 @@ async def test_requests_arriving_together_compute_the_organisation_once(gql, mon
     computed: list[bool] = []
     compute = shared._computed
 
-    def counted(snapshot, sections, calendar, today, thresholds):
+    def counted(snapshot, sections, calendar, today, thresholds, carried=None):
         computed.append(calendar)
-        return compute(snapshot, sections, calendar, today, thresholds)
+        return compute(snapshot, sections, calendar, today, thresholds, carried)
 
     monkeypatch.setattr(shared, "_computed", counted)
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from server.calendar.entries import CalendarQuery, Entry, EntryKind
 from server.calendar.ranges import MAX_DAYS, DateSpan
 from server.calendar.sources import load_entries
+from server.calendar.view import READS
 from server.read_model import Snapshot
 
 RISK_ZONE = ZoneInfo("UTC")
@@ -26,7 +27,15 @@ def horizon_span(today: date) -> DateSpan:
 
 
 def upcoming_entries(snapshot: Snapshot, today: date) -> list[Entry]:
-    """Every entry overlapping the horizon except task due dates (which never clash)."""
-    query = horizon(today)
-    loaded = load_entries(snapshot, query, tasks=False)
-    return [e for e in loaded if e.overlaps(query) and e.kind != EntryKind.TASK_DUE]
+    """Every entry overlapping the horizon except task due dates (which never clash):
+    the same list until a write changes what calendars read (a check-in keeps it, and
+    with it the calendar risks of the rollups), for the latest day asked only."""
+    kept: dict[date, list[Entry]] = snapshot.index("calendar.upcoming", READS, lambda _: {})
+    found = kept.get(today)
+    if found is None:
+        query = horizon(today)
+        loaded = load_entries(snapshot, query, tasks=False)
+        found = [e for e in loaded if e.overlaps(query) and e.kind != EntryKind.TASK_DUE]
+        kept.clear()
+        kept[today] = found
+    return found

@@ -50,6 +50,26 @@ class Rollups:
             PORTFOLIO_PERIODS, PORTFOLIO_PERIODS, lambda _: 1
         )
         self.reach = Reach(graph)
+        self.rule_risks: dict[str, list[Risk]] = {}
+        """Each risk rule's risks, by the rule's name, as found (or taken over)."""
+        self.rule_goals: dict[str, list[frozenset[int]]] = {}
+        """For each rule, the goals above each of its risks' nodes, in its risks' order."""
+
+    def memos(self) -> dict[str, dict]:
+        """The memos a later engine may take over (`server.rollups.carry`)."""
+        return {
+            "goal_progress": self._goal_progress.goals,
+            "key_result_progress": self._goal_progress.key_results,
+            "campaign_progress": self._campaign_progress,
+            "campaign_money": self._campaign_money,
+            "key_result_money": self._key_result_money,
+            "goal_money": self._goal_money,
+            "goal_shares": self._goal_shares,
+        }
+
+    def seed(self, memo: str, entries: dict) -> None:
+        """Take over `entries` of the memo named `memo` (before the engine is shared)."""
+        self.memos()[memo].update(entries)
 
     def compute_organisation(self) -> None:
         """Compute now what is computed over the whole organisation: every goal's
@@ -178,7 +198,13 @@ class Rollups:
     @cached_property
     def all_risks(self) -> list[Risk]:
         """Every risk of the organisation, most severe first."""
-        return ordered(risk for rule in RULES for risk in rule(self))
+        found: list[Risk] = []
+        for rule in RULES:
+            risks = self.rule_risks.get(rule.__name__)
+            if risks is None:
+                risks = self.rule_risks[rule.__name__] = list(rule(self))
+            found += risks
+        return ordered(found)
 
     def campaign_aligned(self, campaign_id: int) -> bool:
         return any(
@@ -208,13 +234,27 @@ class Rollups:
             return self.risks(RiskFilter(under=key[1]))
         return self._risks_by_node.get(key, [])
 
+    def _goals_of_rule(self, rule: str) -> list[frozenset[int]]:
+        found = self.rule_goals.get(rule)
+        if found is None:
+            goals_above = self.reach.goals_above
+            found = self.rule_goals[rule] = [
+                frozenset().union(*(goals_above(key) for key in risk.nodes))
+                for risk in self.rule_risks[rule]
+            ]
+        return found
+
     @cached_property
     def _risks_under(self) -> dict[int, list[Risk]]:
         """For each goal, the risks touching its subtree, most severe first."""
+        ordered_risks = self.all_risks
+        goals_of: dict[int, frozenset[int]] = {}
+        for rule, risks in self.rule_risks.items():
+            for risk, goals in zip(risks, self._goals_of_rule(rule), strict=True):
+                goals_of[id(risk)] = goals
         index: dict[int, list[Risk]] = {}
-        for risk in self.all_risks:
-            goals = frozenset().union(*(self.reach.goals_above(key) for key in risk.nodes))
-            for goal_id in goals:
+        for risk in ordered_risks:
+            for goal_id in goals_of[id(risk)]:
                 index.setdefault(goal_id, []).append(risk)
         return index
 

@@ -144,30 +144,31 @@ class GoalProgress:
 
     def __init__(self, graph: OrgGraph, today: date, thresholds: Thresholds) -> None:
         self.graph, self.today, self.thresholds = graph, today, thresholds
-        self._goals: dict[int, Progress] = {}
-        self._key_results: dict[int, Progress] = {}
+        self.goals: dict[int, Progress] = {}
+        self.key_results: dict[int, Progress] = {}
+        """Memos by ID, which a later engine may take over (`server.rollups.carry`)."""
         self._visiting: set[int] = set()
 
     def key_result(self, key_result_id: int) -> Progress:
-        if key_result_id not in self._key_results:
+        if key_result_id not in self.key_results:
             kr = self.graph.key_results[key_result_id]
             goal = self.graph.goals.get(kr.goal_id)
             start = goal.period_start if goal else kr.due_date
-            self._key_results[key_result_id] = key_result_progress(
+            self.key_results[key_result_id] = key_result_progress(
                 kr, start, self.today, self.thresholds
             )
-        return self._key_results[key_result_id]
+        return self.key_results[key_result_id]
 
     def goal(self, goal_id: int) -> Progress:
-        if goal_id not in self._goals:
+        if goal_id not in self.goals:
             if goal_id in self._visiting:  # corrupt, cyclic data: the loop measures nothing
                 return Progress(ZERO, ZERO, ZERO, Health.NOT_STARTED, measured=False)
             self._visiting.add(goal_id)
             try:
-                self._goals[goal_id] = self._compute(self.graph.goals[goal_id])
+                self.goals[goal_id] = self._compute(self.graph.goals[goal_id])
             finally:
                 self._visiting.discard(goal_id)
-        return self._goals[goal_id]
+        return self.goals[goal_id]
 
     def _compute(self, goal: r.GoalRow) -> Progress:
         items: list[tuple[NodeKey, Decimal, Progress]] = [

@@ -17,6 +17,7 @@ from server.calendar.horizon import RISK_ZONE, horizon_span
 from server.enums import CampaignStatus
 from server.rollups import rows as r
 from server.rollups.arithmetic import amount, cents, fraction
+from server.rollups.carry import CAMPAIGN_MONEY, KEY_RESULT_SHAPE
 from server.rollups.progress import CLOSED_CAMPAIGN, Health
 from server.rollups.risks import Risk, RiskKind, Severity, figure, percent
 from server.rollups.sections import Section
@@ -351,6 +352,21 @@ def _conflict_figures(conflict: Conflict) -> tuple:
         figure("calendar", blocker.external_calendar_name or ""),
     )
 
+
+RULE_READS: dict[str, tuple[Section | str, ...]] = {
+    "budget": CAMPAIGN_MONEY,
+    "schedule": (Section.CAMPAIGNS, Section.TASKS),
+    "overdue_tasks": (Section.TASKS, Section.CAMPAIGNS, Section.GOALS, KEY_RESULT_SHAPE),
+    "key_results_off_track": (Section.GOALS, Section.KEY_RESULTS),
+    "stale_check_ins": (Section.GOALS, Section.KEY_RESULTS, Section.CHECK_INS),
+    "over_capacity": (Section.TASKS, Section.USERS, Section.TEAMS, Section.MEMBERSHIPS),
+    "unaligned_work": (
+        Section.CAMPAIGNS, Section.ALIGNMENTS, Section.TASKS, Section.GOALS, KEY_RESULT_SHAPE,
+    ),
+    "calendar_conflicts": (Section.CALENDAR,),
+}  # fmt: skip
+"""What each rule reads (through the engine's computations too): its risks are taken
+over by the next engine when none of it changed (`server.rollups.carry`)."""
 
 RULES = (
     budget,

@@ -26,9 +26,11 @@ from typing import Any, TypeVar
 from server.calendar.horizon import upcoming_entries
 from server.read_model import Snapshot
 from server.read_model.tables import HELD
+from server.rollups.carry import Carried, taken_over
 from server.rollups.engine import Rollups
 from server.rollups.from_model import FROM_MODEL, Built, section
 from server.rollups.graph import OrgGraph
+from server.rollups.risk_rules import RULE_READS
 from server.rollups.sections import Section
 from server.settings import Thresholds
 
@@ -82,15 +84,36 @@ def _shared(snapshot: Snapshot) -> Shared:
     return snapshot.index("rollups.shared", EVERY_TABLE, Shared)
 
 
+class Latest:
+    """The engine computed last for each key, whatever its snapshot: what the next
+    engine takes over from (`server.rollups.carry`). Kept by an index reading nothing,
+    so every later snapshot of the read model holds the same one."""
+
+    def __init__(self, _snapshot: Snapshot) -> None:
+        self.engines: dict[Hashable, Rollups] = {}
+
+
+def _latest(snapshot: Snapshot) -> Latest:
+    return snapshot.index("rollups.latest", (), Latest)
+
+
 def _computed(
-    snapshot: Snapshot, sections: dict[Section, Built], calendar: bool, today: date, t: Thresholds
+    snapshot: Snapshot,
+    sections: dict[Section, Built],
+    calendar: bool,
+    today: date,
+    t: Thresholds,
+    carried: Carried | None = None,
 ) -> Rollups:
     """Build the engine and compute the organisation (on a worker thread): the
-    calendar's entries of the year ahead, when asked for, come from the same snapshot."""
+    calendar's entries of the year ahead, when asked for, come from the same snapshot;
+    what stays right of the engine before is taken over."""
     graph = OrgGraph({which: built.rows() for which, built in sections.items()})
     if calendar:
         graph.add(Section.CALENDAR, upcoming_entries(snapshot, today))
     rollups = Rollups(graph, today, t)
+    if carried is not None:
+        taken_over(carried, rollups, RULE_READS)
     rollups.compute_organisation()
     return rollups
 
@@ -101,11 +124,20 @@ async def shared_rollups(
     """The organisation's engine as of `snapshot`, computed once; with the calendar
     section (and so every risk) when `calendar`."""
 
+    key = (thresholds, calendar)
+
     async def start() -> Rollups:
         sections = {which: section(snapshot, which) for which in FROM_MODEL}
-        return await asyncio.to_thread(_computed, snapshot, sections, calendar, today, thresholds)
+        latest = _latest(snapshot)
+        before = latest.engines.get(key)
+        carried = Carried.of(before) if before is not None and before.today == today else None
+        engine = await asyncio.to_thread(
+            _computed, snapshot, sections, calendar, today, thresholds, carried
+        )
+        latest.engines[key] = engine
+        return engine
 
-    return await _shared(snapshot).get(today, (thresholds, calendar), start)
+    return await _shared(snapshot).get(today, key, start)
 
 
 def ready_rollups(

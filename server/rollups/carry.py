@@ -1,0 +1,163 @@
+"""What a new engine takes over from the engine of the snapshot before it.
+
+A write changes a few rows, and an engine computed afresh recomputed the whole
+organisation (every goal's progress; with the calendar, every risk: 185 ms at 10 000
+nodes after a check-in). A section the write did not touch is the very same list in
+both graphs (`from_model.section` keeps it with the snapshot), so whatever was computed
+from untouched sections alone is still right and is taken over:
+
+- goal and key result progress when goals and key results are untouched; when only key
+  results changed, all but the changed key results and the goals above them;
+- campaign progress (campaigns, tasks) and campaign money (campaigns, channels, spend,
+  results); key result and goal money also need goals, alignments and the key results'
+  shape (their goal, title and whether they are archived) unchanged;
+- each risk rule's risks, when what it reads (`RULE_READS`) is unchanged, and the goals
+  above them when what places a node under goals (`REACH`) is unchanged too.
+
+Only an engine of the same day and thresholds is taken over from. Its memos are copied
+on the event loop (`Carried.of`), where alone the engine is used once shared, and
+compared and kept on the worker thread that computes the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from server.rollups.graph import OrgGraph
+from server.rollups.sections import Section
+
+if TYPE_CHECKING:
+    from server.rollups.engine import Rollups
+
+KEY_RESULT_SHAPE = "key_result_shape"
+"""A read of key results' goal, title and archived flag only (not their values)."""
+
+CAMPAIGN_MONEY = (Section.CAMPAIGNS, Section.CHANNELS, Section.SPEND, Section.RESULTS)
+SHARES = (Section.GOALS, Section.ALIGNMENTS, KEY_RESULT_SHAPE)
+REACH = (Section.GOALS, KEY_RESULT_SHAPE, Section.ALIGNMENTS, Section.TASKS, Section.MILESTONES)
+"""What `server.rollups.reach` reads to place a node under goals."""
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The engine before, as a new engine may take it over: its graph, day and
+    thresholds, and copies of its memos."""
+
+    graph: OrgGraph
+    today: date
+    thresholds: Any
+    memos: dict[str, dict]
+    rule_risks: dict[str, list]
+    rule_goals: dict[str, list]
+
+    @classmethod
+    def of(cls, engine: Rollups) -> Carried:
+        """Copies of `engine`'s memos (call on the event loop)."""
+        return cls(
+            engine.graph,
+            engine.today,
+            engine.thresholds,
+            {name: dict(memo) for name, memo in engine.memos().items()},
+            dict(engine.rule_risks),
+            dict(engine.rule_goals),
+        )
+
+
+class Comparison:
+    """Which sections two graphs share, and which key results changed between them."""
+
+    def __init__(self, before: OrgGraph, after: OrgGraph) -> None:
+        self.before, self.after = before, after
+        self._changed_key_results: set[int] | None = None
+
+    def same(self, reads: Iterable[Section | str]) -> bool:
+        return all(self._same(read) for read in reads)
+
+    def _same(self, read: Section | str) -> bool:
+        if read == KEY_RESULT_SHAPE:
+            return self._same(Section.KEY_RESULTS) or (
+                self._same(Section.GOALS) and self._shapes_kept()
+            )
+        section = Section(read)
+        before, after = self.before, self.after
+        return (
+            before.has(section)
+            and after.has(section)
+            and (before.rows(section) is after.rows(section))
+        )
+
+    def changed_key_results(self) -> set[int]:
+        """Key results added, removed or changed in any column."""
+        if self._changed_key_results is None:
+            old, new = self.before.key_results, self.after.key_results
+            self._changed_key_results = {
+                pk for pk in old.keys() | new.keys() if old.get(pk) != new.get(pk)
+            }
+        return self._changed_key_results
+
+    def _shapes_kept(self) -> bool:
+        if not (self.before.has(Section.KEY_RESULTS) and self.after.has(Section.KEY_RESULTS)):
+            return False
+        old, new = self.before.key_results, self.after.key_results
+        for pk in self.changed_key_results():
+            was, now = old.get(pk), new.get(pk)
+            if was is None or now is None:
+                return False
+            if (was.goal_id, was.title, was.archived) != (now.goal_id, now.title, now.archived):
+                return False
+        return True
+
+    def goals_above_changed_key_results(self) -> set[int]:
+        """The goals of changed key results (before and after) and every goal above them."""
+        goals = self.after.goals
+        start = {
+            row.goal_id
+            for graph in (self.before, self.after)
+            for pk in self.changed_key_results()
+            if (row := graph.key_results.get(pk)) is not None
+        }
+        found: set[int] = set()
+        for goal_id in start:
+            current: int | None = goal_id
+            while current is not None and current not in found:
+                found.add(current)
+                goal = goals.get(current)
+                current = goal.parent_id if goal is not None else None
+        return found
+
+
+def taken_over(carried: Carried, engine: Rollups, rule_reads: dict[str, tuple]) -> None:
+    """Seed `engine` (not shared yet) with what stays right of `carried`."""
+    if carried.today != engine.today or carried.thresholds != engine.thresholds:
+        return
+    compare = Comparison(carried.graph, engine.graph)
+    memos = carried.memos
+    progress = (Section.GOALS, Section.KEY_RESULTS)
+    if compare.same(progress):
+        engine.seed("goal_progress", memos["goal_progress"])
+        engine.seed("key_result_progress", memos["key_result_progress"])
+    elif compare.same((Section.GOALS,)) and compare.before.has(Section.KEY_RESULTS):
+        goals = compare.goals_above_changed_key_results()
+        key_results = compare.changed_key_results()
+        engine.seed("goal_progress", _without(memos["goal_progress"], goals))
+        engine.seed("key_result_progress", _without(memos["key_result_progress"], key_results))
+    if compare.same((Section.CAMPAIGNS, Section.TASKS)):
+        engine.seed("campaign_progress", memos["campaign_progress"])
+    if compare.same(CAMPAIGN_MONEY):
+        engine.seed("campaign_money", memos["campaign_money"])
+        if compare.same(SHARES):
+            for name in ("key_result_money", "goal_money", "goal_shares"):
+                engine.seed(name, memos[name])
+    placed = compare.same(REACH)
+    for rule, reads in rule_reads.items():
+        if rule in carried.rule_risks and compare.same(reads):
+            engine.rule_risks[rule] = carried.rule_risks[rule]
+            if placed and rule in carried.rule_goals:
+                engine.rule_goals[rule] = carried.rule_goals[rule]
+
+
+def _without(memo: dict, dropped: set[int]) -> dict:
+    return {key: value for key, value in memo.items() if key not in dropped}

@@ -1,0 +1,196 @@
+"""An engine taking over from the engine before it (`server.rollups.carry`) answers
+exactly what an engine computed afresh answers, after every kind of write: each figure,
+every risk in order, the risks under each goal and about each node. And it does take
+over what a write left alone (else these comparisons would prove nothing)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from fixtures.generator import generate_document, synthetic_name
+from fixtures.loader import load_document
+from server import models
+from server.enums import TaskStatus
+from server.read_model import Snapshot
+from server.rollups.carry import Carried
+from server.rollups.engine import Rollups
+from server.rollups.from_model import FROM_MODEL, section
+from server.rollups.risk_rules import RULE_READS, RULES
+from server.rollups.shared import _computed
+from server.settings import Thresholds
+from tests.snapshots import current, edited
+
+TODAY = date(2026, 6, 15)
+
+
+def engine(snapshot: Snapshot, before: Rollups | None = None) -> Rollups:
+    sections = {which: section(snapshot, which) for which in FROM_MODEL}
+    carried = Carried.of(before) if before is not None else None
+    return _computed(snapshot, sections, True, TODAY, Thresholds(), carried)
+
+
+def answers(rollups: Rollups) -> dict:
+    """Everything an engine answers about the organisation."""
+    graph = rollups.graph
+    goals, key_results = sorted(graph.goals), sorted(graph.key_results)
+    campaigns = sorted(graph.campaigns)
+    return {
+        "goal progress": [rollups.goal_progress(g) for g in goals],
+        "key result progress": [rollups.key_result_progress(k) for k in key_results],
+        "campaign progress": [rollups.campaign_progress(c) for c in campaigns],
+        "campaign money": [rollups.campaign_money(c) for c in campaigns],
+        "key result money": [rollups.key_result_money(k) for k in key_results],
+        "goal money": [rollups.goal_money(g) for g in goals],
+        "risks": rollups.all_risks,
+        "risks under": {g: rollups.risks_involving((models.Goal, g)) for g in goals},
+        "risks by node": rollups._risks_by_node,
+    }
+
+
+def first_live(snapshot: Snapshot, model: type, **where) -> models.Model:
+    rows = sorted(snapshot.table(model).values(), key=lambda row: row.pk)
+    return next(
+        row
+        for row in rows
+        if getattr(row, "archived_at", None) is None
+        and all(getattr(row, name) == value for name, value in where.items())
+    )
+
+
+def direct_task(snapshot: Snapshot) -> models.Model:
+    """An open task on a live key result and on no campaign."""
+    return next(
+        task
+        for task in sorted(snapshot.table(models.Task).values(), key=lambda t: t.pk)
+        if task.archived_at is None
+        and task.campaign_id is None
+        and task.status == TaskStatus.TODO
+        and snapshot.live(models.KeyResult, task.key_result_id) is not None
+    )
+
+
+def writes(snapshot: Snapshot) -> list[tuple[str, str, callable]]:
+    """(what, table, how to change one row of the latest snapshot) for each kind of write."""
+    later = datetime(2026, 6, 14, 9, tzinfo=UTC)
+
+    def new_check_in(s: Snapshot) -> models.Model:
+        row = first_live(s, models.CheckIn)
+        return edited(row, id=10**6, checked_in_at=later, value=Decimal("7"))
+
+    return [
+        ("a check-in", "key_result",
+         lambda s: edited(first_live(s, models.KeyResult), current_value=Decimal("999"))),
+        ("a check-in row", "check_in", new_check_in),
+        ("a key result renamed", "key_result",
+         lambda s: edited(first_live(s, models.KeyResult), title="Renamed")),
+        ("a key result moved", "key_result",
+         lambda s: edited(first_live(s, models.KeyResult),
+                          goal_id=max(g.pk for g in s.table(models.Goal).values()))),
+        ("a key result archived, its own task left unaligned", "key_result",
+         lambda s: edited(s.row(models.KeyResult, direct_task(s).key_result_id),
+                          archived_at=later)),
+        ("a task done", "task",
+         lambda s: edited(first_live(s, models.Task, status=TaskStatus.TODO),
+                          status=TaskStatus.DONE)),
+        ("a task overdue", "task",
+         lambda s: edited(first_live(s, models.Task, status=TaskStatus.TODO),
+                          due_date=TODAY - timedelta(days=30))),
+        ("a campaign's budget", "campaign",
+         lambda s: edited(first_live(s, models.Campaign), budget=Decimal("1"))),
+        ("a spend entry", "spend_entry",
+         lambda s: edited(first_live(s, models.SpendEntry), amount=Decimal("123456"))),
+        ("an alignment's share", "alignment",
+         lambda s: edited(first_live(s, models.Alignment), share=Decimal("0.1"))),
+        ("a goal moved to the top", "goal",
+         lambda s: edited(first_live(s, models.Goal, parent_id=first_live(
+             s, models.Goal, parent_id=None).pk), parent_id=None)),
+        ("a milestone moved", "milestone",
+         lambda s: edited(first_live(s, models.Milestone), start_date=TODAY, end_date=TODAY)),
+        ("a user's capacity", "app_user",
+         lambda s: edited(first_live(s, models.User), weekly_capacity_hours=Decimal("1"))),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+async def organisation(db) -> Snapshot:
+    await load_document(generate_document(400, 7, TODAY), name=synthetic_name(400, 7))
+    return await current()
+
+
+async def test_each_write_answers_as_an_engine_computed_afresh(organisation) -> None:
+    snapshot = organisation
+    before = engine(snapshot)
+    answers(before)  # every memo filled, as a busy server fills them
+    for what, table, change in writes(snapshot):
+        # when
+        row = change(snapshot)
+        snapshot = snapshot.changed(snapshot.version + 1, {table: {row.pk: row}})
+        taken = engine(snapshot, before)
+        fresh = engine(snapshot)
+
+        # then
+        assert answers(taken) == answers(fresh), what
+        before = taken
+
+
+async def test_a_check_in_keeps_what_it_cannot_change(organisation) -> None:
+    # given
+    snapshot = organisation
+    before = engine(snapshot)
+    answers(before)
+    key_result = first_live(snapshot, models.KeyResult)
+    goal = snapshot.row(models.Goal, key_result.goal_id)
+    other_goals = [pk for pk in before.graph.goals if pk != goal.pk and pk != goal.parent_id]
+
+    # when
+    checked_in = edited(key_result, current_value=Decimal("999"))
+    after = snapshot.changed(snapshot.version + 1, {"key_result": {key_result.pk: checked_in}})
+    taken = engine(after, before)
+
+    # then: rules reading no key result values are taken over whole, with their goals
+    for rule in ("budget", "schedule", "overdue_tasks", "over_capacity", "unaligned_work",
+                 "calendar_conflicts"):  # fmt: skip
+        assert taken.rule_risks[rule] is before.rule_risks[rule], rule
+        assert taken.rule_goals[rule] is before.rule_goals[rule], rule
+    assert (
+        taken.rule_risks["key_results_off_track"] is not before.rule_risks["key_results_off_track"]
+    )
+    # the goals not above the key result keep their progress; its goal is recomputed
+    unrelated = [pk for pk in other_goals if pk not in _above(before, goal.pk)]
+    assert unrelated
+    for pk in unrelated:
+        assert taken.goal_progress(pk) is before.goal_progress(pk)
+    assert taken.goal_progress(goal.pk) is not before.goal_progress(goal.pk)
+    assert taken.campaign_money(next(iter(before.graph.campaigns))) is before.campaign_money(
+        next(iter(before.graph.campaigns))
+    )
+
+
+async def test_another_day_takes_nothing_over(organisation) -> None:
+    snapshot = organisation
+    before = engine(snapshot)
+    answers(before)
+    sections = {which: section(snapshot, which) for which in FROM_MODEL}
+    tomorrow = _computed(
+        snapshot, sections, True, TODAY + timedelta(days=1), Thresholds(), Carried.of(before)
+    )
+    assert tomorrow.rule_risks["budget"] is not before.rule_risks["budget"]
+    assert answers(tomorrow) == answers(
+        _computed(snapshot, sections, True, TODAY + timedelta(days=1), Thresholds())
+    )
+
+
+def _above(rollups: Rollups, goal_id: int) -> set[int]:
+    found: set[int] = set()
+    current: int | None = goal_id
+    while current is not None and current not in found:
+        found.add(current)
+        current = rollups.graph.goals[current].parent_id
+    return found
+
+
+def test_every_rule_says_what_it_reads() -> None:
+    assert set(RULE_READS) == {rule.__name__ for rule in RULES}
