@@ -208,9 +208,9 @@ class Trees:
         tree = self._roots.get(root)
         if tree is None:
             walk = _Walk(self._snapshot)
-            goal = self._snapshot.live(models.Goal, root)
-            if goal is not None:
-                walk.goal(goal, _segment(0, goal.pk), 0)
+            top = self._snapshot.live(models.Goal, root)
+            if top is not None:
+                walk.goal(top, _segment(0, top.pk), 0)
             tree = Tree(walk.rows())
             self._roots.put(root, tree)
         return tree

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -120,7 +121,7 @@ def key_result_progress(
     return Progress(progress, attainment, expected, health, measured=True, total_weight=ONE)
 
 
-def _weighted(items: list[tuple[NodeKey, Decimal, Progress]]) -> tuple[Decimal, ...]:
+def _weighted(items: Sequence[tuple[NodeKey, Decimal, Progress]]) -> tuple[Decimal, ...]:
     counted = [(weight, p) for _, weight, p in items if p.measured and weight > 0]
     total = sum((weight for weight, _ in counted), ZERO)
     if total == 0:
@@ -130,7 +131,7 @@ def _weighted(items: list[tuple[NodeKey, Decimal, Progress]]) -> tuple[Decimal, 
     return total, progress, attainment
 
 
-def _contributions(items: list[tuple[NodeKey, Decimal, Progress]], total: Decimal):
+def _contributions(items: Sequence[tuple[NodeKey, Decimal, Progress]], total: Decimal):
     out = []
     for node, weight, p in items:
         counted = p.measured and weight > 0 and total > 0
