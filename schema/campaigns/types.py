@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
@@ -86,18 +87,33 @@ class AlignedCampaignConnection:
     nodes: list[CampaignRef]
 
 
-def _aligned(info: Info, loader, target_loader, target_key, key, page, edge_cls, conn_cls):
+class AlignedPage:
+    """A page of alignments shown as an aligned connection over their targets: its
+    edges and page info (and so their cursors) are built only when read."""
+
+    __slots__ = ("_edge_cls", "_links", "nodes", "total_count")
+
+    def __init__(self, links: Any, targets: list[Any], edge_cls: type) -> None:
+        self._links, self._edge_cls = links, edge_cls
+        self.nodes, self.total_count = targets, links.total_count
+
+    @property
+    def page_info(self) -> PageInfo:
+        return self._links.page_info
+
+    @property
+    def edges(self) -> list[Any]:
+        edge_cls = self._edge_cls
+        return [
+            edge_cls(node=target, cursor=edge.cursor, share=edge.node.share, alignment=edge.node)
+            for edge, target in zip(self._links.edges, self.nodes, strict=True)
+        ]
+
+
+def _aligned(info: Info, loader, target_loader, target_key, key, page, edge_cls):
+    """The page of `loader`'s alignments for `key`, shown over their targets."""
     alignments, targets = served_targets(info, loader, key, page, target_loader, target_key)
-    edges = [
-        edge_cls(node=target, cursor=edge.cursor, share=edge.node.share, alignment=edge.node)
-        for edge, target in zip(alignments.edges, targets, strict=True)
-    ]
-    return conn_cls(
-        total_count=alignments.total_count,
-        page_info=alignments.page_info,
-        edges=edges,
-        nodes=targets,
-    )
+    return AlignedPage(alignments, targets, edge_cls)
 
 
 def aligned_campaigns(info: Info, key_result_id: int, *page) -> AlignedCampaignConnection:
@@ -109,8 +125,7 @@ def aligned_campaigns(info: Info, key_result_id: int, *page) -> AlignedCampaignC
         key_result_id,
         page,
         AlignedCampaignEdge,
-        AlignedCampaignConnection,
-    )
+    )  # shown as AlignedCampaignConnection
 
 
 @strawberry.type(description="A marketing campaign: budget, channels, audience and dates.")
@@ -163,8 +178,7 @@ class Campaign(Node, Versioned):
             root.pk,
             (first, after, last, before),
             AlignedKeyResultEdge,
-            AlignedKeyResultConnection,
-        )
+        )  # shown as AlignedKeyResultConnection
 
     tasks = to_many(TasksByCampaignIdLoader, TaskRef, "Tasks of this campaign.")
     milestones = to_many(MilestonesByCampaignIdLoader, MilestoneRef, "Its milestones, by date.")
