@@ -249,3 +249,36 @@ async def test_after_a_write_the_engine_is_computed_first_and_fields_stay_on_the
     assert after != before  # the check-in moved a goal's progress
     monkeypatch.setattr(planned, "ENABLED", False)
     assert json.loads(await answer(admin, GOAL_PAGE)) == after
+
+
+async def test_a_node_finds_its_type_by_its_class_without_the_type_resolver(
+    demo, client_with, monkeypatch
+):
+    # given: Strawberry's fallback to graphql-core's type resolver, counted
+    from strawberry.schema import schema_converter
+
+    resolved: list[str] = []
+    default = schema_converter.default_type_resolver
+
+    def counted(value, info, abstract_type):
+        resolved.append(type(value).__name__)
+        return default(value, info, abstract_type)
+
+    monkeypatch.setattr(schema_converter, "default_type_resolver", counted)
+    admin = await client_with(max_cost=10**15)
+    ids = await some_ids()
+    variables = {"ids": ids, "withTitle": True, "skipHealth": False}
+
+    await answer(admin, NODES, variables)  # rollups computed: the next answers read them
+    resolved.clear()
+
+    # when
+    with_plan = await answer(admin, NODES, variables)
+    along_the_plan = list(resolved)
+    monkeypatch.setattr(planned, "ENABLED", False)
+    without = await answer(admin, NODES, variables)
+
+    # then: the same answer; along the plan no value went through the resolver
+    assert with_plan == without
+    assert along_the_plan == []
+    assert sorted(set(resolved)) == ["Campaign", "Goal", "KeyResult", "Team"]

@@ -53,6 +53,7 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from tortoise.models import Model
 
 from schema.core.plan_source import FieldStep, Unplanned, object_function, plain_attribute
@@ -250,6 +251,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         raise Unplanned
 
     def _abstract_completer(self, type_: GraphQLAbstractType, details: Any, path: Path) -> Complete:
+        by_class = self._class_completer(type_, details, path)
+        if by_class is not None:
+            return by_class
         resolve_type = type_.resolve_type or self.type_resolver
         schema = self.schema
         slot = object()
@@ -265,6 +269,45 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             return request._object_completer(runtime, details, path)(value, request)
 
         return abstract
+
+    def _class_completer(
+        self, type_: GraphQLAbstractType, details: Any, path: Path
+    ) -> Complete | None:
+        """For an interface whose every type presents a model (`instance_test`) and that
+        resolves types Strawberry's own way, the runtime type of a row follows from its
+        class alone: the first possible type it is an instance of, as graphql-core's
+        default type resolver finds it. Found once per class, without resolve info."""
+        definition = (type_.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if definition is None or getattr(definition, "resolve_type", True) is not None:
+            return None
+        possible = self.schema.get_possible_types(type_)
+        found_models = [getattr(each.is_type_of, "instances_of", None) for each in possible]
+        models: list[type] = [model for model in found_models if model is not None]
+        if not possible or len(models) != len(possible):
+            return None
+        origin = getattr(definition, "origin", None)
+        runtime_of: dict[type, GraphQLObjectType] = {}
+
+        def by_class(value: Any, request: PlannedExecution) -> Any:
+            if hasattr(value, TYPE_CAST_ATTRIBUTE):  # cast to a type: Strawberry's rule
+                raise Unplanned
+            kind = type(value)
+            runtime = runtime_of.get(kind)
+            if runtime is None:
+                strawberry_object = origin is not None and isinstance(value, origin)
+                if strawberry_object or not issubclass(kind, Model):
+                    raise Unplanned
+                found = [
+                    each
+                    for each, model in zip(possible, models, strict=True)
+                    if isinstance(value, model)
+                ]
+                if not found:
+                    raise Unplanned
+                runtime = runtime_of[kind] = found[0]
+            return request._object_completer(runtime, details, path)(value, request)
+
+        return by_class
 
     def _info_for(self, type_: GraphQLOutputType, details: Any, path: Path) -> GraphQLResolveInfo:
         """The resolve info graphql-core would pass along for this value (at the
