@@ -8,8 +8,10 @@ reads only some columns of a table survives a write that changes others (a check
 changes a key result's value, not the goal it belongs to), but not a row added to or
 removed from the table.
 Indexes are built on first use, at most once per snapshot (two threads asking at once
-may both build one; either result is the same). What reads too many tables to name
-them (whole answers memoised per data version) is kept by `own`, never carried over.
+may both build one; either result is the same). Whole answers kept for later requests
+(filtered lists, calendars) are indexes too, naming everything they read; an index
+holding rows names their table whole, since any column of a row it hands on may be
+read.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ class Snapshot:
         orders rows as the engine it was read from would."""
         self._tables = tables
         self._indexes: dict[str, tuple[frozenset[str], Any]] = dict(inherited or {})
-        self._own: dict[str, Any] = {}
 
     # --- rows ------------------------------------------------------------------------
 
@@ -66,16 +67,6 @@ class Snapshot:
         if cached is None:
             cached = self._indexes[name] = (frozenset(reads), build(self))
         return cached[1]
-
-    def own(self, name: str, build: IndexBuilder) -> Any:
-        """The value `name` of this snapshot alone, built by `build(self)` on first use.
-        The next snapshot starts without it whatever changed, so nothing kept here can
-        outlive the data version it was computed from. Two threads asking at once both
-        get the first one stored."""
-        found = self._own.get(name)
-        if found is None:
-            found = self._own.setdefault(name, build(self))
-        return found
 
     def ordered(self, model: type[M], rows: Iterable[M]) -> list[M]:
         return sorted(rows, key=Table.of(model).sort_key(self.nulls_first))
