@@ -28,6 +28,7 @@ from tortoise.models import Model
 from server import models
 from server.bounded_lru import BoundedLRU
 from server.read_model.snapshot import Snapshot
+from server.task_team import team_of
 
 M = TypeVar("M", bound=Model)
 
@@ -127,10 +128,9 @@ class _Walk:
 
     def key_result(self, key_result: models.KeyResult, goal: models.Goal, key: str, depth: int):
         snapshot, found = self.snapshot, self.found
-        team = goal.owner_team_id
         found.append(
             (key, NodeKind.KEY_RESULT, key_result.pk, NodeKind.GOAL, goal.pk, depth,
-             key_result.title, team, None)
+             key_result.title, goal.owner_team_id, None)
         )  # fmt: skip
         aligned = []
         for alignment in snapshot.children(models.Alignment, "key_result_id", key_result.pk):
@@ -147,15 +147,13 @@ class _Walk:
                 found.append(
                     (campaign_key + _segment(1, task.pk), NodeKind.TASK, task.pk,
                      NodeKind.CAMPAIGN, campaign.pk, depth + 2, task.title,
-                     task.team_id if task.team_id is not None else campaign.owner_team_id,
-                     None)
+                     team_of(snapshot, task), None)
                 )  # fmt: skip
         for task in _by_id(snapshot.children(models.Task, "key_result_id", key_result.pk)):
             if task.campaign_id is None:
                 found.append(
                     (key + _segment(2, task.pk), NodeKind.TASK, task.pk, NodeKind.KEY_RESULT,
-                     key_result.pk, depth + 1, task.title,
-                     task.team_id if task.team_id is not None else team, None)
+                     key_result.pk, depth + 1, task.title, team_of(snapshot, task), None)
                 )  # fmt: skip
 
     def rows(self) -> list[TreeRow]:

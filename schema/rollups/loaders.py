@@ -23,8 +23,17 @@ T = TypeVar("T")
 
 
 def thresholds_of(info: Info) -> Thresholds:
-    settings = info.context.settings
+    return thresholds_in(info.context)
+
+
+def thresholds_in(context: Any) -> Thresholds:
+    settings = context.settings
     return settings.thresholds if settings is not None else Thresholds()
+
+
+def engine_key(calendar: bool) -> tuple[str, bool]:
+    """Where a request keeps the engine it found (`Context.computed`)."""
+    return ("rollups", calendar)
 
 
 async def rollups(info: Info, sections: Iterable[Section]) -> Rollups:
@@ -44,13 +53,13 @@ def with_rollups(info: Info, sections: Sequence[Section], then: Callable[[Rollup
     value, so the field costs no task), else an awaitable of it once it is."""
     context = info.context
     calendar = Section.CALENDAR in sections
-    ready = context.computed.get(("rollups", calendar))
+    ready = context.computed.get(engine_key(calendar))
     if ready is None and context.snapshot is not None:
         ready = ready_rollups(
             context.snapshot, context.today, thresholds_of(info), calendar=calendar
         )
         if ready is not None:
-            context.computed["rollups", calendar] = ready
+            context.computed[engine_key(calendar)] = ready
     if ready is not None:
         return then(ready)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from schema.core.cost_map import RISKS, ROLLUPS
+from schema.rollups.loaders import engine_key, thresholds_in
 from server.rollups.shared import shared_rollups
-from server.settings import Thresholds
 
 
 async def computed_first(context: Any, computations: frozenset[str]) -> None:
@@ -17,9 +17,9 @@ async def computed_first(context: Any, computations: frozenset[str]) -> None:
     snapshot = getattr(context, "snapshot", None)
     if snapshot is None:
         return
-    thresholds = context.settings.thresholds if context.settings is not None else Thresholds()
+    thresholds = thresholds_in(context)
     for calendar, computation in ((False, ROLLUPS), (True, RISKS)):
-        key = ("rollups", calendar)
+        key = engine_key(calendar)
         if computation in computations and key not in context.computed:
             try:
                 engine = await shared_rollups(

@@ -27,7 +27,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from server.rollups.graph import OrgGraph
-from server.rollups.sections import Section
+from server.rollups.sections import CAMPAIGN_MONEY, PROGRESS, Section
 
 if TYPE_CHECKING:
     from server.rollups.engine import Rollups
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 KEY_RESULT_SHAPE = "key_result_shape"
 """A read of key results' goal, title and archived flag only (not their values)."""
 
-CAMPAIGN_MONEY = (Section.CAMPAIGNS, Section.CHANNELS, Section.SPEND, Section.RESULTS)
 SHARES = (Section.GOALS, Section.ALIGNMENTS, KEY_RESULT_SHAPE)
 REACH = (Section.GOALS, KEY_RESULT_SHAPE, Section.ALIGNMENTS, Section.TASKS, Section.MILESTONES)
 """What `server.rollups.reach` reads to place a node under goals."""
@@ -135,8 +134,7 @@ def taken_over(carried: Carried, engine: Rollups, rule_reads: dict[str, tuple]) 
         return
     compare = Comparison(carried.graph, engine.graph)
     memos = carried.memos
-    progress = (Section.GOALS, Section.KEY_RESULTS)
-    if compare.same(progress):
+    if compare.same(PROGRESS):
         engine.seed("goal_progress", memos["goal_progress"])
         engine.seed("key_result_progress", memos["key_result_progress"])
     elif compare.same((Section.GOALS,)) and compare.before.has(Section.KEY_RESULTS):

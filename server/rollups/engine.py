@@ -20,14 +20,12 @@ from server.rollups.progress import GoalProgress, NodeKey, Progress, campaign_pr
 from server.rollups.reach import Reach
 from server.rollups.risk_rules import RULES
 from server.rollups.risks import Risk, RiskFilter, ordered
-from server.rollups.sections import Section
+from server.rollups.sections import CAMPAIGN_MONEY, PROGRESS, Section
 from server.rollups.workload import Workload, workload
 from server.selection import admits, admits_any, chosen
 from server.settings import Thresholds
 
-PROGRESS = (Section.GOALS, Section.KEY_RESULTS)
 CAMPAIGN_PROGRESS = (Section.CAMPAIGNS, Section.TASKS)
-CAMPAIGN_MONEY = (Section.CAMPAIGNS, Section.CHANNELS, Section.SPEND, Section.RESULTS)
 MONEY = (*PROGRESS, *CAMPAIGN_MONEY, Section.ALIGNMENTS)
 WORKLOAD = (Section.TASKS, Section.USERS, Section.MEMBERSHIPS)
 PORTFOLIO = (*MONEY, Section.TEAMS)

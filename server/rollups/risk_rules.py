@@ -17,10 +17,10 @@ from server.calendar.horizon import RISK_ZONE, horizon_span
 from server.enums import CampaignStatus
 from server.rollups import rows as r
 from server.rollups.arithmetic import amount, cents, fraction
-from server.rollups.carry import CAMPAIGN_MONEY, KEY_RESULT_SHAPE
+from server.rollups.carry import KEY_RESULT_SHAPE
 from server.rollups.progress import CLOSED_CAMPAIGN, Health
 from server.rollups.risks import Risk, RiskKind, Severity, figure, percent
-from server.rollups.sections import Section
+from server.rollups.sections import CAMPAIGN_MONEY, Section
 from server.rollups.workload import CLOSED_TASK, WEEK, Week, monday_of
 
 if TYPE_CHECKING:

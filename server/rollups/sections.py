@@ -27,3 +27,9 @@ class Section(StrEnum):
     CALENDAR = "calendar"
     """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
     CALENDAR_CONFLICT risk: a fixed number of statements."""
+
+
+PROGRESS = (Section.GOALS, Section.KEY_RESULTS)
+"""What goal and key result progress read."""
+CAMPAIGN_MONEY = (Section.CAMPAIGNS, Section.CHANNELS, Section.SPEND, Section.RESULTS)
+"""What a campaign's money reads."""
