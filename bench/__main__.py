@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 from tortoise import connections
 
-from bench import load, peer_server, peer_workloads, workloads
+from bench import json_floor_workloads, load, peer_server, peer_workloads, workloads
 from bench.databases import (
     Engine,
     ensure_organisation,
@@ -77,6 +77,7 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
         with ServerProcess(url) as server:
             async with (
                 peer_workloads.running_peer(url, with_peer) as peer,
+                json_floor_workloads.running_floor(url, engine.postgres) as floor,
                 httpx.AsyncClient(
                     base_url=server.base_url,
                     timeout=600,
@@ -108,7 +109,7 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
                     if not wanted(args, name):
                         continue
                     started = time.perf_counter()
-                    found = await step()
+                    found = own = await step()
                     log(f"{engine.label} {size}: {name} took {time.perf_counter() - started:.1f}s")
                     emit(found)
                     rows += found
@@ -117,6 +118,10 @@ async def reads(engine: Engine, size: int, args: argparse.Namespace, with_peer: 
                         found = await PEER_STEPS[name](ctx, peer, found, args)
                         log(f"{engine.label} {size}: {name} on the peer took "
                             f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+                        emit(found)
+                        rows += found
+                    if floor is not None and name in FLOOR_STEPS:
+                        found = await FLOOR_STEPS[name](ctx, floor, own, args)
                         emit(found)
                         rows += found
     finally:
@@ -134,6 +139,14 @@ PEER_STEPS = {
     "W2": lambda ctx, peer, rows, args: peer_workloads.w2(ctx, peer, rows),
     "W3": lambda ctx, peer, rows, args: peer_workloads.w3(ctx, peer, rows, args.traces),
     "W6": lambda ctx, peer, rows, args: peer_workloads.w6(ctx, peer, rows, args.traces),
+}
+
+
+FLOOR_STEPS = {
+    "W1": lambda ctx, floor, rows, args: json_floor_workloads.w1(ctx, floor, rows),
+    "W2": lambda ctx, floor, rows, args: json_floor_workloads.w2(ctx, floor, rows),
+    "W3": lambda ctx, floor, rows, args: json_floor_workloads.w3(ctx, floor, rows, args.traces),
+    "W6": lambda ctx, floor, rows, args: json_floor_workloads.w6(ctx, floor, rows, args.traces),
 }
 
 

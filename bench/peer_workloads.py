@@ -18,6 +18,7 @@ import httpx
 
 from bench import load, peer_queries, queries
 from bench.client import post
+from bench.json_floor_workloads import FLOOR, FloorProcess
 from bench.peer_queries import count_objects, describe, peer_type, throughline_type
 from bench.peer_server import PeerProcess
 from bench.server_process import ServerProcess
@@ -209,8 +210,8 @@ async def concurrent_reads(
     clients: int,
 ) -> tuple[list[Row], list[str]]:
     """W7: one read alone (W6's node fetch of `campaigns`, then W4's calendar) from
-    `clients` concurrent clients against one Throughline worker and against the one
-    Node.js process of the peer: requests per second per process."""
+    `clients` concurrent clients against one Throughline worker, the one Node.js process
+    of the peer and the one process of floor (c): requests per second per process."""
     rows: list[Row] = []
     errors: list[str] = []
     for name, (ours_document, peer_document) in CONCURRENT.items():
@@ -230,6 +231,14 @@ async def concurrent_reads(
                 documents={name: peer_document}, task_id=lambda key: key,
             )  # fmt: skip
             peer_peak = process.peak_mb()
+        with FloorProcess(url) as floor_process:
+            floor_process.reset_peak()
+            floor = await load.run_load(
+                floor_process.base_url, "unused", "unused", seconds, clients, campaigns, [],
+                True, documents={name: ours_document},
+                task_id=lambda key: encode_global_id("Campaign", key),
+            )  # fmt: skip
+            floor_peak = floor_process.peak_mb()
         label = f"W7 {name}, {clients} clients"
         rows += [
             Row(engine, size, label, timings=ours.timings, peak_mb=peak,
@@ -242,8 +251,15 @@ async def concurrent_reads(
                 floor_name="peer",
                 note=f"x peer = Throughline / PostGraphile, median latency; "
                      f"{ours.per_second / max(theirs.per_second, 1e-9):.2f}x its req/s"),
+            Row(engine, size, FLOOR, timings=floor.timings, peak_mb=floor_peak,
+                note=f"{floor.per_second:.0f} req/s, {floor.requests} requests, "
+                     f"{len(floor.errors)} errors, 1 process"),
+            Row(engine, size, f"{label} vs c", timings=ours.timings, floor=floor.timings,
+                floor_name="floor c",
+                note=f"x floor = Throughline / floor (c), median latency; "
+                     f"{ours.per_second / max(floor.per_second, 1e-9):.2f}x its req/s"),
         ]  # fmt: skip
-        errors += ours.errors[:3] + theirs.errors[:3]
+        errors += ours.errors[:3] + theirs.errors[:3] + floor.errors[:3]
     return rows, errors
 
 
