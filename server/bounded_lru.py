@@ -50,6 +50,11 @@ class BoundedLRU(Generic[K, V]):
                 self.size -= self.size_of(dropped)
         return True
 
+    def items(self) -> list[tuple[K, V]]:
+        """A copy of the entries, least recently used first."""
+        with self._lock:
+            return list(self._entries.items())
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -24,6 +24,7 @@ from server.settings import Thresholds
 from tests.snapshots import current, edited
 
 TODAY = date(2026, 6, 15)
+PERIODS = [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 4, 1), date(2026, 6, 30))]
 
 
 def engine(snapshot: Snapshot, before: Rollups | None = None) -> Rollups:
@@ -47,6 +48,7 @@ def answers(rollups: Rollups) -> dict:
         "risks": rollups.all_risks,
         "risks under": {g: rollups.risks_involving((models.Goal, g)) for g in goals},
         "risks by node": rollups._risks_by_node,
+        "portfolios": [rollups.portfolio(*period) for period in PERIODS],
     }
 
 
@@ -167,6 +169,39 @@ async def test_a_check_in_keeps_what_it_cannot_change(organisation) -> None:
     assert taken.campaign_money(next(iter(before.graph.campaigns))) is before.campaign_money(
         next(iter(before.graph.campaigns))
     )
+    # the periods' portfolios and the indexes of untouched sections are taken over
+    for period in PERIODS:
+        assert taken.portfolio(*period) is before.portfolio(*period)
+    for index in ("goals", "campaigns", "spend_of", "results_of", "channels_of", "tasks"):
+        assert getattr(taken.graph, index) is getattr(before.graph, index), index
+    assert taken.graph.key_results is not before.graph.key_results
+
+
+async def test_a_spend_entry_recomputes_the_portfolios_and_the_spend_index(organisation) -> None:
+    # given
+    snapshot = organisation
+    before = engine(snapshot)
+    answers(before)
+    year = PERIODS[0]
+    entry = min(
+        (e for e in snapshot.table(models.SpendEntry).values()
+         if e.archived_at is None and year[0] <= e.date <= TODAY
+         and snapshot.live(models.Campaign, e.campaign_id) is not None),
+        key=lambda e: e.pk,
+    )  # fmt: skip
+
+    # when
+    changed = edited(entry, amount=entry.amount + 1000)
+    after = snapshot.changed(snapshot.version + 1, {"spend_entry": {entry.pk: changed}})
+    taken = engine(after, before)
+
+    # then
+    assert taken.portfolio(*year) is not before.portfolio(*year)
+    assert taken.portfolio(*year).total.total.spend.get(entry.currency) == (
+        before.portfolio(*year).total.total.spend.get(entry.currency) + 1000
+    )
+    assert taken.graph.spend_of is not before.graph.spend_of
+    assert taken.graph.campaigns is before.graph.campaigns
 
 
 async def test_another_day_takes_nothing_over(organisation) -> None:

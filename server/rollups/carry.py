@@ -8,9 +8,12 @@ from untouched sections alone is still right and is taken over:
 
 - goal and key result progress when goals and key results are untouched; when only key
   results changed, all but the changed key results and the goals above them;
+- the graph's indexes built from an untouched section (campaigns by id, spend by
+  campaign, ...);
 - campaign progress (campaigns, tasks) and campaign money (campaigns, channels, spend,
-  results); key result and goal money also need goals, alignments and the key results'
-  shape (their goal, title and whether they are archived) unchanged;
+  results); key result and goal money, and the periods' portfolios, also need goals,
+  alignments and the key results' shape (their goal, title and whether they are
+  archived) unchanged;
 - each risk rule's risks, when what it reads (`RULE_READS`) is unchanged, and the goals
   above them when what places a node under goals (`REACH`) is unchanged too.
 
@@ -51,6 +54,7 @@ class Carried:
     memos: dict[str, dict]
     rule_risks: dict[str, list]
     rule_goals: dict[str, list]
+    portfolios: list
 
     @classmethod
     def of(cls, engine: Rollups) -> Carried:
@@ -62,6 +66,7 @@ class Carried:
             {name: dict(memo) for name, memo in engine.memos().items()},
             dict(engine.rule_risks),
             dict(engine.rule_goals),
+            engine.portfolios(),
         )
 
 
@@ -132,6 +137,7 @@ def taken_over(carried: Carried, engine: Rollups, rule_reads: dict[str, tuple]) 
     """Seed `engine` (not shared yet) with what stays right of `carried`."""
     if carried.today != engine.today or carried.thresholds != engine.thresholds:
         return
+    engine.graph.take_indexes(carried.graph)
     compare = Comparison(carried.graph, engine.graph)
     memos = carried.memos
     if compare.same(PROGRESS):
@@ -149,6 +155,7 @@ def taken_over(carried: Carried, engine: Rollups, rule_reads: dict[str, tuple]) 
         if compare.same(SHARES):
             for name in ("key_result_money", "goal_money", "goal_shares"):
                 engine.seed(name, memos[name])
+            engine.seed_portfolios(carried.portfolios)
     placed = compare.same(REACH)
     for rule, reads in rule_reads.items():
         if rule in carried.rule_risks and compare.same(reads):

@@ -65,6 +65,14 @@ class Rollups:
             "goal_shares": self._goal_shares,
         }
 
+    def portfolios(self) -> list[tuple[tuple[date, date], Portfolio]]:
+        """The periods' portfolios computed so far, least recently asked first."""
+        return self._portfolios.items()
+
+    def seed_portfolios(self, entries: list[tuple[tuple[date, date], Portfolio]]) -> None:
+        for period, found in entries:
+            self._portfolios.put(period, found)
+
     def seed(self, memo: str, entries: dict) -> None:
         """Take over `entries` of the memo named `memo` (before the engine is shared)."""
         self.memos()[memo].update(entries)
