@@ -175,6 +175,24 @@ async def test_a_check_in_keeps_what_it_cannot_change(organisation) -> None:
     for index in ("goals", "campaigns", "spend_of", "results_of", "channels_of", "tasks"):
         assert getattr(taken.graph, index) is getattr(before.graph, index), index
     assert taken.graph.key_results is not before.graph.key_results
+    # the key result's own risks are found again, the others' taken over as they were
+    others = [
+        (rule, risk)
+        for rule in ("key_results_off_track", "stale_check_ins")
+        for risk in before.rule_risks[rule]
+        if risk.node != (models.KeyResult, key_result.pk)
+    ]
+    assert others
+    for rule, risk in others:
+        assert any(kept is risk for kept in taken.rule_risks[rule]), rule
+    # and the risk lists are updated, not built again: goals not above it share theirs
+    assert taken._risk_changes is not None
+    assert len(taken._risk_changes.removed) + len(taken._risk_changes.added) <= 4
+    answers(taken)
+    shared = [pk for pk in unrelated if pk in before._risks_under]
+    assert shared
+    for pk in shared:
+        assert taken._risks_under[pk] is before._risks_under[pk]
 
 
 async def test_a_spend_entry_recomputes_the_portfolios_and_the_spend_index(organisation) -> None:

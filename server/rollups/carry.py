@@ -15,7 +15,12 @@ from untouched sections alone is still right and is taken over:
   alignments and the key results' shape (their goal, title and whether they are
   archived) unchanged;
 - each risk rule's risks, when what it reads (`RULE_READS`) is unchanged, and the goals
-  above them when what places a node under goals (`REACH`) is unchanged too.
+  above them when what places a node under goals (`REACH`) is unchanged too; the rules
+  about one key result each (`PER_KEY_RESULT`) keep the risks of the key results a
+  write left alone;
+- while nodes stay under the same goals, the lists of every risk in order, by goal and
+  by node, which the new engine updates with the risks that went and came
+  (`server.rollups.risk_index`).
 
 Only an engine of the same day and thresholds is taken over from. Its memos are copied
 on the event loop (`Carried.of`), where alone the engine is used once shared, and
@@ -30,6 +35,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from server.rollups.graph import OrgGraph
+from server.rollups.risk_index import RiskIndexes
 from server.rollups.sections import CAMPAIGN_MONEY, PROGRESS, Section
 
 if TYPE_CHECKING:
@@ -55,6 +61,7 @@ class Carried:
     rule_risks: dict[str, list]
     rule_goals: dict[str, list]
     portfolios: list
+    risks: RiskIndexes | None
 
     @classmethod
     def of(cls, engine: Rollups) -> Carried:
@@ -67,6 +74,7 @@ class Carried:
             dict(engine.rule_risks),
             dict(engine.rule_goals),
             engine.portfolios(),
+            engine.risk_indexes(),
         )
 
 
@@ -102,6 +110,15 @@ class Comparison:
             }
         return self._changed_key_results
 
+    def changed_check_ins(self) -> set[int]:
+        """Key results whose latest check-in is another than before."""
+        if self.same((Section.CHECK_INS,)):
+            return set()
+        if not (self.before.has(Section.CHECK_INS) and self.after.has(Section.CHECK_INS)):
+            return set(self.before.key_results) | set(self.after.key_results)
+        old, new = self.before.last_check_in, self.after.last_check_in
+        return {pk for pk in old.keys() | new.keys() if old.get(pk) != new.get(pk)}
+
     def _shapes_kept(self) -> bool:
         if not (self.before.has(Section.KEY_RESULTS) and self.after.has(Section.KEY_RESULTS)):
             return False
@@ -133,7 +150,12 @@ class Comparison:
         return found
 
 
-def taken_over(carried: Carried, engine: Rollups, rule_reads: dict[str, tuple]) -> None:
+def taken_over(
+    carried: Carried,
+    engine: Rollups,
+    rule_reads: dict[str, tuple],
+    per_key_result: dict | None = None,
+) -> None:
     """Seed `engine` (not shared yet) with what stays right of `carried`."""
     if carried.today != engine.today or carried.thresholds != engine.thresholds:
         return
@@ -162,6 +184,43 @@ def taken_over(carried: Carried, engine: Rollups, rule_reads: dict[str, tuple]) 
             engine.rule_risks[rule] = carried.rule_risks[rule]
             if placed and rule in carried.rule_goals:
                 engine.rule_goals[rule] = carried.rule_goals[rule]
+    if per_key_result and compare.same((Section.GOALS,)):
+        _key_results_found_again(carried, engine, compare, placed, per_key_result)
+    if placed and carried.risks is not None:
+        engine.seed_risks(carried.risks)
+
+
+def _key_results_found_again(
+    carried: Carried, engine: Rollups, compare: Comparison, placed: bool, per_key_result: dict
+) -> None:
+    """The risks of per-key-result rules found again for the key results whose row or
+    latest check-in changed; the others' risks are taken over as they were (goals and
+    the day unchanged, a key result's risks read only its own row, goal and check-ins)."""
+    if not (compare.before.has(Section.KEY_RESULTS) and compare.after.has(Section.KEY_RESULTS)):
+        return
+    changed = compare.changed_key_results() | compare.changed_check_ins()
+    graph = engine.graph
+    again = [
+        graph.key_results[pk]
+        for pk in sorted(changed)
+        if pk in graph.key_results and graph.key_result_live(pk)
+    ]
+    for rule, among in per_key_result.items():
+        was = carried.rule_risks.get(rule)
+        if rule in engine.rule_risks or was is None:
+            continue
+        kept = [risk for risk in was if risk.node[1] not in changed]
+        risks = sorted([*kept, *among(engine, again)], key=lambda risk: risk.node[1])
+        engine.rule_risks[rule] = risks
+        if placed and rule in carried.rule_goals:
+            goals_of = {
+                id(risk): goals for risk, goals in zip(was, carried.rule_goals[rule], strict=True)
+            }
+            above = engine.reach.goals_above
+            engine.rule_goals[rule] = [
+                goals_of.get(id(risk)) or frozenset().union(*(above(k) for k in risk.nodes))
+                for risk in risks
+            ]
 
 
 def _without(memo: dict, dropped: set[int]) -> dict:

@@ -18,6 +18,14 @@ from server.rollups.money import MoneySummary, campaign_money, total_of
 from server.rollups.portfolio import Portfolio, portfolio
 from server.rollups.progress import GoalProgress, NodeKey, Progress, campaign_progress
 from server.rollups.reach import Reach
+from server.rollups.risk_index import (
+    RiskChanges,
+    RiskIndexes,
+    by_node,
+    risk_changes,
+    updated_index,
+    updated_order,
+)
 from server.rollups.risk_rules import RULES
 from server.rollups.risks import Risk, RiskFilter, ordered
 from server.rollups.sections import CAMPAIGN_MONEY, PROGRESS, Section
@@ -52,6 +60,7 @@ class Rollups:
         """Each risk rule's risks, by the rule's name, as found (or taken over)."""
         self.rule_goals: dict[str, list[frozenset[int]]] = {}
         """For each rule, the goals above each of its risks' nodes, in its risks' order."""
+        self._risks_before: RiskIndexes | None = None
 
     def memos(self) -> dict[str, dict]:
         """The memos a later engine may take over (`server.rollups.carry`)."""
@@ -72,6 +81,24 @@ class Rollups:
     def seed_portfolios(self, entries: list[tuple[tuple[date, date], Portfolio]]) -> None:
         for period, found in entries:
             self._portfolios.put(period, found)
+
+    def risk_indexes(self) -> RiskIndexes | None:
+        """Every risk in order, by goal and by node, once all are built (else None)."""
+        built = self.__dict__
+        if not all(name in built for name in ("all_risks", "_risks_under", "_risks_by_node")):
+            return None
+        return RiskIndexes(
+            dict(self.rule_risks),
+            dict(self.rule_goals),
+            built["all_risks"],
+            built["_risks_under"],
+            built["_risks_by_node"],
+        )
+
+    def seed_risks(self, before: RiskIndexes) -> None:
+        """Update `before`'s risk lists instead of building them, when few risks changed
+        (`server.rollups.risk_index`); only while nodes stay under the same goals."""
+        self._risks_before = before
 
     def seed(self, memo: str, entries: dict) -> None:
         """Take over `entries` of the memo named `memo` (before the engine is shared)."""
@@ -204,13 +231,24 @@ class Rollups:
     @cached_property
     def all_risks(self) -> list[Risk]:
         """Every risk of the organisation, most severe first."""
-        found: list[Risk] = []
+        self._find_rule_risks()
+        changes = self._risk_changes
+        if changes is not None and self._risks_before is not None:
+            return updated_order(self._risks_before.ordered, changes)
+        return ordered(risk for rule in RULES for risk in self.rule_risks[rule.__name__])
+
+    def _find_rule_risks(self) -> None:
         for rule in RULES:
-            risks = self.rule_risks.get(rule.__name__)
-            if risks is None:
-                risks = self.rule_risks[rule.__name__] = list(rule(self))
-            found += risks
-        return ordered(found)
+            if rule.__name__ not in self.rule_risks:
+                self.rule_risks[rule.__name__] = list(rule(self))
+
+    @cached_property
+    def _risk_changes(self) -> RiskChanges | None:
+        """The risks that went and came since the engine before, when few did."""
+        if self._risks_before is None:
+            return None
+        self._find_rule_risks()
+        return risk_changes(self._risks_before, self.rule_risks, self._goals_of_rule)
 
     def campaign_aligned(self, campaign_id: int) -> bool:
         return any(
@@ -254,6 +292,9 @@ class Rollups:
     def _risks_under(self) -> dict[int, list[Risk]]:
         """For each goal, the risks touching its subtree, most severe first."""
         ordered_risks = self.all_risks
+        changes = self._risk_changes
+        if changes is not None and self._risks_before is not None:
+            return updated_index(self._risks_before.under, changes.removed, changes.added)
         goals_of: dict[int, frozenset[int]] = {}
         for rule, risks in self.rule_risks.items():
             for risk, goals in zip(risks, self._goals_of_rule(rule), strict=True):
@@ -266,6 +307,11 @@ class Rollups:
 
     @cached_property
     def _risks_by_node(self) -> dict[NodeKey, list[Risk]]:
+        changes = self._risk_changes
+        if changes is not None and self._risks_before is not None:
+            return updated_index(
+                self._risks_before.by_node, by_node(changes.removed), by_node(changes.added)
+            )
         index: dict[NodeKey, list[Risk]] = {}
         for risk in self.all_risks:
             for key in dict.fromkeys(risk.nodes):

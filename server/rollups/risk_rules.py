@@ -7,7 +7,7 @@ and risk"; thresholds come from `Thresholds` (settings).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -172,7 +172,11 @@ def live_key_results(rollups: Rollups) -> Iterator[r.KeyResultRow]:
 
 def key_results_off_track(rollups: Rollups) -> Iterator[Risk]:
     """Key results AT_RISK (MEDIUM) or OFF_TRACK (HIGH; CRITICAL once past due)."""
-    for kr in live_key_results(rollups):
+    return off_track_among(rollups, live_key_results(rollups))
+
+
+def off_track_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> Iterator[Risk]:
+    for kr in key_results:
         progress = rollups.key_result_progress(kr.id)
         if progress.health not in (Health.AT_RISK, Health.OFF_TRACK):
             continue
@@ -198,8 +202,12 @@ def key_results_off_track(rollups: Rollups) -> Iterator[Risk]:
 def stale_check_ins(rollups: Rollups) -> Iterator[Risk]:
     """Key results under way, not done, with no check-in for more than the configured
     days (counted from the period start when there is none); MEDIUM past twice that."""
+    return stale_among(rollups, live_key_results(rollups))
+
+
+def stale_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> Iterator[Risk]:
     stale = rollups.thresholds.stale_check_in_days
-    for kr in live_key_results(rollups):
+    for kr in key_results:
         start = rollups.graph.goals[kr.goal_id].period_start
         if rollups.today < start or rollups.key_result_progress(kr.id).health == Health.DONE:
             continue
@@ -367,6 +375,13 @@ RULE_READS: dict[str, tuple[Section | str, ...]] = {
 }  # fmt: skip
 """What each rule reads (through the engine's computations too): its risks are taken
 over by the next engine when none of it changed (`server.rollups.carry`)."""
+
+PER_KEY_RESULT: dict[str, Callable[[Rollups, Iterable[r.KeyResultRow]], Iterator[Risk]]] = {
+    "key_results_off_track": off_track_among,
+    "stale_check_ins": stale_among,
+}
+"""Rules whose risks are each about one key result and read nothing of the others: after
+a write to a few key results or their check-ins, only theirs are found again."""
 
 RULES = (
     budget,

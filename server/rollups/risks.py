@@ -67,17 +67,15 @@ class Risk:
 KIND_ORDER = {kind: n for n, kind in enumerate(RiskKind)}
 
 
+def order_key(risk: Risk) -> tuple[int, int, str, int]:
+    """Where a risk comes in every list of risks: most severe first; then by kind, by
+    the subject's type name and by its ID."""
+    return (-risk.severity.rank, KIND_ORDER[risk.kind], risk.node[0].__name__, risk.node[1])
+
+
 def ordered(risks: Iterable[Risk]) -> list[Risk]:
     """Most severe first; then by kind, by the subject's type name and by its ID."""
-    return sorted(
-        risks,
-        key=lambda risk: (
-            -risk.severity.rank,
-            KIND_ORDER[risk.kind],
-            risk.node[0].__name__,
-            risk.node[1],
-        ),
-    )
+    return sorted(risks, key=order_key)
 
 
 def figure(name: str, value: object) -> Figure:

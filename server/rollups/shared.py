@@ -30,7 +30,7 @@ from server.rollups.carry import Carried, taken_over
 from server.rollups.engine import Rollups
 from server.rollups.from_model import FROM_MODEL, Built, section
 from server.rollups.graph import OrgGraph
-from server.rollups.risk_rules import RULE_READS
+from server.rollups.risk_rules import PER_KEY_RESULT, RULE_READS
 from server.rollups.sections import Section
 from server.settings import Thresholds
 
@@ -113,7 +113,7 @@ def _computed(
         graph.add(Section.CALENDAR, upcoming_entries(snapshot, today))
     rollups = Rollups(graph, today, t)
     if carried is not None:
-        taken_over(carried, rollups, RULE_READS)
+        taken_over(carried, rollups, RULE_READS, PER_KEY_RESULT)
     rollups.compute_organisation()
     return rollups
 
