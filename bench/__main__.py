@@ -34,6 +34,7 @@ import httpx
 from tortoise import connections
 
 from bench import json_floor_workloads, load, peer_server, peer_workloads, workloads
+from bench.cpu import CpuWatch
 from bench.databases import (
     Engine,
     ensure_organisation,
@@ -180,11 +181,14 @@ async def mixed_load(
         try:
             with ServerProcess(engine.url(name), workers=workers) as server:
                 server.reset_peak()
+                watch = CpuWatch(server.serving_pids)
+                watch.start()
                 result = await load.run_load(
                     server.base_url, server.token(reader), server.token(writer),
                     args.load_seconds, args.clients, tasks, key_results,
                     calendar="calendar(" in SCHEMA_FILE.read_text(encoding="utf-8"),
                 )  # fmt: skip
+                cores = watch.stop()
                 peak = server.peak_mb()
         finally:
             await engine.drop(name)
@@ -192,7 +196,7 @@ async def mixed_load(
         note = (
             f"{result.per_second:.0f} req/s, {result.requests} requests "
             f"({result.writes} writes), {len(result.errors)} errors, {args.clients} clients, "
-            f"{workers} worker(s)"
+            f"{workers} worker(s); {cores.note()}"
         )
         for error in result.errors[:5]:
             log(f"W4 error: {error}")
