@@ -20,6 +20,7 @@ from schema.campaigns.queries import CampaignQueries
 from schema.campaigns.types import Alignment, Campaign, ResultEntry, SpendEntry
 from schema.core.documents import CachedDocuments, DocumentCache
 from schema.core.errors import ErrorCodes
+from schema.core.iso_dates import OVERRIDES as ISO_DATE_OVERRIDES
 from schema.core.known_queries import answer_known_query
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
@@ -195,6 +196,7 @@ def configured_schema(
         documents=DocumentCache(limits.query_cache_entries, limits.query_cache_characters),
         limits=limits,
         execution_context_class=PlannedExecution,
+        scalar_overrides=ISO_DATE_OVERRIDES,
         config=StrawberryConfig(
             auto_camel_case=True,
             disable_field_suggestions=not field_suggestions,

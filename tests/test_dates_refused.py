@@ -152,6 +152,28 @@ async def test_mutations_refuse_dates_outside_the_supported_range(gql, org, valu
     assert await write_fingerprint(admin.pk) == before
 
 
+# The same days in ISO 8601's basic, week and ordinal forms, which Python's parsers take.
+OTHER_FORMS = [
+    ("20260401", "20260401T100000Z"),
+    ("2026-W14-3", "2026-W14-3T10:00:00Z"),
+    ("2026-091", "2026-091T10:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("value", "moment"), OTHER_FORMS)
+async def test_dates_not_in_the_extended_form_are_refused(gql, org, value, moment):
+    # given
+    admin = await gql.signed_in_user()
+    before = await write_fingerprint(admin.pk)
+    for name, input_type, input, _field in every_date_input(org, value, moment):
+        # when
+        error = await gql.error(operation(name, input_type), {"input": input})
+        # then
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", (name, input)
+        assert "extended form" in error["message"], error["message"]
+    assert await write_fingerprint(admin.pk) == before
+
+
 @pytest.mark.parametrize("moment", EDGE_MOMENTS[2:])
 async def test_moments_that_leave_the_range_in_some_zone_are_refused(gql, org, moment):
     # given a check-in time whose date, in UTC or in a zone a day away, is unsupported
