@@ -126,6 +126,18 @@ async def create_token(
     `user_id`), with its secret: shown this once, never stored."""
     owner = await _owner(actor, user_id)
     _within_the_callers_scopes(actor, frozenset(scopes or ()))
+    return await make_token(owner, name, scopes, expires_at, actor.user_id)
+
+
+async def make_token(
+    owner: models.User,
+    name: str | None,
+    scopes: Iterable[ApiScope] | None,
+    expires_at: datetime | None,
+    actor_id: int | None,
+) -> CreatedToken:
+    """The checks and the write every new token goes through, inside the caller's
+    transaction (the command line calls it for any live user, as the operator)."""
     check = Checker()
     cleaned_name = check.text("name", name, max_length=MAX_NAME, required=True)
     wanted = _checked_scopes(check, owner, scopes)
@@ -149,7 +161,7 @@ async def create_token(
     )
     await token.save()
     changes = {key: value for key, value in created(token).items() if key not in UNRECORDED}
-    await record(actor.user_id, token, HistoryAction.CREATED, changes)
+    await record(actor_id, token, HistoryAction.CREATED, changes)
     return CreatedToken(token, secret)
 
 
@@ -168,3 +180,20 @@ async def revoke_token(actor: Actor, token_id: int) -> models.ApiToken:
     """Revoke a token at once, on every worker (revoking twice changes nothing)."""
     token = await fetch_own_token(actor, token_id)
     return await archive(actor, token, token.version)
+
+
+@transactional
+async def revoke_as_operator(token_id: int) -> models.ApiToken:
+    """Revoke a token from the command line (recorded without an actor)."""
+    token = await models.ApiToken.filter(id=token_id).first()
+    if token is None:
+        raise Missing("The ApiToken you named")
+    if token.archived_at is None:
+        now = clock.now()
+        await models.ApiToken.filter(id=token.pk).update(
+            archived_at=now, updated_at=now, version=token.version + 1
+        )
+        token.archived_at, token.version = now, token.version + 1
+        change = {"archived_at": {"before": None, "after": now.isoformat()}}
+        await record(None, token, HistoryAction.ARCHIVED, change)
+    return token
