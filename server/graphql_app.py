@@ -203,7 +203,11 @@ class GraphQLApp(GraphQL[Context, None]):
             with self.in_flight.slot(caller_of(scope)):
                 await self.answer(scope, receive, send)
         except TooManyInFlight as refused:
-            await refusal_response(too_many_in_flight(refused.limit))(scope, receive, send)
+            response = refusal_response(too_many_in_flight(refused.limit))
+            token_id = token_of(scope)
+            if token_id is not None:
+                response.headers.update(self.rate_limits.headers(token_id))
+            await response(scope, receive, send)
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         response: Response

@@ -15,6 +15,7 @@ from schema.core.ids import decode_global_id
 from server import clock, models
 from server.api_tokens import secrets
 from server.enums import Role
+from server.statements import count_statements
 from tests import factories
 from tests.bearer import (
     CREATE_TOKEN,
@@ -440,3 +441,21 @@ async def test_the_last_use_is_recorded_at_most_once_a_minute_without_a_tracked_
     assert second is not None and second - first >= timedelta(seconds=61)
     assert listed is not None and listed.startswith(second.strftime("%Y-%m-%dT%H:%M"))
     assert (await db.execute_query_dict(changes))[0]["n"] == changes_before
+
+
+async def test_a_token_costs_no_statement_beyond_the_freshness_check(gql):
+    # given: the token used once (its use recorded), every app current
+    payload = await create_token(gql, ["READ"])
+    token = BearerClient(gql.http, payload["secret"])
+    await token.data(TEAMS)
+    await last_use(key(payload["apiToken"]["id"]))
+    await gql.settle()
+
+    # when
+    with count_statements() as by_token:
+        await token.data(TEAMS)
+    with count_statements() as by_session:
+        await gql.data(TEAMS)
+
+    # then
+    assert by_token.count == by_session.count == 1, by_token.statements
