@@ -459,3 +459,18 @@ async def test_a_token_costs_no_statement_beyond_the_freshness_check(gql):
 
     # then
     assert by_token.count == by_session.count == 1, by_token.statements
+
+
+async def test_an_api_token_ends_no_session_of_the_web_client(gql):
+    # given
+    payload = await create_token(gql, ["READ", "WRITE"])
+
+    # when
+    response = await gql.http.post(
+        "/auth/logout",
+        headers={"X-Throughline-Client": "web", "Authorization": f"Bearer {payload['secret']}"},
+    )
+
+    # then
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
