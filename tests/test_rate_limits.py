@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from server import clock, models
+from server.settings import SettingsError, load_settings
 from tests.bearer import BearerClient, bearer, clock_at
 
 pytestmark = pytest.mark.date_sensitive
@@ -163,3 +164,37 @@ async def test_each_token_has_its_own_limits_and_sessions_have_none(client_with)
     assert [r.status_code for r in answers] == [200, 200]
     assert session.status_code == 200
     assert not any(name.startswith("ratelimit") for name in session.headers)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("token_requests_per_minute", "0"),
+        ("token_requests_per_minute", "many"),
+        ("token_cost_per_minute", "-5"),
+    ],
+)
+def test_a_bad_token_limit_stops_start_up_with_one_line(name, value):
+    # when
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env={f"THROUGHLINE_{name.upper()}": value})
+
+    # then
+    assert f"THROUGHLINE_{name.upper()}" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_token_limits_are_read_from_the_environment():
+    # when
+    settings = load_settings(
+        env={
+            "THROUGHLINE_TOKEN_REQUESTS_PER_MINUTE": "7",
+            "THROUGHLINE_TOKEN_COST_PER_MINUTE": "90",
+        }
+    )
+
+    # then
+    assert (settings.token_limits.requests_per_minute, settings.token_limits.cost_per_minute) == (
+        7,
+        90,
+    )
