@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from schema.core import known_queries
 from server import clock, models
 from server.settings import SettingsError, load_settings
 from tests.bearer import BearerClient, bearer, clock_at
@@ -87,13 +88,17 @@ async def test_the_next_minute_counts_afresh(client_with):
     assert limits(next_minute)["ratelimit-cost-remaining"] == "995"
 
 
-async def test_query_cost_is_refused_where_it_would_pass_the_limit(client_with):
-    # given
+@pytest.mark.parametrize("fast_road", [True, False], ids=["known queries", "extensions"])
+async def test_query_cost_is_refused_where_it_would_pass_the_limit(
+    client_with, monkeypatch, fast_road
+):
+    # given: repeated documents take the road for known queries unless it is off
+    monkeypatch.setattr(known_queries, "ENABLED", fast_road)
     token = await token_of(client_with, token_requests_per_minute=100, token_cost_per_minute=12)
 
     # when: 5 + 5, then 5 more would make 15
     first = await token.post(FIVE_TEAMS)
-    second = await token.post(FIVE_TEAMS)  # the document is known now: the fast road
+    second = await token.post(FIVE_TEAMS)
     over = await token.post(FIVE_TEAMS)
     exactly = await token.post(TWO_TEAMS)
     past = await token.post(ONE_TEAM)
