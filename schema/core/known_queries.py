@@ -8,11 +8,11 @@ same checks in the same order as the extensions (the token and limit measures ag
 the request's budget, sign-in, unstorable text, the cached validation) and runs the
 operation with graphql-core as Strawberry would. It answers only what ends well: a
 query (never a mutation: its write must run exactly once, on the one road) that every
-check admits and that runs without an error. An API token's scopes are checked and
-its cost per minute charged as `schema.core.api_tokens.TokenRules` does; the charge
-is given back when the operation goes the other road. Anything else, it leaves the request's
-budget as it found it and returns None, and the extensions answer the operation from
-the start, so every refusal and error keeps its one source.
+check admits and that runs without an error. An API token's scopes are checked and its
+cost per minute charged as `schema.core.api_tokens.TokenRules` does. Anything else, it
+leaves the request's budget (and the token's charge) as it found it and returns None,
+and the extensions answer the operation from the start, so every refusal and error
+keeps its one source.
 """
 
 from __future__ import annotations
