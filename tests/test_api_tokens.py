@@ -371,11 +371,15 @@ async def test_only_the_owner_or_an_administrator_revokes_a_token(gql):
     first = await gql.mutate(REVOKE_TOKEN, {"id": token_id}, "apiTokenRevoke")
     again = await gql.mutate(REVOKE_TOKEN, {"id": token_id}, "apiTokenRevoke")
 
+    strangers = await create_token(stranger, ["READ"])
+    by_admin = await gql.mutate(REVOKE_TOKEN, {"id": strangers["apiToken"]["id"]}, "apiTokenRevoke")
+
     # then
     assert refused["extensions"]["code"] == missing["extensions"]["code"] == "FORBIDDEN"
+    assert by_admin["apiToken"]["revokedAt"] is not None
     assert first["apiToken"]["revokedAt"] is not None
     assert again["apiToken"]["revokedAt"] == first["apiToken"]["revokedAt"]
-    assert await models.HistoryEntry.filter(node_type="ApiToken", action="ARCHIVED").count() == 1
+    assert await models.HistoryEntry.filter(node_type="ApiToken", action="ARCHIVED").count() == 2
 
 
 async def test_a_revoked_token_is_refused_at_once_by_every_app(gql, client_with):
