@@ -10,6 +10,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult
 
+from schema.api_tokens.mutations import ApiTokenMutations
+from schema.api_tokens.queries import ApiTokenQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.calendar.mutations import MilestoneMutations
@@ -18,6 +20,7 @@ from schema.calendar.types import Milestone
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.campaigns.types import Alignment, Campaign, ResultEntry, SpendEntry
+from schema.core.api_tokens import TokenRules
 from schema.core.documents import CachedDocuments, DocumentCache
 from schema.core.errors import ErrorCodes
 from schema.core.iso_dates import OVERRIDES as ISO_DATE_OVERRIDES
@@ -39,6 +42,7 @@ from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
+from schema.org.service_accounts import ServiceAccountMutations
 from schema.org.types import Team, User
 from schema.rollups.prepare import computed_first
 from schema.rollups.queries import RollupQueries
@@ -78,6 +82,7 @@ class Query(
     RollupQueries,
     FeedQueries,
     ExternalCalendarQueries,
+    ApiTokenQueries,
 ):
     pass
 
@@ -93,6 +98,8 @@ MUTATION_CLASSES: list[type] = [
     OrgMutations,
     FeedMutations,
     ExternalCalendarMutations,
+    ApiTokenMutations,
+    ServiceAccountMutations,
 ]
 
 
@@ -177,11 +184,13 @@ def configured_schema(
 ) -> strawberry.Schema:
     """Built once per configuration: every app (and test) with the same settings shares it."""
     # The limits measure first; sign-in then refuses, before validation, what a
-    # signed-out caller may not run; then no string holding NUL goes any further.
+    # signed-out caller may not run, and an API token's scopes and cost per minute
+    # what it may not; then no string holding NUL goes any further.
     # Only what they let through is validated, or its validation found in the cache.
     extensions: list = [
         query_limits(limits),
         SignInRequired,
+        TokenRules,
         StorableText,
         CachedDocuments,
         ErrorCodes,

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from schema import build_schema
 from server import clock
+from server.api_tokens.usage import TokenUses
 from server.authentication import TokenAuthentication
 from server.content_policy import client_policy, graphiql_policy
 from server.database import close_database, database_reachable, open_database
@@ -68,16 +69,18 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
             yield
         finally:
+            await token_uses.settled()
             await refresher.stop()
             await pruner.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)
     read_model = ReadModel()
+    token_uses = TokenUses()
     graphql = GraphQLApp(
         build_schema(settings), settings=settings, signer=signer, read_model=read_model
     )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
@@ -98,7 +101,13 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 else None,
             ),
             Middleware(DatabaseFaults),
-            Middleware(AuthenticationMiddleware, backend=TokenAuthentication(signer, read_model)),
+            Middleware(
+                AuthenticationMiddleware,
+                backend=TokenAuthentication(signer, read_model, token_uses),
+            ),
         ],
         lifespan=lifespan,
     )
+    app.state.token_uses = token_uses
+    app.state.graphql = graphql
+    return app

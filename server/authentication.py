@@ -2,7 +2,13 @@
 
 The backend never rejects a request by itself: a missing or bad token leaves the
 request signed out with the reason, and the GraphQL layer answers UNAUTHENTICATED
-for everything but signing in. The user is read from the read model, brought up to
+for everything but signing in.
+
+An API token (`tl_pat_…`, `tl_sat_…`) is told from a JWT access token by its prefix
+and found by its digest in the read model (`server.api_tokens.bearer`): it signs its
+user in with the user's current role capped by its scopes.
+
+For an access token the user is read from the read model, brought up to
 date first (one statement when nothing changed), so a disabled account, a changed role
 or sessions ended everywhere (the token's epoch is no longer the user's) take effect at
 once, on every worker. The snapshot read here is the one the request goes on reading.
@@ -18,7 +24,11 @@ from starlette.authentication import (
 )
 from starlette.requests import HTTPConnection
 
-from server import models
+from server import clock, models
+from server.api_tokens import secrets
+from server.api_tokens.bearer import ApiTokenRejected, TokenBearer, bearer_of
+from server.api_tokens.scopes import capped_role
+from server.api_tokens.usage import TokenUses
 from server.permissions import Actor
 from server.read_model import ReadModel
 from server.tokens import TokenRejected, TokenSigner
@@ -29,9 +39,18 @@ SNAPSHOT = "throughline.snapshot"
 
 
 class SignedIn(BaseUser):
-    def __init__(self, user: models.User) -> None:
+    def __init__(self, user: models.User, token: TokenBearer | None = None) -> None:
         self.user = user
-        self.actor = Actor(user_id=user.pk, role=user.role)
+        self.token = token
+        if token is None:
+            self.actor = Actor(user_id=user.pk, role=user.role)
+        else:
+            self.actor = Actor(
+                user_id=user.pk,
+                role=capped_role(user.role, token.scopes),
+                scopes=token.scopes,
+                token_id=token.token.pk,
+            )
 
     @property
     def is_authenticated(self) -> bool:
@@ -56,9 +75,12 @@ ENDED = "The session of this access token has ended; sign in again."
 
 
 class TokenAuthentication(AuthenticationBackend):
-    def __init__(self, signer: TokenSigner, read_model: ReadModel) -> None:
+    def __init__(
+        self, signer: TokenSigner, read_model: ReadModel, uses: TokenUses | None = None
+    ) -> None:
         self.signer = signer
         self.read_model = read_model
+        self.uses = uses or TokenUses()
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser]:
         header = conn.headers.get("authorization")
@@ -69,6 +91,8 @@ class TokenAuthentication(AuthenticationBackend):
             return AuthCredentials(), SignedOut(
                 "The Authorization header must read `Bearer <access token>`."
             )
+        if secrets.is_api_token(token.strip()):
+            return await self.api_token(conn, token.strip())
         try:
             bearer = self.signer.bearer_of(token.strip())
         except TokenRejected as rejected:
@@ -81,3 +105,18 @@ class TokenAuthentication(AuthenticationBackend):
         if bearer.epoch != user.token_epoch:
             return AuthCredentials(), SignedOut(ENDED)
         return AuthCredentials([SIGNED_IN]), SignedIn(user)
+
+    async def api_token(
+        self, conn: HTTPConnection, secret: str
+    ) -> tuple[AuthCredentials, BaseUser]:
+        if not secrets.well_formed(secret):
+            return AuthCredentials(), SignedOut("The API token is not valid.")
+        snapshot = await self.read_model.current()
+        conn.scope[SNAPSHOT] = snapshot
+        now = clock.now()
+        try:
+            bearer = bearer_of(snapshot, secret, now)
+        except ApiTokenRejected as rejected:
+            return AuthCredentials(), SignedOut(str(rejected))
+        self.uses.used(bearer.token.pk, now)
+        return AuthCredentials([SIGNED_IN]), SignedIn(bearer.user, bearer)

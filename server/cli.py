@@ -1,5 +1,5 @@
 """The `throughline` command: serve, migrate, load-fixtures, export-schema,
-create-user, reset-password, backup, restore.
+create-user, reset-password, token, backup, restore.
 
 Configuration mistakes end with a one-line message on stderr and exit status 2,
 never a traceback. Passwords are read from a prompt or standard input, never from
@@ -22,6 +22,7 @@ import asyncpg
 from tortoise.exceptions import BaseORMException
 
 from server import clock
+from server.cli_tokens import add_token_commands, run_token_command
 from server.enums import Role
 from server.settings import Settings, SettingsError, configure_logging, load_settings
 
@@ -158,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--email", required=True, help="sign-in email of the user")
     _add_database_flags(reset)
+
+    add_token_commands(commands, _add_database_flags)
 
     backup = commands.add_parser(
         "backup",
@@ -369,6 +372,11 @@ async def _reset_password_in(settings: Settings, email: str) -> str:
         user = await models.User.filter(email_key=email.strip().lower()).first()
         if user is None:
             raise CommandError(f"no user has the email {email}")
+        if user.service_account:
+            raise CommandError(
+                f"{user.email} is a service account, which never has a password; "
+                "make it a token with `throughline token create` instead"
+            )
         ended = await sessions.set_password(user.pk, _new_password_hash())
     finally:
         await close_database()
@@ -379,6 +387,13 @@ def _create_user(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings)
     print(asyncio.run(_create_user_in(settings, args)))
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    configure_logging(settings)
+    print(asyncio.run(run_token_command(settings, args)))
     return 0
 
 
@@ -396,6 +411,7 @@ COMMANDS = {
     "export-schema": _export_schema,
     "create-user": _create_user,
     "reset-password": _reset_password,
+    "token": _token,
     "backup": _backup,
     "restore": _restore,
 }

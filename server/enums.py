@@ -11,6 +11,16 @@ class Role(StrEnum):
     ADMIN = "ADMIN"
 
 
+class ApiScope(StrEnum):
+    """What an API token may do, on top of its user's role: READ runs queries, WRITE
+    runs mutations, ADMIN runs what only administrators may (users, teams, service
+    accounts, other users' tokens)."""
+
+    READ = "READ"
+    WRITE = "WRITE"
+    ADMIN = "ADMIN"
+
+
 class HistoryAction(StrEnum):
     CREATED = "CREATED"
     UPDATED = "UPDATED"

@@ -8,8 +8,11 @@ too deep), in a body or in GET's `variables`, with 400; a batch holds at most
 write in progress rolls back with its transaction); a request signs in (`login`) at
 most once, in a batch or through aliases alike. An operation may name its query by
 hash (`server.persisted_queries`); it is resolved to its text before any of these
-checks reads it. Every refused request gets a JSON body whose error carries
-`extensions.code`, as a GraphQL error would.
+checks reads it. A request with an API token counts against the token's requests per
+minute (`server.api_tokens.rate_limits`), and every answer to it reports both of the
+token's limits in `RateLimit-*` headers; a request or an operation past a limit is
+answered 429 with `Retry-After`. Every refused request gets a JSON body whose error
+carries `extensions.code`, as a GraphQL error would.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from strawberry.types import ExecutionResult
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED
 from schema.core.sign_in import MAX_LOGINS, logins_in
-from server.authentication import SNAPSHOT
+from server.api_tokens.rate_limits import COST, Refusal, TokenRateLimits
+from server.authentication import SNAPSHOT, SignedIn
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from server.in_flight import InFlight, TooManyInFlight, caller_of
 from server.json_body import UnreadableJSON, read_json
@@ -136,6 +140,24 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> Receive:
     return replay
 
 
+def rate_limited(refusal: Refusal) -> RequestRefused:
+    return RequestRefused(
+        429,
+        refusal.message,
+        headers={"retry-after": str(refusal.retry_after)},
+        measure=refusal.measure,
+        value=refusal.value,
+        limit=refusal.limit,
+        retryAfter=refusal.retry_after,
+    )
+
+
+def token_of(scope: Scope) -> int | None:
+    """The API token a request signed in with, if any."""
+    user = scope.get("user")
+    return user.actor.token_id if isinstance(user, SignedIn) else None
+
+
 def timed_out(seconds: float, elapsed: float) -> ExecutionResult:
     error = GraphQLError(
         f"The request ran for more than {seconds:g} seconds and was stopped; "
@@ -165,6 +187,9 @@ class GraphQLApp(GraphQL[Context, None]):
         self.read_model = read_model
         self.password_checks = PasswordChecks.from_limits(settings.sign_in)
         self.in_flight = InFlight(settings.limits.max_in_flight)
+        self.rate_limits = TokenRateLimits(
+            settings.token_limits.requests_per_minute, settings.token_limits.cost_per_minute
+        )
         limits = settings.limits
         self.persisted_queries = PersistedQueries(
             limits.query_cache_entries, limits.query_cache_characters
@@ -178,15 +203,26 @@ class GraphQLApp(GraphQL[Context, None]):
             with self.in_flight.slot(caller_of(scope)):
                 await self.answer(scope, receive, send)
         except TooManyInFlight as refused:
-            await refusal_response(too_many_in_flight(refused.limit))(scope, receive, send)
+            response = refusal_response(too_many_in_flight(refused.limit))
+            token_id = token_of(scope)
+            if token_id is not None:
+                response.headers.update(self.rate_limits.headers(token_id))
+            await response(scope, receive, send)
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         response: Response
+        token_id = token_of(scope)
         try:
+            if token_id is not None:
+                refused = self.rate_limits.admit_request(token_id)
+                if refused is not None:
+                    raise rate_limited(refused)
             body = await read_body(scope, receive, self.settings.max_request_bytes)
             response = await self.run(Request(scope, receive=body))
         except HTTPException as refusal:
             response = refusal_response(refusal)
+        if token_id is not None:
+            response.headers.update(self.rate_limits.headers(token_id))
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
@@ -199,6 +235,7 @@ class GraphQLApp(GraphQL[Context, None]):
             settings=self.settings,
             signer=self.signer,
             password_checks=self.password_checks,
+            rate_limits=self.rate_limits,
         )
 
     def encode_json(self, data: object) -> bytes:
@@ -315,6 +352,7 @@ class GraphQLApp(GraphQL[Context, None]):
                     sub_response=sub_response,
                 )
             mark_unavailable(result, sub_response)
+            mark_rate_limited(result, sub_response)
             return result
         except TimeoutError:
             if not deadline.expired():
@@ -332,6 +370,18 @@ def mark_unavailable(result: Any, sub_response: Response) -> None:
             if (error.extensions or {}).get("code") == SERVICE_UNAVAILABLE:
                 sub_response.status_code = 503
                 sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+                return
+
+
+def mark_rate_limited(result: Any, sub_response: Response) -> None:
+    """Answer 429 with Retry-After when an operation passed its token's cost per minute."""
+    results = result if isinstance(result, list) else [result]
+    for each in results:
+        for error in getattr(each, "errors", None) or []:
+            extensions = error.extensions or {}
+            if extensions.get("code") == RATE_LIMITED and extensions.get("measure") == COST:
+                sub_response.status_code = 429
+                sub_response.headers["retry-after"] = str(extensions.get("retryAfter", 1))
                 return
 
 

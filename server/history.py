@@ -13,8 +13,9 @@ from server import clock, models
 from server.enums import HistoryAction
 
 # Bookkeeping, not edits: the token epoch moves when sessions end (recorded as such).
+# Whether a user is a service account never changes; its creation records it once.
 NOT_RECORDED = frozenset(
-    {"id", "version", "created_at", "updated_at", "password_hash", "token_epoch"}
+    {"id", "version", "created_at", "updated_at", "password_hash", "token_epoch", "service_account"}
 )
 
 

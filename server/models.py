@@ -64,6 +64,11 @@ class User(Entity):
         db_default=0,  # so the column can be added to a table that has users
         description="access tokens signed with another epoch no longer sign in",
     )
+    service_account = fields.BooleanField(
+        default=False,
+        db_default=False,
+        description="a non-human user: signs in with API tokens only, never a password",
+    )
 
     class Meta:
         table = "app_user"
@@ -358,6 +363,41 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_token"
+
+
+class ApiToken(Entity):
+    """A personal access token or a service account's token, kept only as its digest.
+
+    It acts as its user, narrowed by `scopes` (comma-separated `ApiScope` names);
+    archiving it revokes it. Held by the read model, so a revocation reaches every
+    worker with the freshness check every request makes anyway.
+    """
+
+    user = fields.ForeignKeyField("models.User", related_name="api_tokens", db_index=True)
+    user_id: int
+    name = fields.CharField(max_length=120)
+    scopes = fields.CharField(max_length=64, description="ApiScope names, comma-separated")
+    digest = fields.CharField(max_length=64, unique=True, description="SHA-256 of the secret")
+    hint = fields.CharField(max_length=32, description="prefix and last characters, not secret")
+    expires_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+        ordering = ["name", "id"]
+
+
+class ApiTokenUse(Model):
+    """When a token was last used, at most a minute out of date.
+
+    Kept apart from `api_token` and outside the change record: recording a use must not
+    make every worker read the token table again.
+    """
+
+    token_id = fields.IntField(primary_key=True, generated=False)
+    used_at = fields.DatetimeField()
+
+    class Meta:
+        table = "api_token_use"
 
 
 class SignInFailures(Model):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.models import Model
 
 from server import models
-from server.enums import Role
+from server.enums import ApiScope, Role
 from server.writes.errors import Forbidden
 
 if TYPE_CHECKING:
@@ -38,9 +38,14 @@ class Actor:
 
     user_id: int
     role: Role
+    """The role the request acts with: the user's, capped by the token's scopes."""
     snapshot: Snapshot | None = field(default=None, repr=False, compare=False)
     """The organisation as the request reads it; None reads the database instead."""
     _team_ids: frozenset[int] | None = field(default=None, repr=False)
+    scopes: frozenset[ApiScope] | None = None
+    """The scopes of the API token the request came with; None for a session, which
+    may do everything its role allows."""
+    token_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -37,6 +37,10 @@ from server.writes.unit import transactional
 
 MAX_EMAIL_LENGTH = 254
 LOGIN_REFUSED = "Incorrect email or password."
+SERVICE_ACCOUNT_REFUSED = (
+    "This is a service account: it cannot sign in with a password. Send one of its API "
+    "tokens as `Authorization: Bearer tl_sat_…` instead."
+)
 REFRESH_REFUSED = "The refresh token is not valid (any more); sign in again."
 
 
@@ -171,6 +175,8 @@ async def login(
     email_key = normalised_email(email)
     attempt = await _counted(email_key, address, settings)
     user = await models.User.filter(email_key=email_key).first()
+    if user is not None and user.service_account and user.archived_at is None:
+        raise SignInRefused(SERVICE_ACCOUNT_REFUSED)
     usable = user is not None and user.archived_at is None and user.password_hash
     stored = user.password_hash if usable else None
     if not await _check(checks, attempt, stored, password):

@@ -101,6 +101,15 @@ class SignInLimits:
 
 
 @dataclass(frozen=True)
+class TokenLimits:
+    """How much one API token may ask per minute, per server process (see README,
+    "API tokens")."""
+
+    requests_per_minute: int = 600
+    cost_per_minute: int = 500_000
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
@@ -118,6 +127,7 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     calendar_imports: CalendarImports = field(default_factory=CalendarImports)
     sign_in: SignInLimits = field(default_factory=SignInLimits)
+    token_limits: TokenLimits = field(default_factory=TokenLimits)
     public_url: str = "http://127.0.0.1:8000"
     workers: int = 1
     pool_size: int = 10
@@ -338,6 +348,23 @@ def _sign_in(setting) -> SignInLimits:
     )
 
 
+def _token_limits(setting) -> TokenLimits:
+    return TokenLimits(
+        requests_per_minute=_whole(
+            "THROUGHLINE_TOKEN_REQUESTS_PER_MINUTE",
+            setting("token_requests_per_minute", 600),
+            1,
+            10**9,
+        ),
+        cost_per_minute=_whole(
+            "THROUGHLINE_TOKEN_COST_PER_MINUTE",
+            setting("token_cost_per_minute", 500_000),
+            1,
+            10**15,
+        ),
+    )
+
+
 def _networks(name: str, raw: object) -> tuple:
     try:
         return parse_networks(str(raw))
@@ -462,6 +489,7 @@ def load_settings(
         thresholds=_thresholds(setting),
         calendar_imports=_calendar_imports(setting),
         sign_in=_sign_in(setting),
+        token_limits=_token_limits(setting),
         public_url=_public_url(str(setting("public_url", "http://127.0.0.1:8000"))),
         workers=_whole("THROUGHLINE_WORKERS", setting("workers", 1), 1, 64),
         pool_size=_whole("THROUGHLINE_DB_POOL_SIZE", setting("db_pool_size", 10), 1, 1000),

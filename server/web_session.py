@@ -99,7 +99,8 @@ def session_routes(settings: Settings, signer: TokenSigner) -> list[Route]:
 
     async def logout(request: Request) -> Response:
         signed_in = request.user
-        if not isinstance(signed_in, SignedIn):
+        if not isinstance(signed_in, SignedIn) or signed_in.token is not None:
+            # An API token is no session of the web client's: it ends none.
             response = _error(401, UNAUTHENTICATED, "Sign in first to end your session.")
         else:
             ended = 0

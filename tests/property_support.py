@@ -56,9 +56,10 @@ BUILT_IN_SCALARS = frozenset({"Int", "Float", "String", "Boolean", "ID"})
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 NEAR_DATA = date(2024, 1, 1), date(2028, 12, 31)
 
-# Sign-in writes these; every other table changes only through a successful write.
+# Signing in and using an API token write these; every other table changes only through
+# a successful write.
 UNTRACKED_TABLES = frozenset(
-    {"refresh_token", "sign_in_failures", "fixture_load", "tortoise_migrations"}
+    {"refresh_token", "sign_in_failures", "fixture_load", "tortoise_migrations", "api_token_use"}
 )
 
 
@@ -494,11 +495,14 @@ def error_codes(response: httpx.Response) -> list[str]:
 async def write_fingerprint(own_account: int) -> dict[str, tuple[str, ...]]:
     """Row count, version total and archived count of every table writes touch: any
     create, update, archive or history entry changes it. The signed-in person's own
-    account row and its history are left out: they may sign out everywhere or change
-    their password whatever their role."""
+    account row, its API tokens and their history are left out: they may sign out
+    everywhere, change their password or make a reading token whatever their role."""
+    own_tokens = f"SELECT id FROM api_token WHERE user_id = {own_account}"
     own = {
         "app_user": f"id <> {own_account}",
-        "history_entry": f"NOT (node_type = 'User' AND node_id = {own_account})",
+        "api_token": f"user_id <> {own_account}",
+        "history_entry": f"NOT ((node_type = 'User' AND node_id = {own_account}) OR "
+        f"(node_type = 'ApiToken' AND node_id IN ({own_tokens})))",
     }
     fingerprint = {}
     connection = connections.get("default")

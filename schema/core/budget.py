@@ -20,6 +20,8 @@ class RequestBudget:
     selections: int = 0
     cost: int = 0
     computations: set[str] = field(default_factory=set)
+    last_cost: int = 0
+    """The cost granted to the latest operation (what its API token is charged)."""
 
     @property
     def batched(self) -> bool:
@@ -34,6 +36,7 @@ class RequestBudget:
         self.operations += 1
         self.selections += selections
         self.cost += cost
+        self.last_cost = cost
         self.computations.update(computations)
 
     def copy(self) -> RequestBudget:

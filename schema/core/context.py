@@ -14,6 +14,7 @@ from starlette.responses import Response
 from schema.core.budget import RequestBudget
 from schema.core.loaders import LoaderRegistry, ModelServed
 from server import clock
+from server.api_tokens.rate_limits import TokenRateLimits
 from server.authentication import NO_TOKEN, SignedIn, SignedOut
 from server.password_checks import PasswordChecks
 from server.permissions import Actor
@@ -38,6 +39,8 @@ class Context:
     settings: Settings | None = None
     signer: TokenSigner | None = None
     password_checks: PasswordChecks | None = None
+    rate_limits: TokenRateLimits | None = None
+    """The process's per-token limits, charged by operations run with an API token."""
     budget: RequestBudget = field(default_factory=RequestBudget)
     """Shared by every operation of the request (a batch is measured as one)."""
     today: date = field(default_factory=lambda: clock.today())

@@ -8,9 +8,11 @@ same checks in the same order as the extensions (the token and limit measures ag
 the request's budget, sign-in, unstorable text, the cached validation) and runs the
 operation with graphql-core as Strawberry would. It answers only what ends well: a
 query (never a mutation: its write must run exactly once, on the one road) that every
-check admits and that runs without an error. Anything else, it leaves the request's
-budget as it found it and returns None, and the extensions answer the operation from
-the start, so every refusal and error keeps its one source.
+check admits and that runs without an error. An API token's scopes are checked and its
+cost per minute charged as `schema.core.api_tokens.TokenRules` does. Anything else, it
+leaves the request's budget (and the token's charge) as it found it and returns None,
+and the extensions answer the operation from the start, so every refusal and error
+keeps its one source.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.await_maybe import await_maybe
 
+from schema.core.api_tokens import charge, missing_scope, refund
 from schema.core.budget import RequestBudget
 from schema.core.documents import DocumentCache
 from schema.core.limits import admit_operation, admit_tokens, cost_report, grant
@@ -76,6 +79,9 @@ async def answer_known_query(
         budget.restore(before)
         return None
     grant(budget, admission)
+    if charge(context, admission.cost) is not None:
+        budget.restore(before)
+        return None
     if prepare is not None and admission.measure.computations:
         await prepare(context, admission.measure.computations)
     result = await await_maybe(
@@ -93,6 +99,7 @@ async def answer_known_query(
     )
     if getattr(result, "errors", None) or not hasattr(result, "data"):
         budget.restore(before)
+        refund(context, admission.cost)
         return None
     return ExecutionResult(
         data=result.data, errors=None, extensions=cost_report(admission.cost, limits)
@@ -102,10 +109,12 @@ async def answer_known_query(
 def _admitted(
     document: Any, operation_name: str | None, variables: Mapping[str, Any] | None, context: Any
 ) -> bool:
-    """Whether sign-in and the text checks let the operation through, as
-    `SignInRequired` and `StorableText` decide."""
+    """Whether sign-in, the token's scopes and the text checks let the operation
+    through, as `SignInRequired`, `TokenRules` and `StorableText` decide."""
     if getattr(context, "actor", None) is None:
         names = root_field_names(document, operation_name)
         if names is None or not names <= PUBLIC_ROOT_FIELDS:
             return False
+    if missing_scope(context, document, operation_name) is not None:
+        return False
     return first_unstorable(variables, document) is None

@@ -70,6 +70,10 @@ class User(Node, Versioned):
     email: str
     role: Role
     weekly_capacity_hours: Decimal
+    service_account: bool = strawberry.field(
+        description="A service account: not a person; it acts through API tokens and "
+        "never signs in with a password."
+    )
 
     @strawberry.field(description="Teams this person belongs to, by name.")
     def teams(root: strawberry.Parent[models.User], info: Info) -> list[Team]:

@@ -1,7 +1,8 @@
 """The tables the read model holds, and how each orders its rows.
 
 The same list names the tables whose writes are recorded by triggers
-(`server/migrations/0006_data_changes.py`); a test keeps the two equal.
+(`server/migrations/0006_data_changes.py`, then `0007_api_tokens.py`); a test keeps
+the two equal.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ HELD: tuple[type[Model], ...] = (
     models.Milestone,
     models.ExternalCalendar,
     models.ExternalEvent,
+    models.ApiToken,
 )
 
 BY_TABLE: dict[str, type[Model]] = {model._meta.db_table: model for model in HELD}

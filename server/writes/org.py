@@ -2,12 +2,15 @@
 
 Teams and users are never deleted, only archived: their names stay on the history and
 the work they owned. Archiving a user also ends their sessions, and the organisation
-always keeps at least one live administrator.
+always keeps at least one live administrator who is a person. A service account is a
+user that is not a person: it has a role and teams like anyone, holds API tokens, and
+never has a password; it is changed and disabled (archived) like any user.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -236,7 +239,9 @@ async def _set_memberships(user: models.User, before: list[int], after: list[int
 async def _other_live_admins(user: models.User) -> int:
     """Live administrators besides `user`, with their rows locked (on PostgreSQL) so two
     admins demoting each other at once cannot leave nobody in charge."""
-    admins = await models.User.filter(role=Role.ADMIN, archived_at__isnull=True).select_for_update()
+    admins = await models.User.filter(
+        role=Role.ADMIN, archived_at__isnull=True, service_account=False
+    ).select_for_update()
     return sum(1 for admin in admins if admin.pk != user.pk)
 
 
@@ -253,8 +258,10 @@ async def create_user(
     role: Role | None = Role.VIEWER,
     team_ids: Sequence[int | None] | None = (),
     weekly_capacity_hours: Decimal | None = Decimal(40),
+    service_account: bool = False,
 ) -> models.User:
-    """Create a user without a password: they get one through `reset-password`."""
+    """Create a user without a password: a person gets one through `reset-password`,
+    a service account never does."""
     require_admin(actor)
     check = Checker()
     fields = {
@@ -266,12 +273,47 @@ async def create_user(
     await _email_free(check, fields["email"])
     teams = await _teams(check, team_ids)
     check.done()
-    user = models.User(**fields)
-    related = {"team_ids": {"before": None, "after": teams}} if teams else None
+    user = models.User(**fields, service_account=service_account)
+    related: dict[str, dict[str, Any]] = {}
+    if service_account:
+        related["service_account"] = {"before": None, "after": True}
+    if teams:
+        related["team_ids"] = {"before": None, "after": teams}
     with unique("email", _duplicate_email(fields["email"])):
-        await save_new(actor, user, related=related)
+        await save_new(actor, user, related=related or None)
     await _set_memberships(user, [], teams)
     return user
+
+
+SERVICE_DOMAIN = "service-accounts.invalid"
+"""Where the addresses made up for service accounts point: nowhere (RFC 2606)."""
+
+
+def service_email(name: str | None) -> str:
+    """An address for a service account created without one: unique, and never mail."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")[:40] or "service"
+    return f"{slug}-{secrets.token_hex(4)}@{SERVICE_DOMAIN}"
+
+
+async def create_service_account(
+    actor: Actor,
+    *,
+    name: str | None,
+    email: str | None = None,
+    role: Role | None = Role.VIEWER,
+    team_ids: Sequence[int | None] | None = (),
+) -> models.User:
+    """A user that is not a person, for integrations: it can hold tokens and act, but
+    not sign in with a password. Without an email it gets a made-up one."""
+    return await create_user(
+        actor,
+        email=email if email is not None else service_email(name),
+        name=name,
+        role=role,
+        team_ids=team_ids,
+        weekly_capacity_hours=Decimal(0),
+        service_account=True,
+    )
 
 
 @transactional

@@ -1,0 +1,1 @@
+"""GraphQL: API tokens, each its owner's (or a service account's, for administrators)."""
