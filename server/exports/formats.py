@@ -19,7 +19,6 @@ API sends them), dates and times as ISO strings, lists as arrays, items as objec
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -92,18 +91,33 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
+class _Pending:
+    """Where the CSV writer puts each record, until a chunk's worth is there."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+
+    def taken(self) -> bytes:
+        chunk = "".join(self.parts).encode()
+        self.parts, self.size = [], 0
+        return chunk
+
+
 def csv_chunks(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    pending = _Pending()
+    writer = csv.writer(pending, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([column.name for column in columns])
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
-        if buffer.tell() >= CHUNK_BYTES:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
+        if pending.size >= CHUNK_BYTES:
+            yield pending.taken()
+    if pending.size:
+        yield pending.taken()
 
 
 def jsonl_chunks(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[bytes]:
