@@ -13,8 +13,8 @@ import pytest
 from fixtures.generator import generate_document
 from fixtures.loader import load_document
 from server import models
-from server.exports.criteria import parse_criteria
 from server.exports import formats
+from server.exports.criteria import parse_criteria
 from server.exports.formats import Format
 from server.exports.ids import global_id
 from server.exports.kinds import KINDS, export
