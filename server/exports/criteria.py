@@ -138,10 +138,12 @@ def _enums(enum: type[StrEnum]) -> Callable[[str, Sequence[str]], frozenset[Any]
 
 
 def _severity(name: str, values: Sequence[str]) -> Severity:
-    (found,) = _enums(Severity)(name, [_one(name, values)]) or {None}
-    if found is None:
-        raise ExportInputError(f"`{name}` needs a severity.", name)
-    return found
+    text = _one(name, values)
+    try:
+        return Severity(text.upper())
+    except ValueError:
+        known = ", ".join(member.value for member in Severity)
+        raise ExportInputError(f"{text[:40]!r} in `{name}` is not one of {known}.", name) from None
 
 
 def _zone(name: str, values: Sequence[str]) -> ZoneInfo:

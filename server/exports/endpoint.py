@@ -76,7 +76,7 @@ def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
             return response
         stem, _, suffix = request.path_params.get("name", "").rpartition(".")
         kind = KINDS.get(stem)
-        if kind is None or suffix not in Format.__members__.values():
+        if kind is None or suffix not in {each.value for each in Format}:
             return error(404, "NOT_FOUND", f"No such export; there are {names}.")
         file_format = Format(suffix)
         params: dict[str, list[str]] = {}
