@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from server import models
 from server.exports.columns import Item, Row, Rows, columns
-from server.exports.criteria import Criteria, admitted
+from server.exports.criteria import Criteria
 from server.exports.figures import MONEY_COLUMNS, PROGRESS_COLUMNS, money_values, progress_values
 from server.exports.ids import global_id
 from server.exports.source import Source
 from server.rollups.arithmetic import fraction
+from server.selection import admits
 
 COLUMNS = (
     *columns(
@@ -39,7 +40,7 @@ def campaign_rows(source: Source, criteria: Criteria) -> Rows:
     snapshot = source.snapshot
     live = (c for c in snapshot.table(models.Campaign).values() if c.archived_at is None)
     for campaign in snapshot.ordered(models.Campaign, live):
-        if not admitted(criteria.teams, campaign.owner_team_id):
+        if not admits(criteria.teams, campaign.owner_team_id):
             continue
         if criteria.start is not None and campaign.end_date < criteria.start:
             continue

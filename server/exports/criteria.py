@@ -11,7 +11,7 @@ given, only what is in it (an empty list keeps nothing).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -42,6 +42,9 @@ class ExportInputError(ValueError):
 
 @dataclass(frozen=True)
 class Criteria:
+    """What the parameters asked for, read: IDs as database keys, lists as sets (None:
+    no condition), enums as members. Each kind reads the fields it takes."""
+
     start: date | None = None
     end: date | None = None
     teams: frozenset[int] | None = None
@@ -209,7 +212,3 @@ def parse_criteria(accepts: Accepts, params: Mapping[str, Sequence[str]]) -> Cri
             "to",
         )
     return criteria
-
-
-def admitted(condition: Collection[Any] | None, value: Any) -> bool:
-    return condition is None or value in condition

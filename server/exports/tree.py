@@ -10,7 +10,7 @@ goal's come through the shares (as their `money`). Tasks are left out.
 from __future__ import annotations
 
 from server.exports.columns import Row, Rows, columns
-from server.exports.criteria import Criteria, ExportInputError, admitted
+from server.exports.criteria import Criteria, ExportInputError
 from server.exports.figures import (
     MONEY_COLUMNS,
     NO_PROGRESS,
@@ -22,6 +22,7 @@ from server.exports.ids import global_id
 from server.exports.source import Source
 from server.flat_tree import NodeKind, TreeRow, trees
 from server.rollups.arithmetic import fraction
+from server.selection import admits
 
 PATH_SEPARATOR = " / "
 TYPE_NAMES = {
@@ -63,7 +64,7 @@ def _rows(source: Source, criteria: Criteria, rows: list[TreeRow]) -> Rows:
         path.append(row.title)
         if row.kind is NodeKind.TASK or (row.kind is NodeKind.CAMPAIGN and not criteria.campaigns):
             continue
-        if admitted(criteria.teams, row.team_id):
+        if admits(criteria.teams, row.team_id):
             yield _row(source, row, PATH_SEPARATOR.join(path))
 
 

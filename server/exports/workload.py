@@ -13,11 +13,12 @@ from datetime import date
 
 from server import models
 from server.exports.columns import Row, Rows, columns
-from server.exports.criteria import Criteria, ExportInputError, admitted
+from server.exports.criteria import Criteria, ExportInputError
 from server.exports.ids import global_id
 from server.exports.source import Source
 from server.rollups.arithmetic import cents, fraction
 from server.rollups.workload import Workload, monday_of
+from server.selection import admits
 
 MAX_WEEKS = 60
 
@@ -49,7 +50,7 @@ def _rows(source: Source, criteria: Criteria, start: date, end: date) -> Rows:
     teams = [
         team
         for team in snapshot.ordered(models.Team, snapshot.table(models.Team).values())
-        if team.archived_at is None and admitted(criteria.teams, team.pk)
+        if team.archived_at is None and admits(criteria.teams, team.pk)
     ]
     for team in teams:
         load = engine.team_workload(team.pk, start, end)
