@@ -250,6 +250,7 @@ async def test_a_caller_runs_a_bounded_number_of_exports_at_once(db, settings, s
 
     # then
     assert refused.status == 429
+    assert (b"retry-after", b"5") in refused.messages[0]["headers"]
     body = json.loads(b"".join(m.get("body", b"") for m in refused.messages[1:]))
     assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 

@@ -33,6 +33,8 @@ from server.settings import Settings
 EXPORTS_IN_FLIGHT = 2
 """Exports one caller may have running at once in each server process: a file of many
 rows keeps its request open for a while, and each chunk takes a turn of the event loop."""
+RETRY_AFTER_SECONDS = 5
+"""When a caller with every export slot taken may try again."""
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -90,7 +92,7 @@ def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
         try:
             slot.__enter__()
         except TooManyInFlight:
-            return error(
+            busy = error(
                 429,
                 "RATE_LIMITED",
                 f"You have {EXPORTS_IN_FLIGHT} exports running, the most allowed at once; "
@@ -99,6 +101,8 @@ def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
                 value=EXPORTS_IN_FLIGHT + 1,
                 limit=EXPORTS_IN_FLIGHT,
             )
+            busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return busy
         try:
             snapshot = request.scope.get(SNAPSHOT) or await read_model.current()
             source = await source_of(
