@@ -106,3 +106,19 @@ async def test_a_refused_export_says_why_in_one_line_and_writes_nothing(
     assert len(stderr.strip().splitlines()) == 1
     assert "Traceback" not in stderr
     assert os.listdir(folder) == []
+
+
+def test_help_lists_every_kind_and_option():
+    done = subprocess.run(
+        [sys.executable, "-m", "server.cli", "export", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+    assert done.returncode == 0
+    for word in ("tree", "campaigns", "risks", "workload", "calendar", "--format", "--from",
+                 "--to", "--team", "--output", "--time-zone", "--kind", "--tasks", "--root"):  # fmt: skip
+        assert word in done.stdout
