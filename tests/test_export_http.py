@@ -82,6 +82,21 @@ async def test_a_download_says_what_it_is_and_is_not_cached(db, gql, path, conte
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+async def test_head_answers_the_headers_without_making_the_file(db, gql):
+    # given
+    await organisation()
+
+    # when
+    fine = await gql.http.head("/export/tree.csv", headers=await gql.headers())
+    bad = await gql.http.head("/export/calendar.csv", headers=await gql.headers())
+
+    # then
+    assert fine.status_code == 200
+    assert fine.headers["content-disposition"].startswith("attachment;")
+    assert fine.content == b""
+    assert bad.status_code == 400
+
+
 @pytest.mark.parametrize("path", ["/export/goals.csv", "/export/tree.xlsx", "/export/tree"])
 async def test_an_unknown_export_is_not_found(db, gql, path):
     response = await gql.http.get(path, headers=await gql.headers())

@@ -1,4 +1,5 @@
-"""GET /export/{kind}.{csv|jsonl}: an export streamed to a signed-in user.
+"""GET /export/{kind}.{csv|jsonl}: an export streamed to a signed-in user (HEAD checks the
+request the same way and answers the headers alone).
 
 Signed in as for /graphql (`Authorization: Bearer <access token>`); every signed-in role
 reads everything, as in the API, so every role may export. Refusals come before the
@@ -116,14 +117,12 @@ def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
             slot.__exit__(None, None, None)
             raise
         filename = kind.filename(file_format, criteria, source)
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
+        if request.method == "HEAD":  # checked as a GET would be; no row is made
+            slot.__exit__(None, None, None)
+            return Response(media_type=CONTENT_TYPES[file_format], headers=headers)
         return HeldResponse(
-            slot,
-            _paced(chunks),
-            media_type=CONTENT_TYPES[file_format],
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                **NO_STORE,
-            },
+            slot, _paced(chunks), media_type=CONTENT_TYPES[file_format], headers=headers
         )
 
     return export_file
