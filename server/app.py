@@ -1,5 +1,5 @@
-"""The ASGI application: GraphQL, the health check, feeds, the web client's session
-endpoints and the static web client."""
+"""The ASGI application: GraphQL, the health check, feeds, exports, the web client's
+session endpoints and the static web client."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from server.api_tokens.usage import TokenUses
 from server.authentication import TokenAuthentication
 from server.content_policy import client_policy, graphiql_policy
 from server.database import close_database, database_reachable, open_database
+from server.exports.endpoint import export_endpoint
 from server.external_calendars.refresh import RefreshScheduler
 from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 feed_endpoint(settings, read_model),
                 methods=["GET", "HEAD"],
             ),
+            Route("/export/{name}", export_endpoint(settings, read_model), methods=["GET"]),
             *session_routes(settings, signer),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],

@@ -1,4 +1,4 @@
-"""The `throughline` command: serve, migrate, load-fixtures, export-schema,
+"""The `throughline` command: serve, migrate, load-fixtures, export-schema, export,
 create-user, reset-password, token, backup, restore.
 
 Configuration mistakes end with a one-line message on stderr and exit status 2,
@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not write; exit 1 when the file differs from the schema",
     )
 
+    _add_export(commands)
+
     create = commands.add_parser(
         "create-user",
         help="add a person who can sign in",
@@ -184,6 +186,82 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_database_flags(restore)
     return parser
+
+
+EXPORT_KINDS = ("tree", "campaigns", "risks", "workload", "calendar")
+
+
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write the goal tree, campaigns, risks, workload or a calendar range as "
+        "CSV or JSON lines",
+        description="Write an export (columns in the README, Exports) to a file or to "
+        "standard output, row by row. Each kind takes some of the options: tree "
+        "(--root, --team, --campaigns), campaigns (--from, --to, --team), risks "
+        "(--severity, --kind, --team, --under), workload (--from, --to required, --team), "
+        "calendar (--from, --to required, --time-zone, --team, --kind, --channel, "
+        "--under, --campaign, --tasks).",
+    )
+    export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="default csv")
+    export.add_argument(
+        "-o", "--output", default="-", help="file to write (default: standard output)"
+    )
+    export.add_argument("--from", dest="from_", metavar="DATE", help="first day, YYYY-MM-DD")
+    export.add_argument("--to", metavar="DATE", help="last day (included), YYYY-MM-DD")
+    export.add_argument(
+        "--team", action="append", metavar="KEY", help="a team's name or ID (repeat for several)"
+    )
+    export.add_argument("--time-zone", metavar="ZONE", help="calendar: IANA zone (default UTC)")
+    export.add_argument(
+        "--kind", dest="kinds", action="append", metavar="KIND", help="calendar entry or risk kind"
+    )
+    export.add_argument("--channel", action="append", metavar="CHANNEL", help="calendar channel")
+    export.add_argument("--under", metavar="GOAL_ID", help="work or risks under this goal")
+    export.add_argument("--campaign", metavar="CAMPAIGN_ID", help="calendar: one campaign")
+    export.add_argument("--tasks", action="store_true", help="calendar: task due dates too")
+    export.add_argument("--root", metavar="GOAL_ID", help="tree: one goal's subtree")
+    export.add_argument("--campaigns", action="store_true", help="tree: campaign rows too")
+    export.add_argument("--severity", help="risks: at least this severe")
+    _add_database_flags(export)
+
+
+def _export_params(args: argparse.Namespace) -> dict[str, list[str]]:
+    """The options given, as the export's parameters."""
+    given = {
+        "from": args.from_,
+        "to": args.to,
+        "teams": args.team,
+        "timeZone": args.time_zone,
+        "kinds": args.kinds,
+        "channels": args.channel,
+        "under": args.under,
+        "campaign": args.campaign,
+        "root": args.root,
+        "severity": args.severity,
+        "includeTasks": "true" if args.tasks else None,
+        "campaigns": "true" if args.campaigns else None,
+    }
+    return {
+        name: value if isinstance(value, list) else [value]
+        for name, value in given.items()
+        if value is not None
+    }
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    from server.exports.command import run_export
+
+    configure_logging(settings)
+    done = asyncio.run(
+        run_export(settings, args.kind, args.format, _export_params(args), args.output)
+    )
+    if done:
+        print(done)
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -409,6 +487,7 @@ COMMANDS = {
     "migrate": _migrate,
     "load-fixtures": _load_fixtures,
     "export-schema": _export_schema,
+    "export": _export,
     "create-user": _create_user,
     "reset-password": _reset_password,
     "token": _token,

@@ -484,3 +484,64 @@ export async function createFeed(name, filter) {
   );
   return data.calendarFeedCreate;
 }
+
+// ---------------------------------------------------------------------------------------
+// Exports: GET /export/<kind>.<format>, sent with the access token like every request
+// (the session cookie goes only to /auth), then handed to the browser as a download.
+
+function exportPath(kind, format, params) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    for (const each of [].concat(value ?? [])) {
+      if (each !== "" && each !== false) query.append(name, String(each));
+    }
+  }
+  const text = query.toString();
+  return `/export/${encodeURIComponent(kind)}.${encodeURIComponent(format)}${text ? `?${text}` : ""}`;
+}
+
+async function getFile(path, token) {
+  try {
+    return await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+  } catch {
+    throw unreachable();
+  }
+}
+
+function filenameOf(disposition) {
+  const found = /filename="([^"]+)"/.exec(disposition ?? "");
+  return found ? found[1] : null;
+}
+
+/** Download an export; resolves to {name, size} once the browser has the file. */
+export async function downloadExport(kind, format, params = {}) {
+  const path = exportPath(kind, format, params);
+  const token = await freshToken();
+  let response = await getFile(path, token);
+  if (response.status === 401) response = await getFile(path, await refreshSession(token));
+  if (!response.ok) {
+    let error = null;
+    try {
+      error = firstError(await response.json());
+    } catch {
+      // not a JSON refusal
+    }
+    if (response.status === 401) {
+      setSession(null);
+      throw sessionEnded();
+    }
+    throw error ?? unreachable(response);
+  }
+  const blob = await response.blob();
+  const name = filenameOf(response.headers.get("Content-Disposition")) ?? `throughline-${kind}.${format}`;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { name, size: blob.size };
+}

@@ -8,6 +8,7 @@ import { create, destroy } from "event-calendar";
 import { h, clear, empty, errorBox } from "../../dom.js";
 import { date, enumLabel, kindLabel } from "../../format.js";
 import { nodeLink } from "../detail/detail.js";
+import { exportControl } from "../export/export.js";
 
 const VIEWS = {
   month: { name: "dayGridMonth", text: "Month" },
@@ -78,7 +79,8 @@ export class CalendarView {
     this.element = h("section.calendar-view", {},
       h("h1", {}, "Shared calendar"),
       h("div.toolbar", {}, this.switcher,
-        h("button.secondary", { type: "button", onclick: () => this.subscribe() }, "Subscribe…")),
+        h("button.secondary", { type: "button", onclick: () => this.subscribe() }, "Subscribe…"),
+        exportControl("calendar", () => this.exportParams(), "Export this range")),
       this.subscribeBox, this.filterBox, this.status,
       h("div.calendar-layout", {}, this.calendarEl,
         h("div.side", {}, this.entryBox, this.conflictBox)));
@@ -89,6 +91,18 @@ export class CalendarView {
     this.filterKey = null;
     this.conflicts = [];
     this.moveOutcome = null;
+    this.range = null; // {from, to} of the dates shown
+  }
+
+  /** The range shown, its filters and time zone, as the calendar export's parameters. */
+  exportParams() {
+    const filter = this.filter();
+    return {
+      from: this.range?.from, to: this.range?.to, timeZone: this.timeZone,
+      teams: filter.teams?.join(","), kinds: filter.kinds?.join(","),
+      channels: filter.channels?.join(","), under: filter.under,
+      includeTasks: filter.includeTasks ? "true" : "",
+    };
   }
 
   async show({ params }) {
@@ -222,6 +236,7 @@ export class CalendarView {
   async fetchEvents(info) {
     const from = isoDay(info.start);
     const to = addDays(isoDay(info.end), -1);
+    this.range = { from, to };
     // The outcome of a move stays in front of the status line the reload rewrites.
     const moved = this.moveOutcome;
     this.moveOutcome = null;

@@ -6,6 +6,7 @@ import { h, clear, errorBox, withLoading } from "../../dom.js";
 import { enumLabel, healthLabel } from "../../format.js";
 import { GoalTree } from "./tree.js";
 import { DetailPanel } from "../detail/detail.js";
+import { exportControl } from "../export/export.js";
 
 const CATEGORIES = ["REVENUE", "BRAND_AWARENESS", "LEAD_GENERATION", "CUSTOMER_RETENTION",
   "MARKET_SHARE", "PRODUCT_ADOPTION", "OTHER"];
@@ -46,11 +47,16 @@ export class GoalExplorer {
       select("health", "Health", HEALTHS.map((value) => [value, healthLabel(value)])),
       select("period", "Period", periods().map((p) => [p.key, p.text])));
     this.summary = h("p.summary", { "aria-live": "polite" });
+    // The whole tree (of the team filtered on) with its campaigns and figures.
+    this.exporter = exportControl("tree", () => {
+      const team = router.parse().params.team;
+      return { campaigns: "true", ...(team ? { teams: team } : {}) };
+    }, "Export the tree");
     this.treeBox = h("div.tree-box", {}, this.tree.element);
     this.element = h("section.explorer", {},
       h("h1.visually-hidden", {}, "Goal tree"),
       this.filters,
-      h("div.split", {}, h("div.tree-pane", {}, this.summary, this.treeBox),
+      h("div.split", {}, h("div.tree-pane", {}, this.exporter, this.summary, this.treeBox),
         this.detail.element));
     this.loadedKey = null;
     this.teamsLoading = null;
