@@ -36,6 +36,7 @@ from schema.goals.flat_tree import GoalTreeQueries
 from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
+from schema.ingest.mutations import IngestMutations
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.types import Team, User
@@ -92,6 +93,7 @@ MUTATION_CLASSES: list[type] = [
     OrgMutations,
     FeedMutations,
     ExternalCalendarMutations,
+    IngestMutations,
 ]
 
 

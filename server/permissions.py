@@ -195,6 +195,38 @@ async def authorize_placement(actor: Actor, row: Model, fields: set[str] | None 
             raise Forbidden()
 
 
+@dataclass(frozen=True)
+class BatchPolicy:
+    """The same policy for the many rows of one bulk write, answered without a statement:
+    the caller reads the owners of every container of the batch at once, inside the
+    write's transaction, and asks here for each row."""
+
+    actor: Actor
+    teams: frozenset[int]
+
+    def may_write(self, owning_teams: Iterable[int | None], assignee_id: int | None = None) -> bool:
+        """Whether the actor may change a row owned by `owning_teams` (or assigned to
+        `assignee_id`, for a task)."""
+        if self.actor.is_admin:
+            return True
+        if self.actor.role != Role.EDITOR:
+            return False
+        if assignee_id is not None and assignee_id == self.actor.user_id:
+            return True
+        return bool(set(owning_teams) & self.teams)
+
+    def may_place(self, containers: Iterable[Iterable[int | None]]) -> bool:
+        """Whether the actor may write every container (each given by its owning teams)
+        a row is placed under."""
+        return all(self.may_write(owners) for owners in containers)
+
+
+async def batch_policy(actor: Actor) -> BatchPolicy:
+    """The policy of a bulk write; viewers are refused at once."""
+    require_writer(actor)
+    return BatchPolicy(actor, frozenset() if actor.is_admin else await actor.team_ids())
+
+
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise Forbidden("Only an administrator may do this.")
