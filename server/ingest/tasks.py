@@ -27,6 +27,9 @@ def _clean(check: Checker, sent: Mapping[str, Any]) -> dict[str, Any]:
         maximum=MAX_ESTIMATE_HOURS,
         places=2,
     )
+    start = supported_date(check, "startDate", sent.get("start_date"))
+    due = supported_date(check, "dueDate", sent.get("due_date"))
+    check.date_order("startDate", start, "dueDate", due)
     columns = {
         "title": check.text("title", sent.get("title"), max_length=MAX_TITLE, required=True),
         "description": check.text(
@@ -41,11 +44,10 @@ def _clean(check: Checker, sent: Mapping[str, Any]) -> dict[str, Any]:
         "team_id": sent.get("team_id"),
         "assignee_id": sent.get("assignee_id"),
         "status": TaskStatus(sent.get("status") or TaskStatus.TODO),
-        "start_date": supported_date(check, "startDate", sent.get("start_date")),
-        "due_date": supported_date(check, "dueDate", sent.get("due_date")),
+        "start_date": start,
+        "due_date": due,
         "estimate_hours": None if hours is None else hours.copy_abs().quantize(HOURS_STEP),
     }
-    check.date_order("startDate", columns["start_date"], "dueDate", columns["due_date"])
     if columns["campaign_id"] is not None and columns["key_result_id"] is not None:
         check.fail(
             "keyResultId",

@@ -249,7 +249,7 @@ class Upsert:
                 setattr(row, name, value)
             if diff(before, snapshot(row)):
                 row.version += 1  # type: ignore[attr-defined]
-                row.updated_at = now  # type: ignore[attr-defined]
+                row.updated_at = now
                 written.updated.append((row, before))
         model = self.kind.model
         rows = [
@@ -286,7 +286,7 @@ class Upsert:
         if keep_rows:
             by_key = {entry.key: entry.existing for entry in entries if entry.existing is not None}
             by_key |= stored
-            outcome.rows = [by_key[entry.key] for entry in entries]  # type: ignore[misc]
+            outcome.rows = [by_key[entry.key] for entry in entries]
         return outcome
 
     def _entry(
