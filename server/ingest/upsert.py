@@ -33,6 +33,10 @@ MAX_ENTRIES = 1000
 CHUNK = 500
 """Entries per statement (SQLite binds at most 32 766 values to one statement)."""
 
+HISTORY_CHUNK = 2 * CHUNK
+"""History rows per statement: an entry records at most two (on itself and on its
+campaign or key result), so a chunk of entries writes its history in one statement."""
+
 Code = UserErrorCode
 
 
@@ -279,7 +283,7 @@ class Upsert:
         ]
         history += await self.kind.effects(self.actor, written, self.containers)
         if history:
-            await models.HistoryEntry.bulk_create(history, batch_size=CHUNK)
+            await models.HistoryEntry.bulk_create(history, batch_size=HISTORY_CHUNK)
         outcome.created = len(written.created)
         outcome.updated = len(written.updated)
         outcome.unchanged = len(entries) - outcome.created - outcome.updated
