@@ -140,19 +140,22 @@ async def test_a_changed_line_updates_its_entry_in_place(gql, org):
     assert sorted(await models.SpendEntry.all().values_list("version", flat=True)) == [1, 1, 2]
 
 
-async def test_the_same_entry_on_two_lines_far_apart_is_refused(gql, org):
-    # given: line 2's entry again on line 702, in another batch of the import
+async def test_the_same_entry_on_two_lines_is_refused(gql, org):
+    # given: line 3's entry again on line 11 (same batch), line 2's on line 703 (a later one)
     lines = spend_csv(org.campaign, 800).splitlines(keepends=True)
-    lines.insert(701, lines[1])
+    lines.insert(10, lines[2])
+    lines.insert(702, lines[1])
 
     # when
     response = await post(gql, "spend", "".join(lines))
 
     # then
-    report = response.json()
-    assert [(e["line"], e["column"], e["code"]) for e in report["errors"]] == [
-        (702, "external_id", "DUPLICATE")
+    errors = response.json()["errors"]
+    assert [(e["line"], e["column"], e["code"]) for e in errors] == [
+        (11, "external_id", "DUPLICATE"),
+        (703, "external_id", "DUPLICATE"),
     ]
+    assert "already sent in line 3" in errors[0]["message"]
     assert await models.SpendEntry.all().count() == 0
 
 

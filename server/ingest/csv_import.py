@@ -1,9 +1,10 @@
 """Importing a CSV file of one kind of entry, all or nothing, in bounded memory.
 
 The file is read as a stream, `BATCH` lines at a time, each batch written through the
-bulk upsert inside one transaction for the whole file; nothing of it is kept once
-written but the keys of the rows it touched. Any bad line (and any problem with the
-file itself: its encoding, its header, a NUL byte) rolls everything back; the report
+bulk upsert inside one transaction for the whole file; nothing of a batch is kept once
+written but a digest of each key (to find an entry sent twice). Any bad line (and any
+problem with the file itself: its encoding, its header, a NUL byte) rolls everything
+back; the report
 names each problem by line and column (the first `MAX_ERRORS`, and how many in all).
 A dry run does the same work and rolls it back, so it reports exactly what a real
 import would create, update or leave unchanged.
@@ -235,7 +236,9 @@ async def _write(
     writer: Upsert, kind: Kind, batch: list[tuple[int, dict[str, Any]]], report: ImportReport
 ) -> None:
     try:
-        outcome: Outcome = await writer.batch([values for _, values in batch])
+        outcome: Outcome = await writer.batch(
+            [values for _, values in batch], places=[f"line {line}" for line, _ in batch]
+        )
     except BatchRefused as refused:
         for entry_error in refused.errors:
             error: UserError = entry_error.error

@@ -10,6 +10,7 @@ per `CHUNK` entries. The caller runs it inside a transaction (`upsert` does).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,11 @@ class _Entry:
     existing: Model | None = None
 
 
+def _digest(key: Key) -> bytes:
+    source, external_id = key
+    return hashlib.blake2b(f"{source}\n{external_id}".encode(), digest_size=16).digest()
+
+
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
@@ -112,25 +118,47 @@ async def _existing(model: type[Model], keys: Sequence[Key]) -> dict[Key, Model]
 class Upsert:
     """One bulk write of `kind` by `actor`, in one transaction, fed one batch at a time.
 
-    The write remembers the rows it has created or matched, so an entry sent again
-    later in the same write (a file's later line) is refused as a duplicate."""
+    The write remembers a 16-byte digest of every key it was sent (about 80 bytes per
+    entry in all), so an entry sent again later in the same write (a file's later line)
+    is refused as a duplicate, whether or not its first batch was written."""
 
     def __init__(self, actor: Actor, kind: Kind, policy: BatchPolicy) -> None:
         self.actor = actor
         self.kind = kind
         self.policy = policy
         self.containers = Containers()
-        self.touched: set[int] = set()
+        self.seen: set[bytes] = set()
 
     @classmethod
     async def start(cls, actor: Actor, kind: Kind) -> Upsert:
         return cls(actor, kind, await batch_policy(actor))
 
-    async def batch(self, sent: Sequence[Mapping[str, Any]], *, keep_rows: bool = False) -> Outcome:
+    async def batch(
+        self,
+        sent: Sequence[Mapping[str, Any]],
+        *,
+        keep_rows: bool = False,
+        places: Sequence[str] | None = None,
+    ) -> Outcome:
         """Write `sent` (typed values by attribute, with `source` and `external_id`), or
-        raise `BatchRefused` with every problem, having written nothing of it."""
+        raise `BatchRefused` with every problem, having written nothing of it. `places`
+        names where each entry was sent (`line 12`), for messages; `entry <index>` if not."""
         errors: list[EntryError] = []
-        entries = self._cleaned(sent, errors)
+        first: dict[Key, int] = {}
+        try:
+            return await self._batch(sent, errors, first, keep_rows, places)
+        finally:
+            self.seen.update(_digest(key) for key in first)
+
+    async def _batch(
+        self,
+        sent: Sequence[Mapping[str, Any]],
+        errors: list[EntryError],
+        first: dict[Key, int],
+        keep_rows: bool,
+        places: Sequence[str] | None,
+    ) -> Outcome:
+        entries = self._cleaned(sent, errors, first, places)
         existing = await _existing(self.kind.model, [entry.key for entry in entries])
         for entry in entries:
             entry.existing = existing.get(entry.key)
@@ -141,9 +169,14 @@ class Upsert:
             raise BatchRefused(sorted(errors, key=lambda error: error.index))
         return await self._write(entries, keep_rows)
 
-    def _cleaned(self, sent: Sequence[Mapping[str, Any]], errors: list[EntryError]) -> list[_Entry]:
+    def _cleaned(
+        self,
+        sent: Sequence[Mapping[str, Any]],
+        errors: list[EntryError],
+        first: dict[Key, int],
+        places: Sequence[str] | None,
+    ) -> list[_Entry]:
         entries = []
-        first: dict[Key, int] = {}
         for index, values in enumerate(sent):
             check = Checker()
             key = key_of(check, values.get("source"), values.get("external_id"))
@@ -152,8 +185,15 @@ class Upsert:
                 check.fail(
                     "externalId",
                     Code.DUPLICATE,
-                    f"This source and externalId were already sent in entry {first[key]} "
-                    "of the same call; send each entry once.",
+                    "This source and externalId were already sent in "
+                    f"{places[first[key]] if places else f'entry {first[key]}'}; "
+                    "send each entry once.",
+                )
+            elif key is not None and _digest(key) in self.seen:
+                check.fail(
+                    "externalId",
+                    Code.DUPLICATE,
+                    "This source and externalId were already sent earlier; send each entry once.",
                 )
             elif key is not None:
                 first[key] = index
@@ -182,21 +222,13 @@ class Upsert:
         """The rows the entry names, the writer's rights over it, and what it fits."""
         check = Checker()
         before = snapshot(entry.existing) if entry.existing is not None else None
-        if entry.existing is not None:
-            if entry.existing.pk in self.touched:
-                check.fail(
-                    "externalId",
-                    Code.DUPLICATE,
-                    "This source and externalId were already sent earlier in this import; "
-                    "send each entry once.",
-                )
-            elif entry.existing.archived_at is not None:  # type: ignore[attr-defined]
-                check.fail(
-                    "externalId",
-                    Code.ARCHIVED,
-                    f"The {self.kind.model.__name__} with this source and externalId was "
-                    "archived; it can no longer be changed.",
-                )
+        if entry.existing is not None and entry.existing.archived_at is not None:  # type: ignore[attr-defined]
+            check.fail(
+                "externalId",
+                Code.ARCHIVED,
+                f"The {self.kind.model.__name__} with this source and externalId was "
+                "archived; it can no longer be changed.",
+            )
         moved = {
             name
             for name in self.kind.references
@@ -247,7 +279,6 @@ class Upsert:
             row = entry.existing
             if row is None:
                 continue
-            self.touched.add(row.pk)
             before = snapshot(row)
             for name, value in entry.columns.items():
                 setattr(row, name, value)
@@ -272,7 +303,6 @@ class Upsert:
             raise SentMeanwhile(model.__name__) from None
         stored = await _existing(model, [entry.key for entry in new]) if new else {}
         written.created = [stored[entry.key] for entry in new]
-        self.touched.update(row.pk for row in written.created)
         if written.updated:
             columns = [*self.kind.fields, "version", "updated_at"]
             await model.bulk_update([row for row, _ in written.updated], columns, batch_size=CHUNK)
