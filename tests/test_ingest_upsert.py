@@ -22,7 +22,7 @@ SPEND_UPSERT = """
 mutation SpendUpsert($input: CampaignSpendUpsertInput!) {
   campaignSpendUpsert(input: $input) {
     created updated unchanged
-    spendEntries { id version amount { amount currency } }
+    spendEntries { id version source externalId amount { amount currency } }
     userErrors { field code message }
   }
 }
@@ -129,6 +129,10 @@ async def test_a_thousand_entries_sent_twice_are_counted_once(gql, org):
         "1.00",
         "2.00",
         "3.00",
+    ]
+    assert [(e["source"], e["externalId"]) for e in first["spendEntries"][998:]] == [
+        ("google-ads", "row-998"),
+        ("google-ads", "row-999"),
     ]
     assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, 1000)
     assert [e["id"] for e in second["spendEntries"]] == [e["id"] for e in first["spendEntries"]]
