@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
@@ -131,7 +132,16 @@ class Upsert:
 
     @classmethod
     async def start(cls, actor: Actor, kind: Kind) -> Upsert:
-        return cls(actor, kind, await batch_policy(actor))
+        """A bulk write inside the caller's transaction.
+
+        On PostgreSQL every statement is planned for its own values: a plan cached while
+        the table was small (a seq scan of a few rows) would otherwise be kept as the
+        write adds thousands of rows to it, and each batch would read the whole table."""
+        policy = await batch_policy(actor)
+        client = connections.get("default")
+        if client.capabilities.dialect == "postgres":
+            await client.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+        return cls(actor, kind, policy)
 
     async def batch(
         self,
