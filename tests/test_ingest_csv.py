@@ -252,3 +252,56 @@ async def test_requests_that_cannot_be_imported_are_refused(gql, anonymous, org,
     codes = [r.json()["errors"][0]["extensions"]["code"] for r in (too_large, signed_out)]
     assert codes == ["BAD_USER_INPUT", "UNAUTHENTICATED"]
     assert await models.SpendEntry.all().count() == 0
+
+
+async def test_check_ins_from_a_metric_source_move_the_key_result(gql, org):
+    # given: the latest measurement (2 days ago) is 37
+    now = clock.now().replace(microsecond=0)
+    body = "source,external_id,key_result_id,value,checked_in_at,note\n" + "".join(
+        f"analytics,week-{n},{gid(org.key_result)},{value},"
+        f"{(now - timedelta(days=days)).isoformat()},\n"
+        for n, (value, days) in enumerate([("12", 16), ("37", 2), ("20", 9)])
+    )
+
+    # when
+    first = await post(gql, "check-ins", body)
+    second = await post(gql, "check-ins", body)
+    naive = await post(gql, "check-ins", body.replace("+00:00", ""), dry_run=True)
+
+    # then
+    assert (first.json()["created"], second.json()["unchanged"]) == (3, 3)
+    key_result = await models.KeyResult.get(id=org.key_result.pk)
+    assert (key_result.current_value, key_result.version) == (Decimal("37"), 2)
+    assert {(e["line"], e["column"], e["code"]) for e in naive.json()["errors"]} == {
+        (line, "checked_in_at", "INVALID") for line in (2, 3, 4)
+    }
+
+
+async def test_an_assignee_may_update_their_task_but_not_move_it(gql, org):
+    # given: a Sales task assigned to the Growth editor
+    assignee = gql.as_user(org.editor)
+    header = "source,external_id,title,campaign_id,key_result_id,team_id,assignee_id,status\n"
+    line = f"tracker,T-9,Partner kit,{gid(org.sales_campaign)},,,{gid(org.editor)},TODO\n"
+    await post(gql, "tasks", header + line)
+
+    # when
+    done = await post(assignee, "tasks", header + line.replace("TODO", "DONE"))
+    moved = await post(
+        assignee, "tasks", header + line.replace(gid(org.sales_campaign), gid(org.campaign))
+    )
+    elsewhere = await post(
+        assignee,
+        "tasks",
+        header + f"tracker,T-10,Sales deck,,,{gid(org.sales)},,TODO\n",
+    )
+
+    # then
+    assert done.status_code == 200 and done.json()["updated"] == 1
+    assert [(e["line"], e["column"], e["code"]) for e in moved.json()["errors"]] == [
+        (2, "external_id", "NOT_ALLOWED")
+    ]
+    assert [(e["line"], e["column"], e["code"]) for e in elsewhere.json()["errors"]] == [
+        (2, "team_id", "NOT_ALLOWED")
+    ]
+    task = await models.Task.get(external_id="T-9")
+    assert (task.status, task.campaign_id) == (TaskStatus.DONE, org.sales_campaign.pk)
