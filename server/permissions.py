@@ -13,7 +13,9 @@ its transaction. Placing a row (creating it, or moving it under another containe
 reads the containers and their owners from the database again, inside the write's
 transaction: the model may lag behind another process's change, and a campaign that
 has just passed to another team must not take work from this one. An actor without a
-snapshot (the command line, tests) reads everything from the database.
+snapshot (the command line, tests) reads everything from the database. A bulk write
+(`server/ingest`) reads the containers of all its entries at once and asks
+`BatchPolicy` for each entry, under the same rules.
 """
 
 from __future__ import annotations
@@ -214,11 +216,6 @@ class BatchPolicy:
         if assignee_id is not None and assignee_id == self.actor.user_id:
             return True
         return bool(set(owning_teams) & self.teams)
-
-    def may_place(self, containers: Iterable[Iterable[int | None]]) -> bool:
-        """Whether the actor may write every container (each given by its owning teams)
-        a row is placed under."""
-        return all(self.may_write(owners) for owners in containers)
 
 
 async def batch_policy(actor: Actor) -> BatchPolicy:
