@@ -5,6 +5,7 @@ per entry. Money figures are checked against totals worked out by hand."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -413,3 +414,26 @@ async def test_a_check_in_needs_its_moment_and_not_a_future_one(gql, org):
         ("entries.0.checkedInAt", "OUT_OF_RANGE")
     ]
     assert await models.CheckIn.all().count() == 0
+
+
+async def test_two_calls_racing_to_create_the_same_entries_count_them_once(gql, org):
+    # given
+    entries = spend_entries(org.campaign, 300)
+
+    # when
+    answers = await asyncio.gather(
+        gql.raw(SPEND_UPSERT, {"input": {"entries": entries}}),
+        gql.raw(SPEND_UPSERT, {"input": {"entries": entries}}),
+    )
+
+    # then: one created them; the other found them (serialised writers, SQLite) or was
+    # refused with CONFLICT and nothing written (PostgreSQL)
+    outcomes = sorted(
+        answer["errors"][0]["extensions"]["code"]
+        if "errors" in answer
+        else str(answer["data"]["campaignSpendUpsert"]["created"])
+        for answer in answers
+    )
+    assert outcomes in (["0", "300"], ["300", "CONFLICT"]), answers
+    assert await models.SpendEntry.all().count() == 300
+    assert await spend_to_date(gql, org.campaign) == Decimal(30 * 55)
