@@ -437,3 +437,22 @@ async def test_two_calls_racing_to_create_the_same_entries_count_them_once(gql, 
     assert outcomes in (["0", "300"], ["300", "CONFLICT"]), answers
     assert await models.SpendEntry.all().count() == 300
     assert await spend_to_date(gql, org.campaign) == Decimal(30 * 55)
+
+
+async def test_an_editor_checks_in_only_on_their_teams_key_results(gql, org):
+    # given
+    at = clock.now() - timedelta(days=1)
+
+    # when
+    refused = await gql.as_user(org.sales_editor).mutate(
+        CHECK_IN_UPSERT, {"entries": [check_in(org, "w", "5", at)]}, "keyResultCheckInUpsert"
+    )
+    allowed = await gql.as_user(org.editor).mutate(
+        CHECK_IN_UPSERT, {"entries": [check_in(org, "w", "5", at)]}, "keyResultCheckInUpsert"
+    )
+
+    # then
+    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
+        ("entries.0.keyResultId", "NOT_ALLOWED")
+    ]
+    assert allowed["created"] == 1 and allowed["userErrors"] == []
