@@ -1,4 +1,5 @@
-"""Throughline benchmarks: W1-W7 on synthetic organisations, printed as one table.
+"""Throughline benchmarks: W1-W7 on synthetic organisations, printed as one table;
+W8, a CSV import of 100 000 spend lines, when asked for (`--only W8`, bench/ingest.py).
 
     python -m bench [--sizes 1000 10000 100000] [--postgres URL] [--repeat 10]
                     [--traces 1000] [--load-seconds 20] [--clients 8] [--only W2 ...]
@@ -33,7 +34,7 @@ from pathlib import Path
 import httpx
 from tortoise import connections
 
-from bench import json_floor_workloads, load, peer_server, peer_workloads, workloads
+from bench import ingest, json_floor_workloads, load, peer_server, peer_workloads, workloads
 from bench.cpu import CpuWatch
 from bench.databases import (
     Engine,
@@ -50,7 +51,7 @@ from server.settings import load_settings
 from server.tokens import TokenSigner
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
-WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6")
+WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "W8")
 
 
 def log(message: str) -> None:
@@ -242,7 +243,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-peer", action="store_true",
                         help="leave out the peer (PostGraphile 5) on PostgreSQL")  # fmt: skip
     parser.add_argument("--only", nargs="+", choices=WORKLOADS, metavar="W",
-                        help=f"run only these workloads, of {' '.join(WORKLOADS)}")  # fmt: skip
+                        help=f"run only these workloads, of {' '.join(WORKLOADS)} "
+                        "(W8, the CSV import, runs only when named)")  # fmt: skip
+    parser.add_argument("--ingest-rows", type=int, default=100_000,
+                        help="W8: spend lines in the imported file")  # fmt: skip
     args = parser.parse_args(argv)
     if min(args.sizes) < 20 or args.repeat < 1 or args.traces < 1 or args.clients < 1:
         parser.error("sizes must be at least 20; repeat, traces and clients at least 1")
@@ -268,8 +272,12 @@ async def run(args: argparse.Namespace) -> list[Row]:
     for engine in engines:
         with_peer = peer_ready and engine.postgres
         for size in args.sizes:
-            if args.only is None or set(args.only) - {"W4"}:
+            if args.only is None or set(args.only) - {"W4", "W8"}:
                 rows += await reads(engine, size, args, with_peer)
+        if args.only is not None and "W8" in args.only:
+            found = await ingest.w8(engine, args.ingest_rows, log)
+            emit(found)
+            rows += found
         if not wanted(args, "W4"):
             continue
         load_size = max([s for s in args.sizes if s <= 10_000] or [min(args.sizes)])

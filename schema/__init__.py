@@ -40,6 +40,7 @@ from schema.goals.flat_tree import GoalTreeQueries
 from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
+from schema.ingest.mutations import IngestMutations
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.service_accounts import ServiceAccountMutations
@@ -100,6 +101,7 @@ MUTATION_CLASSES: list[type] = [
     ExternalCalendarMutations,
     ApiTokenMutations,
     ServiceAccountMutations,
+    IngestMutations,
 ]
 
 

@@ -1,5 +1,5 @@
-"""The ASGI application: GraphQL, the health check, feeds, exports, the web client's
-session endpoints and the static web client."""
+"""The ASGI application: GraphQL, the health check, feeds, exports, CSV imports, the web
+client's session endpoints and the static web client."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from schema import build_schema
+from schema.core.mutations import key_of
 from server import clock
 from server.api_tokens.usage import TokenUses
 from server.authentication import TokenAuthentication
@@ -27,6 +28,7 @@ from server.external_calendars.refresh import RefreshScheduler
 from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
 from server.graphql_app import GraphQLApp
+from server.ingest.endpoint import import_route
 from server.memory import tune_garbage_collector
 from server.periodic import Periodic
 from server.read_model import ReadModel
@@ -92,6 +94,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             ),
             Route("/export/{name}", export_endpoint(settings, read_model), methods=["GET"]),
             *session_routes(settings, signer),
+            import_route(lambda type_name, text: key_of(text, type_name)),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],
         middleware=[

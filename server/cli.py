@@ -1,5 +1,5 @@
 """The `throughline` command: serve, migrate, load-fixtures, export-schema, export,
-create-user, reset-password, token, backup, restore.
+create-user, reset-password, token, backup, restore, import.
 
 Configuration mistakes end with a one-line message on stderr and exit status 2,
 never a traceback. Passwords are read from a prompt or standard input, never from
@@ -24,6 +24,7 @@ from tortoise.exceptions import BaseORMException
 from server import clock
 from server.cli_tokens import add_token_commands, run_token_command
 from server.enums import Role
+from server.ingest import command as ingest_command
 from server.settings import Settings, SettingsError, configure_logging, load_settings
 
 DEFAULT_SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -185,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace a database that already exists"
     )
     _add_database_flags(restore)
+
+    _add_database_flags(ingest_command.add_parser(commands))
     return parser
 
 
@@ -482,6 +485,16 @@ def _reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from schema.core.mutations import key_of
+
+    settings = _settings(args)
+    configure_logging(settings)
+    return asyncio.run(
+        ingest_command.run(settings, args, lambda type_name, text: key_of(text, type_name))
+    )
+
+
 COMMANDS = {
     "serve": _serve,
     "migrate": _migrate,
@@ -493,6 +506,7 @@ COMMANDS = {
     "token": _token,
     "backup": _backup,
     "restore": _restore,
+    "import": _import,
 }
 
 

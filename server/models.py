@@ -42,6 +42,18 @@ class Entity(Model):
         return self.archived_at is not None
 
 
+class ExternallyKeyed(Model):
+    """A row another system may send again: its `source` and `external_id` name it there,
+    so a second delivery updates it instead of adding it twice (unique per table; rows
+    typed in by hand have neither, and NULLs never collide)."""
+
+    source = fields.CharField(max_length=100, null=True)
+    external_id = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        abstract = True
+
+
 class Team(Entity):
     name = fields.CharField(max_length=120, unique=True)
     description = fields.TextField(default="")
@@ -152,7 +164,7 @@ class KeyResult(Entity):
         indexes = (("due_date",), ("unit",))
 
 
-class CheckIn(Entity):
+class CheckIn(Entity, ExternallyKeyed):
     key_result = fields.ForeignKeyField("models.KeyResult", related_name="check_ins", db_index=True)
     key_result_id: int
     value = fields.DecimalField(**MEASURE)
@@ -165,6 +177,7 @@ class CheckIn(Entity):
 
     class Meta:
         table = "check_in"
+        unique_together = (("source", "external_id"),)
         ordering = ["checked_in_at", "id"]
 
 
@@ -226,7 +239,7 @@ class Alignment(Entity):
         ordering = ["id"]
 
 
-class SpendEntry(Entity):
+class SpendEntry(Entity, ExternallyKeyed):
     campaign = fields.ForeignKeyField(
         "models.Campaign", related_name="spend_entries", db_index=True
     )
@@ -239,10 +252,11 @@ class SpendEntry(Entity):
 
     class Meta:
         table = "spend_entry"
+        unique_together = (("source", "external_id"),)
         ordering = ["date", "id"]
 
 
-class ResultEntry(Entity):
+class ResultEntry(Entity, ExternallyKeyed):
     campaign = fields.ForeignKeyField(
         "models.Campaign", related_name="result_entries", db_index=True
     )
@@ -255,10 +269,11 @@ class ResultEntry(Entity):
 
     class Meta:
         table = "result_entry"
+        unique_together = (("source", "external_id"),)
         ordering = ["date", "id"]
 
 
-class Task(Entity):
+class Task(Entity, ExternallyKeyed):
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     campaign = fields.ForeignKeyField(
@@ -292,6 +307,7 @@ class Task(Entity):
 
     class Meta:
         table = "task"
+        unique_together = (("source", "external_id"),)
         ordering = ["id"]
         indexes = (("status",),)
 

@@ -13,7 +13,9 @@ its transaction. Placing a row (creating it, or moving it under another containe
 reads the containers and their owners from the database again, inside the write's
 transaction: the model may lag behind another process's change, and a campaign that
 has just passed to another team must not take work from this one. An actor without a
-snapshot (the command line, tests) reads everything from the database.
+snapshot (the command line, tests) reads everything from the database. A bulk write
+(`server/ingest`) reads the containers of all its entries at once and asks
+`BatchPolicy` for each entry, under the same rules.
 """
 
 from __future__ import annotations
@@ -198,6 +200,33 @@ async def authorize_placement(actor: Actor, row: Model, fields: set[str] | None 
             allowed = container is not None and await _may_write(actor, container, True, None)
         if not allowed:
             raise Forbidden()
+
+
+@dataclass(frozen=True)
+class BatchPolicy:
+    """The same policy for the many rows of one bulk write, answered without a statement:
+    the caller reads the owners of every container of the batch at once, inside the
+    write's transaction, and asks here for each row."""
+
+    actor: Actor
+    teams: frozenset[int]
+
+    def may_write(self, owning_teams: Iterable[int | None], assignee_id: int | None = None) -> bool:
+        """Whether the actor may change a row owned by `owning_teams` (or assigned to
+        `assignee_id`, for a task)."""
+        if self.actor.is_admin:
+            return True
+        if self.actor.role != Role.EDITOR:
+            return False
+        if assignee_id is not None and assignee_id == self.actor.user_id:
+            return True
+        return bool(set(owning_teams) & self.teams)
+
+
+async def batch_policy(actor: Actor) -> BatchPolicy:
+    """The policy of a bulk write; viewers are refused at once."""
+    require_writer(actor)
+    return BatchPolicy(actor, frozenset() if actor.is_admin else await actor.team_ids())
 
 
 def require_admin(actor: Actor) -> None:

@@ -24,6 +24,7 @@ from schema.core.connection import PageInfo
 from schema.core.context import Info
 from schema.core.edges import served_targets, to_many, to_one
 from schema.core.enums import CampaignStatus, Channel, ResultMetric
+from schema.core.external_key import ExternalKey
 from schema.core.money import Money
 from schema.core.node import Node, Versioned, presents
 from schema.core.refs import (
@@ -213,7 +214,7 @@ class Campaign(Node, Versioned):
 
 @strawberry.type(description="Money actually spent on a campaign.")
 @presents(models.SpendEntry, SpendEntryByIdLoader)
-class SpendEntry(Node, Versioned):
+class SpendEntry(Node, Versioned, ExternalKey):
     date: dt.date
     channel: Channel | None
     note: str
@@ -227,7 +228,7 @@ class SpendEntry(Node, Versioned):
 
 @strawberry.type(description="A result a campaign produced (leads, revenue, sign-ups...).")
 @presents(models.ResultEntry, ResultEntryByIdLoader)
-class ResultEntry(Node, Versioned):
+class ResultEntry(Node, Versioned, ExternalKey):
     date: dt.date
     channel: Channel | None
     metric: ResultMetric

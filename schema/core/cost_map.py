@@ -10,6 +10,7 @@ or a new organisation-wide field gets a considered figure rather than a guess.
 from __future__ import annotations
 
 from schema.rollups.fields import MAX_WORKLOAD_WEEKS
+from server.ingest.upsert import MAX_ENTRIES
 from server.writes.alignments import MAX_ALIGNMENTS
 from server.writes.org import MAX_TEAMS
 
@@ -36,6 +37,9 @@ LIST_SIZES: dict[str, int] = {
     "User.teams": MAX_TEAMS,
     "Trace.paths": MAX_ALIGNMENTS,  # one path per alignment of the campaign traced through
     "Workload.weeks": MAX_WORKLOAD_WEEKS,
+    "CampaignSpendUpsertPayload.spendEntries": MAX_ENTRIES,
+    "CampaignResultUpsertPayload.resultEntries": MAX_ENTRIES,
+    "KeyResultCheckInUpsertPayload.checkIns": MAX_ENTRIES,
     # Estimates: nothing bounds them but the data.
     "TracePath.nodes": 20,
     "WorkloadWeek.tasks": 50,

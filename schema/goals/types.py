@@ -16,6 +16,7 @@ from schema.campaigns.types import AlignedCampaignConnection, aligned_campaigns
 from schema.core.context import Info
 from schema.core.edges import to_many, to_many_through, to_one
 from schema.core.enums import GoalCategory, MeasureUnit
+from schema.core.external_key import ExternalKey
 from schema.core.node import Node, Versioned, presents
 from schema.core.refs import (
     AlignmentRef,
@@ -188,7 +189,7 @@ class KeyResult(Node, Versioned):
 
 @strawberry.type(description="A value of a key result recorded at a point in time.")
 @presents(models.CheckIn, CheckInByIdLoader)
-class CheckIn(Node, Versioned):
+class CheckIn(Node, Versioned, ExternalKey):
     value: Decimal
     note: str
     checked_in_at: datetime

@@ -10,6 +10,7 @@ import strawberry
 from schema.campaigns.loaders import CampaignByIdLoader
 from schema.core.edges import to_one
 from schema.core.enums import TaskStatus
+from schema.core.external_key import ExternalKey
 from schema.core.node import Node, Versioned, presents
 from schema.core.refs import CampaignRef, KeyResultRef, TeamRef, UserRef
 from schema.goals.loaders import KeyResultByIdLoader
@@ -21,7 +22,7 @@ from server import models
 
 @strawberry.type(description="A piece of work on a campaign and/or directly on a key result.")
 @presents(models.Task, TaskByIdLoader)
-class Task(Node, Versioned):
+class Task(Node, Versioned, ExternalKey):
     title: str
     description: str
     status: TaskStatus

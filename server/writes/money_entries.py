@@ -125,11 +125,15 @@ async def _campaign(
     return await lock_campaign(campaign.pk)
 
 
-async def _record_on_campaign(
-    actor: Actor, campaign: models.Campaign, entry: Model, action: HistoryAction, name: str
-) -> None:
+def entry_on_campaign(entry: Model, name: str) -> dict[str, Any]:
     """The entry as a change of its campaign: {name: {before: null, after: entry}}."""
     fields = ["date", "channel", "amount", "currency", "metric", "value"]
     after: dict[str, Any] = {"id": entry.pk}
     after |= {field: plain(getattr(entry, field)) for field in fields if hasattr(entry, field)}
-    await record(actor.user_id, campaign, action, {name: {"before": None, "after": after}})
+    return {name: {"before": None, "after": after}}
+
+
+async def _record_on_campaign(
+    actor: Actor, campaign: models.Campaign, entry: Model, action: HistoryAction, name: str
+) -> None:
+    await record(actor.user_id, campaign, action, entry_on_campaign(entry, name))

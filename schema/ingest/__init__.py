@@ -1,0 +1,1 @@
+"""Bulk upserts of spend, results and check-ins by their external keys."""
