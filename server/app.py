@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from schema import build_schema
 from schema.core.mutations import key_of
 from server import clock
+from server.api_tokens.gate import TokenGate
 from server.api_tokens.usage import TokenUses
 from server.authentication import TokenAuthentication
 from server.content_policy import client_policy, graphiql_policy
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     graphql = GraphQLApp(
         build_schema(settings), settings=settings, signer=signer, read_model=read_model
     )
+    gate = TokenGate(graphql.rate_limits)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -92,9 +94,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 feed_endpoint(settings, read_model),
                 methods=["GET", "HEAD"],
             ),
-            Route("/export/{name}", export_endpoint(settings, read_model), methods=["GET"]),
+            Route("/export/{name}", export_endpoint(settings, read_model, gate), methods=["GET"]),
             *session_routes(settings, signer),
-            import_route(lambda type_name, text: key_of(text, type_name)),
+            import_route(lambda type_name, text: key_of(text, type_name), gate),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],
         middleware=[

@@ -22,7 +22,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from server import clock
+from server.api_tokens.gate import TokenGate
 from server.authentication import SNAPSHOT, SignedIn
+from server.enums import ApiScope
 from server.exports.criteria import ExportInputError, parse_criteria
 from server.exports.formats import CONTENT_TYPES, Format
 from server.exports.kinds import KINDS, export
@@ -66,7 +68,7 @@ async def _paced(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
         await asyncio.sleep(0)
 
 
-def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
+def export_endpoint(settings: Settings, read_model: ReadModel, gate: TokenGate) -> Callable:
     in_flight = InFlight(EXPORTS_IN_FLIGHT)
     names = ", ".join(f"{kind}.{format.value}" for kind in KINDS for format in Format)
 
@@ -77,6 +79,9 @@ def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
             response = error(401, "UNAUTHENTICATED", reason)
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
+        refused = gate.refusal(request, ApiScope.READ)
+        if refused is not None:
+            return refused
         stem, _, suffix = request.path_params.get("name", "").rpartition(".")
         kind = KINDS.get(stem)
         if kind is None or suffix not in {each.value for each in Format}:
@@ -117,7 +122,11 @@ def export_endpoint(settings: Settings, read_model: ReadModel) -> Callable:
             slot.__exit__(None, None, None)
             raise
         filename = kind.filename(file_format, criteria, source)
-        headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
+        headers = {
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            **NO_STORE,
+            **gate.headers(request),
+        }
         if request.method == "HEAD":  # checked as a GET would be; no row is made
             slot.__exit__(None, None, None)
             return Response(media_type=CONTENT_TYPES[file_format], headers=headers)

@@ -18,7 +18,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from server.api_tokens.gate import TokenGate
 from server.authentication import SNAPSHOT, SignedIn, SignedOut
+from server.enums import ApiScope
 from server.ingest.cells import DecodeId
 from server.ingest.csv_import import import_csv
 from server.ingest.kinds import KINDS
@@ -69,14 +71,21 @@ async def _spool(request: Request, spool: IO[bytes]) -> None:
     spool.seek(0)
 
 
-def import_route(decode_id: DecodeId) -> Route:
-    """The route, given how the file's IDs are decoded (the API's global IDs)."""
+def import_route(decode_id: DecodeId, gate: TokenGate) -> Route:
+    """The route, given how the file's IDs are decoded (the API's global IDs) and the
+    gate of API tokens' scopes and rate limits."""
 
     async def endpoint(request: Request) -> JSONResponse:
+        if isinstance(request.scope.get("user"), SignedIn):
+            refused = gate.refusal(request, ApiScope.WRITE)
+            if refused is not None:
+                return refused
         try:
-            return await _import(request)
-        except _Refused as refused:
-            return _error(refused)
+            response = await _import(request)
+        except _Refused as refusal:
+            response = _error(refusal)
+        response.headers.update(gate.headers(request))
+        return response
 
     async def _import(request: Request) -> JSONResponse:
         user = request.scope.get("user")
