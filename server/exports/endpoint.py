@@ -79,9 +79,9 @@ def export_endpoint(settings: Settings, read_model: ReadModel, gate: TokenGate) 
             response = error(401, "UNAUTHENTICATED", reason)
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
-        refused = gate.refusal(request, ApiScope.READ)
-        if refused is not None:
-            return refused
+        not_allowed = gate.refusal(request, ApiScope.READ)
+        if not_allowed is not None:
+            return not_allowed
         stem, _, suffix = request.path_params.get("name", "").rpartition(".")
         kind = KINDS.get(stem)
         if kind is None or suffix not in {each.value for each in Format}:
