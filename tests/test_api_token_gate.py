@@ -11,7 +11,7 @@ from tests.bearer import bearer
 pytestmark = pytest.mark.date_sensitive
 
 TEAMS = "{ teams(first: 1) { nodes { name } } }"
-SPEND_HEADER = b"campaignId,source,externalId,date,amount,currency\n"
+SPEND_HEADER = b"source,external_id,campaign_id,date,amount,currency\n"
 
 
 def auth(token) -> dict[str, str]:
