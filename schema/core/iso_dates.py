@@ -18,7 +18,7 @@ from strawberry.types.scalar import ScalarDefinition
 DAY = r"\d{4}-\d{2}-\d{2}"
 EXTENDED_DATE = re.compile(DAY)
 EXTENDED_DATETIME = re.compile(
-    DAY + r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|z|[+-]\d{2}:\d{2})?)?"
+    DAY + r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 
 
