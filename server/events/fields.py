@@ -1,0 +1,94 @@
+"""Recorded changes in the API's words: camelCase field names, references as global IDs.
+
+History entries keep model attribute names and raw keys (`owner_team_id: 3`); an event
+says `ownerTeam: "VGVhbToz"`, as a GraphQL client reads the same field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tortoise.models import Model
+
+from server import models
+from server.global_ids import encode_global_id
+
+# Recorded values kept outside a row's columns that hold keys: field -> (API name, model).
+RELATED_KEYS: dict[str, tuple[str, type[Model]]] = {
+    "team_ids": ("teams", models.Team),
+    "check_in_id": ("checkIn", models.CheckIn),
+}
+# Recorded structured values (alignments, an added spend or result entry): the keys
+# inside them that hold references.
+NESTED_REFERENCES: dict[str, dict[str, type[Model]]] = {
+    "alignments": {"keyResult": models.KeyResult},
+    "spendEntry": {"id": models.SpendEntry},
+    "resultEntry": {"id": models.ResultEntry},
+}
+# Never sent out, whatever recorded them.
+INTERNAL = frozenset({"email_key", "password_hash", "signing_secret", "previous_signing_secret"})
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def global_ids(model: type[Model]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        return encode_global_id(model.__name__, int(value))
+
+    return convert
+
+
+def nested(references: dict[str, type[Model]]) -> Callable[[Any], Any]:
+    converters = {key: global_ids(model) for key, model in references.items()}
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        if isinstance(value, dict):
+            return {k: converters[k](v) if k in converters else v for k, v in value.items()}
+        return value
+
+    return convert
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def presentation(model: type[Model] | None, attribute: str) -> tuple[str, Callable[[Any], Any]]:
+    """The API field name of a recorded attribute and how its values are shown."""
+    if attribute in NESTED_REFERENCES:
+        return attribute, nested(NESTED_REFERENCES[attribute])
+    if attribute in RELATED_KEYS:
+        name, related = RELATED_KEYS[attribute]
+        return name, global_ids(related)
+    if model is not None:
+        for fk_name in model._meta.fk_fields:
+            fk = model._meta.fields_map[fk_name]
+            if fk.source_field == attribute:
+                return camel(fk_name), global_ids(fk.related_model)
+    return camel(attribute), _unchanged
+
+
+def api_changes(node_type: str, changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """{apiField: {before, after}} for the recorded `changes` of a `node_type` node."""
+    model = getattr(models, node_type, None)
+    shown: dict[str, dict[str, Any]] = {}
+    for attribute, change in changes.items():
+        if attribute in INTERNAL:
+            continue
+        name, convert = presentation(model, attribute)
+        change = change or {}
+        shown[name] = {
+            "before": convert(change.get("before")),
+            "after": convert(change.get("after")),
+        }
+    return shown

@@ -1,0 +1,57 @@
+"""Writing events: inside the transaction of the change they describe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server import models
+from server.enums import HistoryAction
+from server.events.catalogue import EventType, derive
+from server.events.fields import api_changes
+
+
+async def append_derived(
+    actor_id: int | None,
+    node_type: str,
+    node_id: int,
+    action: HistoryAction,
+    changes: dict[str, dict[str, Any]],
+    at: datetime,
+) -> None:
+    """Write the events a recorded change stands for (none for most bookkeeping)."""
+    derived = derive(node_type, action, changes)
+    if not derived:
+        return
+    await models.Event.bulk_create(
+        [
+            models.Event(
+                type=event_type.value,
+                node_type=node_type,
+                node_id=node_id,
+                actor_id=actor_id,
+                at=at,
+                changes=api_changes(node_type, carried),
+            )
+            for event_type, carried in derived
+        ]
+    )
+
+
+async def append(
+    event_type: EventType,
+    node_type: str,
+    node_id: int,
+    changes: dict[str, dict[str, Any]],
+    at: datetime,
+    actor_id: int | None = None,
+) -> models.Event:
+    """Write one event that no recorded change stands for (a risk raised or cleared)."""
+    return await models.Event.create(
+        type=event_type.value,
+        node_type=node_type,
+        node_id=node_id,
+        actor_id=actor_id,
+        at=at,
+        changes=changes,
+    )
