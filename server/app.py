@@ -34,6 +34,7 @@ from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
 from server.web_session import session_routes
+from server.webhooks.worker import WebhookWorker
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +65,16 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             refresher.start()
         pruner = Periodic("change-record-prune", lambda: prune(KEEP_VERSIONS), PRUNE_SECONDS)
         pruner.start()
+        webhooks = WebhookWorker(settings.webhooks)
+        if settings.webhooks.worker:
+            webhooks.start()
         try:
             log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
             yield
         finally:
             await refresher.stop()
             await pruner.stop()
+            await webhooks.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)

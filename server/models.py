@@ -547,6 +547,7 @@ class WebhookDelivery(Model):
     )
     event_id: int
     node_key = fields.CharField(max_length=48, description="node type and id, the unit of ordering")
+    body = fields.TextField(description="the signed JSON, fixed when queued so retries repeat it")
     status = fields.CharField(max_length=12, default="PENDING")
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()

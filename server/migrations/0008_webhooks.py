@@ -84,6 +84,7 @@ class Migration(migrations.Migration):
                 ('endpoint', fields.ForeignKeyField('models.WebhookEndpoint', source_field='endpoint_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.CASCADE)),
                 ('event', fields.ForeignKeyField('models.Event', source_field='event_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.CASCADE)),
                 ('node_key', fields.CharField(description="node type and id, the unit of ordering", max_length=48)),
+                ('body', fields.TextField(description='the signed JSON, fixed when queued so retries repeat it', unique=False)),
                 ('status', fields.CharField(default='PENDING', max_length=12)),
                 ('attempts', fields.IntField(default=0)),
                 ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),

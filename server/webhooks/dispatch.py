@@ -1,0 +1,115 @@
+"""Fanning events out to endpoints: one delivery per event and endpoint that wants it.
+
+One process at a time dispatches (the `dispatch` step row is locked; SQLite writers
+are serialised anyway), and events are taken in the order of their IDs. A node's events
+are written in commit order (each write locks the node's row first), so each endpoint's
+deliveries of one node are queued in the order the changes were made.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import orjson
+from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from server import clock, models
+from server.enums import Role
+from server.events.payload import actor_names, message
+from server.permissions import owning_team_ids
+from server.webhooks.criteria import Criteria
+
+BATCH = 200
+
+
+async def ensure_step(name: str) -> None:
+    """The step's bookkeeping row exists (made by the first process that needs it)."""
+    if await models.EventStep.filter(name=name).exists():
+        return
+    try:
+        async with in_transaction():
+            await models.EventStep.create(name=name)
+    except IntegrityError:
+        pass  # another process made it meanwhile
+
+
+async def lock_step(name: str) -> models.EventStep:
+    """The step's row, locked until the surrounding transaction ends."""
+    return await models.EventStep.filter(name=name).select_for_update().get()
+
+
+async def node_teams(events: list[models.Event]) -> dict[tuple[str, int], frozenset[int]]:
+    """The teams owning each event's node (whose editors may change it)."""
+    keys_by_type: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        keys_by_type[event.node_type].add(event.node_id)
+    teams: dict[tuple[str, int], frozenset[int]] = {}
+    for node_type, ids in keys_by_type.items():
+        if node_type == "Team":
+            teams |= {(node_type, pk): frozenset({pk}) for pk in ids}
+            continue
+        model: type[Model] | None = getattr(models, node_type, None)
+        if model is None:
+            continue
+        for row in await model.filter(id__in=sorted(ids)):
+            teams[(node_type, row.pk)] = frozenset(await owning_team_ids(row))
+    return teams
+
+
+async def dispatch(batch: int = BATCH) -> int:
+    """Queue deliveries for the next undispatched events; how many events were taken."""
+    await ensure_step("dispatch")
+    async with in_transaction():
+        await lock_step("dispatch")
+        events = await models.Event.filter(dispatched=False).order_by("id").limit(batch)
+        if not events:
+            return 0
+        endpoints = await models.WebhookEndpoint.filter(enabled=True, archived_at__isnull=True)
+        deliveries = await _deliveries(events, endpoints) if endpoints else []
+        if deliveries:
+            await models.WebhookDelivery.bulk_create(deliveries)
+        await models.Event.filter(id__in=[event.id for event in events]).update(dispatched=True)
+        return len(events)
+
+
+async def _deliveries(
+    events: list[models.Event], endpoints: list[models.WebhookEndpoint]
+) -> list[models.WebhookDelivery]:
+    owners = {
+        user.pk: user for user in await models.User.filter(id__in={e.owner_id for e in endpoints})
+    }
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in await models.Membership.filter(user_id__in=list(owners)).values_list(
+        "user_id", "team_id"
+    ):
+        memberships[user_id].add(team_id)
+    teams = await node_teams(events)
+    names = await actor_names(events)
+    now = clock.now()
+    found = []
+    for event in events:
+        body: str | None = None
+        node_team_ids = teams.get((event.node_type, event.node_id), frozenset())
+        for endpoint in endpoints:
+            owner = owners.get(endpoint.owner_id)
+            if owner is None or owner.archived_at is not None or owner.role == Role.VIEWER:
+                continue
+            if owner.role != Role.ADMIN and not node_team_ids & memberships[owner.pk]:
+                continue  # an editor's endpoint keeps to the teams they belong to now
+            if not Criteria.of(endpoint).admits(event, node_team_ids):
+                continue
+            if body is None:
+                body = orjson.dumps(message(event, names.get(event.actor_id or 0))).decode()
+            found.append(
+                models.WebhookDelivery(
+                    endpoint_id=endpoint.pk,
+                    event_id=event.id,
+                    node_key=f"{event.node_type}:{event.node_id}",
+                    body=body,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    return found
