@@ -45,6 +45,8 @@ from schema.tasks.mutations import TaskMutations
 from schema.tasks.queries import TaskQueries
 from schema.tasks.types import Task
 from schema.trace.queries import TraceQueries
+from schema.webhooks.mutations import WebhookMutations
+from schema.webhooks.queries import WebhookQueries
 from server.settings import Limits, Settings
 
 NODE_TYPES = [
@@ -77,6 +79,7 @@ class Query(
     RollupQueries,
     FeedQueries,
     ExternalCalendarQueries,
+    WebhookQueries,
 ):
     pass
 
@@ -92,6 +95,7 @@ MUTATION_CLASSES: list[type] = [
     OrgMutations,
     FeedMutations,
     ExternalCalendarMutations,
+    WebhookMutations,
 ]
 
 

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from server import models
 
-# The node types an endpoint can narrow to: those events are about.
-NODE_TYPES = (
-    "Goal",
-    "KeyResult",
-    "Campaign",
-    "Task",
-    "Milestone",
-    "SpendEntry",
-    "ResultEntry",
-    "Team",
-    "User",
-)
+
+class NodeType(StrEnum):
+    """The node types an endpoint can narrow to: those events are about."""
+
+    GOAL = "Goal"
+    KEY_RESULT = "KeyResult"
+    CAMPAIGN = "Campaign"
+    TASK = "Task"
+    MILESTONE = "Milestone"
+    SPEND_ENTRY = "SpendEntry"
+    RESULT_ENTRY = "ResultEntry"
+    TEAM = "Team"
+    USER = "User"
+
+
+NODE_TYPES = frozenset(node_type.value for node_type in NodeType)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 import httpx
 from tortoise.expressions import Q
@@ -33,7 +34,15 @@ from server.webhooks.signing import signature_header
 
 log = logging.getLogger(__name__)
 
-PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
+
+class DeliveryStatus(StrEnum):
+    PENDING = "PENDING"
+    SENDING = "SENDING"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
+
+
+PENDING, SENDING, DELIVERED, FAILED = (status.value for status in DeliveryStatus)
 UNFINISHED = (PENDING, SENDING)
 MAX_ERROR = 500
 USER_AGENT = "Throughline webhooks"

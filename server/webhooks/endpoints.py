@@ -9,9 +9,10 @@ once, when made or rotated; the history never records it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from ipaddress import ip_address
+from typing import Any
 from urllib.parse import urlsplit
 
 from server import clock, models
@@ -24,7 +25,7 @@ from server.settings import Webhooks
 from server.webhooks.criteria import NODE_TYPES, Criteria
 from server.webhooks.signing import new_secret
 from server.writes.checks import Checker
-from server.writes.errors import Forbidden, Missing, UserErrorCode
+from server.writes.errors import Forbidden, Invalid, Missing, UserError, UserErrorCode
 from server.writes.unit import archive, check_version, save_changes, transactional
 
 MAX_URL = 2000
@@ -43,10 +44,10 @@ class WithSecret:
 def checked_url(check: Checker, url: str | None, rules: Webhooks) -> str | None:
     """An http(s) address without credentials; a literal address must be one webhooks
     may reach (names are checked when connecting, on every delivery)."""
-    if not check.required("url", url):
+    text = (url or "").strip()
+    if not text:
+        check.fail("url", UserErrorCode.REQUIRED, "`url` is required.")
         return None
-    assert url is not None
-    text = url.strip()
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 (reading it validates it)
@@ -198,35 +199,33 @@ async def create_endpoint(
 
 @transactional
 async def update_endpoint(
-    actor: Actor,
-    endpoint_id: int,
-    version: int,
-    rules: Webhooks,
-    *,
-    url: str | None = None,
-    criteria: Criteria | None = None,
-    enabled: bool | None = None,
+    actor: Actor, endpoint_id: int, version: int, rules: Webhooks, sent: dict[str, Any]
 ) -> models.WebhookEndpoint:
-    """Change what is given; enabling a disabled endpoint forgets its failures, and the
-    deliveries it kept are sent again from the first."""
+    """Change what `sent` names (`url`, `events`, `teams`, `node_types`, `enabled`; None
+    for the filters means no restriction). Enabling a disabled endpoint forgets its
+    failures, and the deliveries it kept are sent from the first."""
+    unknown = sent.keys() - {"url", "events", "teams", "node_types", "enabled"}
+    if unknown:
+        raise TypeError(f"Not webhook fields: {', '.join(sorted(unknown))}")
     endpoint = await fetch_own_endpoint(actor, endpoint_id)
     check_version(endpoint, version)
     check = Checker()
-    changes: dict[str, object] = {}
-    if url is not None:
-        changes["url"] = checked_url(check, url, rules)
-    if criteria is not None:
+    changes: dict[str, Any] = {}
+    if "url" in sent:
+        changes["url"] = checked_url(check, sent["url"], rules)
+    if {"events", "teams", "node_types"} & sent.keys():
         current = Criteria.of(endpoint)
-        merged = replace(
-            criteria,
-            teams=criteria.teams if criteria.teams is not None else current.teams,
-            node_types=criteria.node_types
-            if criteria.node_types is not None
-            else current.node_types,
+        merged = Criteria(
+            events=sent.get("events", current.events),
+            teams=sent.get("teams", current.teams),
+            node_types=sent.get("node_types", current.node_types),
         )
         cleaned = await checked_criteria(check, actor, merged)
         changes["events"] = list(cleaned.events or ())
         changes["criteria"] = cleaned.stored()
+    enabled = sent.get("enabled")
+    if enabled is None and "enabled" in sent:
+        check.fail("enabled", UserErrorCode.REQUIRED, "`enabled` must be true or false.")
     check.done()
     if enabled is not None and enabled != endpoint.enabled:
         changes["enabled"] = enabled
@@ -270,3 +269,29 @@ def secrets_in_use(endpoint: models.WebhookEndpoint) -> list[str]:
     if endpoint.previous_signing_secret and until is not None and clock.now() < until:
         found.append(endpoint.previous_signing_secret)
     return found
+
+
+async def redeliver(actor: Actor, delivery_id: int) -> models.WebhookDelivery:
+    """Send a delivery again, now, whatever became of it (same message ID, same body)."""
+    delivery = await models.WebhookDelivery.filter(id=delivery_id).first() if delivery_id else None
+    if delivery is None:
+        require_endpoint_writer(actor)
+        if not actor.is_admin:
+            raise Forbidden()
+        raise Missing("The WebhookDelivery you named")
+    await fetch_own_endpoint(actor, delivery.endpoint_id)
+    if delivery.status == "SENDING":
+        raise Invalid(
+            [
+                UserError(
+                    "deliveryId",
+                    UserErrorCode.NOT_ALLOWED,
+                    "This delivery is being sent right now; ask again once it has finished.",
+                )
+            ]
+        )
+    now = clock.now()
+    await models.WebhookDelivery.filter(id=delivery.id, claim=delivery.claim).update(
+        status="PENDING", next_attempt_at=now, claim="", lease_until=None
+    )
+    return await models.WebhookDelivery.get(id=delivery.id)
