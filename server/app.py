@@ -34,7 +34,7 @@ from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
 from server.web_session import session_routes
-from server.webhooks.worker import WebhookWorker
+from server.webhooks.worker import WebhookWorker, risk_step
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             refresher.start()
         pruner = Periodic("change-record-prune", lambda: prune(KEEP_VERSIONS), PRUNE_SECONDS)
         pruner.start()
-        webhooks = WebhookWorker(settings.webhooks)
+        webhooks = WebhookWorker(
+            settings.webhooks, risk_step(read_model.current, settings.thresholds)
+        )
         if settings.webhooks.worker:
             webhooks.start()
         try:

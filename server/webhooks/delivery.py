@@ -67,12 +67,15 @@ async def claim(rules: Webhooks, limit: int = 20) -> list[models.WebhookDelivery
     """Deliveries now due, each the oldest unfinished one of its node for its endpoint,
     marked SENDING under a new claim token."""
     now = clock.now()
+    live = await models.WebhookEndpoint.filter(enabled=True, archived_at__isnull=True).values_list(
+        "id", flat=True
+    )
+    if not live:
+        return []
+    is_due = Q(status=PENDING, next_attempt_at__lte=now) | Q(status=SENDING, lease_until__lte=now)
+    if not await models.WebhookDelivery.filter(is_due, endpoint_id__in=list(live)).exists():
+        return []  # the usual case, answered without taking a lock
     async with in_transaction():
-        live = await models.WebhookEndpoint.filter(
-            enabled=True, archived_at__isnull=True
-        ).values_list("id", flat=True)
-        if not live:
-            return []
         due = (
             await models.WebhookDelivery.filter(
                 Q(status=PENDING, next_attempt_at__lte=now)

@@ -11,33 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 import orjson
-from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server import clock, models
 from server.enums import Role
 from server.events.payload import actor_names, message
+from server.events.steps import ensure_step, lock_step
 from server.permissions import owning_team_ids
 from server.webhooks.criteria import Criteria
 
 BATCH = 200
-
-
-async def ensure_step(name: str) -> None:
-    """The step's bookkeeping row exists (made by the first process that needs it)."""
-    if await models.EventStep.filter(name=name).exists():
-        return
-    try:
-        async with in_transaction():
-            await models.EventStep.create(name=name)
-    except IntegrityError:
-        pass  # another process made it meanwhile
-
-
-async def lock_step(name: str) -> models.EventStep:
-    """The step's row, locked until the surrounding transaction ends."""
-    return await models.EventStep.filter(name=name).select_for_update().get()
 
 
 async def node_teams(events: list[models.Event]) -> dict[tuple[str, int], frozenset[int]]:
@@ -60,6 +44,8 @@ async def node_teams(events: list[models.Event]) -> dict[tuple[str, int], frozen
 
 async def dispatch(batch: int = BATCH) -> int:
     """Queue deliveries for the next undispatched events; how many events were taken."""
+    if not await models.Event.filter(dispatched=False).exists():
+        return 0  # the usual case, answered without taking the lock
     await ensure_step("dispatch")
     async with in_transaction():
         await lock_step("dispatch")

@@ -10,7 +10,11 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from server.settings import Webhooks
+from server import models
+from server.events.catalogue import EventType
+from server.events.risks import record_risk_changes
+from server.read_model import Snapshot
+from server.settings import Thresholds, Webhooks
 from server.webhooks import delivery
 from server.webhooks.dispatch import dispatch
 
@@ -54,3 +58,23 @@ class WebhookWorker:
                 except Exception:
                     log.exception("webhook round failed")
                 await asyncio.sleep(0 if busy else self.rules.poll_seconds)
+
+
+RISK_EVENTS = {EventType.RISK_RAISED.value, EventType.RISK_CLEARED.value}
+
+
+def risk_step(
+    current: Callable[[], Awaitable[Snapshot]], thresholds: Thresholds
+) -> Callable[[], Awaitable[int]]:
+    """The risk step (`server.events.risks`) as a round runs it: only while some live
+    endpoint may want risk events, since it computes every risk of the organisation."""
+
+    async def run() -> int:
+        wanted = await models.WebhookEndpoint.filter(
+            enabled=True, archived_at__isnull=True
+        ).values_list("events", flat=True)
+        if not any(not events or RISK_EVENTS & set(events) for events in wanted):
+            return 0
+        return await record_risk_changes(await current(), thresholds)
+
+    return run
