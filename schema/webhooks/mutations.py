@@ -106,7 +106,8 @@ class WebhookDeliveryPayload:
 def _with_secret(made: endpoints.WithSecret | None, user_errors: list[UserError]):
     if made is None:
         return WebhookSecretPayload(webhook=None, secret=None, user_errors=user_errors)
-    return WebhookSecretPayload(webhook=made.endpoint, secret=made.secret, user_errors=[])
+    served: Any = made.endpoint  # the model row, presented as `Webhook`
+    return WebhookSecretPayload(webhook=served, secret=made.secret, user_errors=[])
 
 
 @strawberry.type

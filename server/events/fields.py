@@ -72,7 +72,7 @@ def presentation(model: type[Model] | None, attribute: str) -> tuple[str, Callab
         return name, global_ids(related)
     if model is not None:
         for fk_name in model._meta.fk_fields:
-            fk = model._meta.fields_map[fk_name]
+            fk: Any = model._meta.fields_map[fk_name]
             if fk.source_field == attribute:
                 return camel(fk_name), global_ids(fk.related_model)
     return camel(attribute), _unchanged

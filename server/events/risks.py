@@ -118,7 +118,12 @@ async def record_risk_changes(snapshot: Snapshot, thresholds: Thresholds) -> int
             if row is None:
                 model, pk = risk.node
                 await models.RiskState.create(
-                    key=key, node_type=model.__name__, node_id=pk, **values
+                    key=key,
+                    node_type=model.__name__,
+                    node_id=pk,
+                    kind=values["kind"],
+                    severity=values["severity"],
+                    message=values["message"],
                 )
             elif (row.kind, row.severity, row.message) != tuple(values.values()):
                 await models.RiskState.filter(key=key).update(**values)

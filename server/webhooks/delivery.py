@@ -89,7 +89,7 @@ async def claim(rules: Webhooks, limit: int = 20) -> list[models.WebhookDelivery
         if not due:
             return []
         first = await _first_unfinished(due)
-        claimed = []
+        claimed: list[models.WebhookDelivery] = []
         for delivery in due:
             if (
                 first[(delivery.endpoint_id, delivery.node_key)] != delivery.id
