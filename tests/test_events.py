@@ -11,12 +11,15 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from server import models
-from server.enums import Role
+from server.enums import ResultMetric, Role
 from server.permissions import Actor
 from server.writes.alignments import set_alignments
-from server.writes.key_results import check_in
+from server.writes.campaigns import archive_campaign, update_campaign
+from server.writes.goals import archive_goal, create_goal, move_goal, update_goal
+from server.writes.key_results import archive_key_result, check_in, update_key_result
 from server.writes.milestones import update_milestone
-from server.writes.money_entries import add_spend, archive_spend
+from server.writes.money_entries import add_result, add_spend, archive_result, archive_spend
+from server.writes.org import update_team
 from server.writes.tasks import archive_task, create_task, update_task
 from tests import factories
 
@@ -137,3 +140,71 @@ async def test_check_in_alignment_spend_and_milestone_events(org):
         }
     }
     assert found[5][3] == {"startDate": {"before": "2026-04-01", "after": "2026-04-08"}}
+
+
+async def test_goal_key_result_campaign_and_result_events(org):
+    # given
+    team, actor, goal, key_result, campaign = org
+    # when
+    new_goal = await create_goal(
+        actor,
+        title="Grow",
+        description=None,
+        category=None,
+        owner_team_id=team.pk,
+        owner_id=None,
+        parent_id=None,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        weight=None,
+    )
+    await update_goal(actor, new_goal.pk, 1, {"title": "Grow more"})
+    await move_goal(actor, new_goal.pk, 2, goal.pk)
+    await update_key_result(actor, key_result.pk, 1, {"title": "Leads"})
+    await archive_key_result(actor, key_result.pk, 2)
+    await update_campaign(actor, campaign.pk, 1, {"end_date": date(2026, 6, 30)})
+    result = await add_result(
+        actor, campaign.pk, date=date(2026, 3, 9), metric=ResultMetric.LEADS, value=Decimal(40)
+    )
+    await archive_result(actor, result.pk, 1)
+    await archive_campaign(actor, campaign.pk, 2)
+    await archive_goal(actor, new_goal.pk, 3)
+    # then
+    found = await events()
+    assert [(kind, node_type, node_id) for kind, node_type, node_id, _ in found] == [
+        ("goal.created", "Goal", new_goal.pk),
+        ("goal.updated", "Goal", new_goal.pk),
+        ("goal.updated", "Goal", new_goal.pk),
+        ("keyResult.updated", "KeyResult", key_result.pk),
+        ("keyResult.archived", "KeyResult", key_result.pk),
+        ("campaign.updated", "Campaign", campaign.pk),
+        ("calendarEntry.moved", "Campaign", campaign.pk),
+        ("result.recorded", "Campaign", campaign.pk),
+        ("result.archived", "ResultEntry", result.pk),
+        ("campaign.archived", "Campaign", campaign.pk),
+        ("goal.archived", "Goal", new_goal.pk),
+    ]
+    assert found[2][3] == {"parent": {"before": None, "after": gid("Goal", goal.pk)}}
+    assert found[6][3] == {"endDate": {"before": "2026-05-31", "after": "2026-06-30"}}
+    assert found[7][3] == {
+        "resultEntry": {
+            "before": None,
+            "after": {
+                "id": gid("ResultEntry", result.pk),
+                "date": "2026-03-09",
+                "channel": None,
+                "metric": "LEADS",
+                "value": "40",
+            },
+        }
+    }
+
+
+async def test_teams_users_and_feeds_emit_no_events(org):
+    # given
+    team, actor, _, _, _ = org
+    # when
+    await update_team(actor, team.pk, 1, name="Growth team")
+    # then
+    assert await events() == []
+    assert await models.HistoryEntry.filter(node_type="Team").count() == 1

@@ -22,7 +22,12 @@ from server.permissions import Actor
 from server.settings import Webhooks
 from server.webhooks import delivery
 from server.webhooks.criteria import Criteria
-from server.webhooks.endpoints import WithSecret, create_endpoint, rotate_secret
+from server.webhooks.endpoints import (
+    WithSecret,
+    create_endpoint,
+    rotate_secret,
+    update_endpoint,
+)
 from server.webhooks.worker import WebhookWorker
 from server.writes.tasks import create_task, update_task
 from tests import factories
@@ -164,6 +169,13 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_with_its_reason(org, r
     assert len(receiver.received) == 3
     still = await models.WebhookDelivery.get()
     assert still.status == "PENDING"
+    # when: the owner enables it again and the receiver is back
+    receiver.status = 200
+    enabled = await update_endpoint(actor, endpoint.pk, 1, rules, {"enabled": True})
+    await pump(lambda: len(receiver.delivered()) == 1, rules)
+    # then: the delivery it kept arrives, and its failures are forgotten
+    assert enabled.enabled and enabled.disabled_reason == "" and enabled.failing_since is None
+    assert receiver.delivered()[0].message["data"]["changes"]["title"]["after"] == "Lost"
 
 
 async def test_during_rotation_both_secrets_sign(org, receiver):
