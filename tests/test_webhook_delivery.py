@@ -252,3 +252,20 @@ async def test_an_editors_endpoint_receives_only_their_teams_objects(org, receiv
     # then
     kinds = [(r.message["type"], r.message["data"]["node"]["type"]) for r in receiver.delivered()]
     assert kinds == [("task.created", "Task"), ("task.updated", "Task")]
+
+
+async def test_a_name_resolving_to_a_closed_address_is_never_reached(org, receiver):
+    # given: the default policy (no network opened) and a name for the loopback address
+    team, actor, campaign = org
+    closed = Webhooks(**{**RULES.__dict__, "allow_networks": ()})
+    await create_endpoint(actor, f"http://localhost:{receiver.port}/hooks", Criteria(), closed)
+    await create_task(actor, title="Inside", campaign_id=campaign.pk)
+    # when
+    worker = WebhookWorker(closed)
+    async with delivery.client(closed) as http:
+        await worker.run_round(http)
+    # then
+    attempt = await models.WebhookAttempt.get()
+    assert not attempt.succeeded and attempt.status_code is None
+    assert attempt.error == "The address is not one webhooks may reach."
+    assert receiver.received == []

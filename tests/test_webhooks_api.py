@@ -164,6 +164,8 @@ async def test_an_editor_registers_endpoints_for_their_own_teams_only(api, teams
         ("http://[::1]:8000/hooks", "BAD_URL"),
         ("https://user:secret@example.com/hooks", "BAD_URL"),
         ("http://example.com:99999/hooks", "BAD_URL"),
+        ("http://exa mple.com/hooks", "BAD_URL"),
+        ("http://example.com/ho\toks", "BAD_URL"),
         ("https://example.com/" + "a" * 2001, "TOO_LONG"),
         ("", "REQUIRED"),
     ],

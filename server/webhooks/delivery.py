@@ -46,6 +46,7 @@ PENDING, SENDING, DELIVERED, FAILED = (status.value for status in DeliveryStatus
 UNFINISHED = (PENDING, SENDING)
 MAX_ERROR = 500
 USER_AGENT = "Throughline webhooks"
+DENIED = "The address is not one webhooks may reach."
 
 
 @dataclass(frozen=True)
@@ -149,15 +150,28 @@ async def send(
     try:
         async with client.stream("POST", endpoint.url, content=body, headers=headers) as response:
             code = response.status_code
-    except AddressDenied:
-        return Outcome(False, None, _since(started), "The address is not one webhooks may reach.")
     except httpx.TimeoutException:
         return Outcome(False, None, _since(started), "The endpoint did not answer in time.")
     except (httpx.HTTPError, OSError) as error:
+        if _denied(error):
+            return Outcome(False, None, _since(started), DENIED)
         return Outcome(False, None, _since(started), f"Could not connect: {type(error).__name__}.")
+    except Exception:  # an address the client refuses, or anything unforeseen: a failure
+        log.exception("webhook delivery %s could not be sent", delivery.id)
+        return Outcome(False, None, _since(started), "The request could not be sent.")
     if 200 <= code < 300:
         return Outcome(True, code, _since(started), "")
     return Outcome(False, code, _since(started), f"The endpoint answered HTTP {code}.")
+
+
+def _denied(error: BaseException | None) -> bool:
+    """Whether the connection was refused by the address rules (httpx wraps the
+    transport's error)."""
+    while error is not None:
+        if isinstance(error, AddressDenied):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _since(started: float) -> int:
@@ -244,5 +258,8 @@ async def deliver_due(http: httpx.AsyncClient, rules: Webhooks, limit: int = 20)
         outcome = await send(http, endpoints[delivery.endpoint_id], delivery)
         await finish(delivery, outcome, rules)
 
-    await asyncio.gather(*(one(delivery) for delivery in claimed))
+    results = await asyncio.gather(*(one(d) for d in claimed), return_exceptions=True)
+    for failure in results:
+        if isinstance(failure, Exception):  # its lease runs out and it is sent again
+            log.error("webhook delivery failed to finish", exc_info=failure)
     return len(claimed)

@@ -71,7 +71,12 @@ async def _deliveries(
         "user_id", "team_id"
     ):
         memberships[user_id].add(team_id)
-    teams = await node_teams(events)
+    needs_teams = any(
+        Criteria.of(e).teams is not None
+        or getattr(owners.get(e.owner_id), "role", None) != Role.ADMIN
+        for e in endpoints
+    )
+    teams = await node_teams(events) if needs_teams else {}
     names = await actor_names(events)
     now = clock.now()
     found = []

@@ -15,6 +15,8 @@ from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+
 from server import clock, models
 from server.enums import HistoryAction, Role
 from server.events.catalogue import EventType
@@ -57,6 +59,9 @@ def checked_url(check: Checker, url: str | None, rules: Webhooks) -> str | None:
     if len(text) > MAX_URL:
         check.fail("url", UserErrorCode.TOO_LONG, f"`url` is longer than {MAX_URL} characters.")
         return None
+    if any(ch.isspace() or not ch.isprintable() for ch in text) or not _parses(text):
+        check.fail("url", UserErrorCode.BAD_URL, "`url` is not a valid address.")
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         check.fail(
             "url",
@@ -80,6 +85,15 @@ def checked_url(check: Checker, url: str | None, rules: Webhooks) -> str | None:
         )
         return None
     return text
+
+
+def _parses(text: str) -> bool:
+    """Whether the HTTP client that delivers would accept the address."""
+    try:
+        httpx.URL(text)
+    except (httpx.InvalidURL, ValueError):
+        return False
+    return True
 
 
 def checked_events(check: Checker, events: tuple[str, ...] | None) -> tuple[str, ...] | None:
