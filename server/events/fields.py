@@ -35,19 +35,32 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def global_ids(model: type[Model]) -> Callable[[Any], Any]:
+TypeNameOf = Callable[[type[Model]], "str | None"]
+
+
+def model_name(model: type[Model]) -> str | None:
+    """A node's type name in the API is its model's name."""
+    return model.__name__
+
+
+def global_ids(model: type[Model], type_name_of: TypeNameOf = model_name) -> Callable[[Any], Any]:
+    """Keys of `model` as global IDs; left as they are for a model without a type."""
+    type_name = type_name_of(model)
+
     def convert(value: Any) -> Any:
-        if value is None:
-            return None
+        if type_name is None or value is None:
+            return value
         if isinstance(value, list):
             return [convert(item) for item in value]
-        return encode_global_id(model.__name__, int(value))
+        return encode_global_id(type_name, int(value))
 
     return convert
 
 
-def nested(references: dict[str, type[Model]]) -> Callable[[Any], Any]:
-    converters = {key: global_ids(model) for key, model in references.items()}
+def nested(
+    references: dict[str, type[Model]], type_name_of: TypeNameOf = model_name
+) -> Callable[[Any], Any]:
+    converters = {key: global_ids(model, type_name_of) for key, model in references.items()}
 
     def convert(value: Any) -> Any:
         if isinstance(value, list):
@@ -63,18 +76,22 @@ def _unchanged(value: Any) -> Any:
     return value
 
 
-def presentation(model: type[Model] | None, attribute: str) -> tuple[str, Callable[[Any], Any]]:
-    """The API field name of a recorded attribute and how its values are shown."""
+def presentation(
+    model: type[Model] | None, attribute: str, type_name_of: TypeNameOf = model_name
+) -> tuple[str, Callable[[Any], Any]]:
+    """The API field name of a recorded attribute and how its values are shown
+    (`type_name_of` names the API type of a referenced model: the history's reader
+    passes the GraphQL layer's names)."""
     if attribute in NESTED_REFERENCES:
-        return attribute, nested(NESTED_REFERENCES[attribute])
+        return attribute, nested(NESTED_REFERENCES[attribute], type_name_of)
     if attribute in RELATED_KEYS:
         name, related = RELATED_KEYS[attribute]
-        return name, global_ids(related)
+        return name, global_ids(related, type_name_of)
     if model is not None:
         for fk_name in model._meta.fk_fields:
             fk: Any = model._meta.fields_map[fk_name]
             if fk.source_field == attribute:
-                return camel(fk_name), global_ids(fk.related_model)
+                return camel(fk_name), global_ids(fk.related_model, type_name_of)
     return camel(attribute), _unchanged
 
 
