@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from server import models
 from server.events.catalogue import EventType
 from server.events.risks import record_risk_changes
+from server.faults import database_unavailable, describe
 from server.read_model import Snapshot
 from server.settings import Thresholds, Webhooks
 from server.webhooks import delivery
@@ -55,8 +56,11 @@ class WebhookWorker:
                 busy = False
                 try:
                     busy = await self.run_round(http)
-                except Exception:
-                    log.exception("webhook round failed")
+                except Exception as error:
+                    if database_unavailable(error):  # one line; the next round retries
+                        log.warning("webhook round: database unavailable (%s)", describe(error))
+                    else:
+                        log.exception("webhook round failed")
                 await asyncio.sleep(0 if busy else self.rules.poll_seconds)
 
 
