@@ -132,33 +132,38 @@ def test_two_processes_deliver_each_event_once(tmp_path: Path, receiver: Receive
 @pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_undelivered_events_survive_a_killed_server(tmp_path: Path, receiver: Receiver, engine):
     with engine_database(engine, tmp_path) as url:
-        # given: the receiver is down while goals are created
+        # given: one delivery in flight (the receiver holds it) and others waiting
         env = process_env(url, tmp_path / "data", **WEBHOOK_SETTINGS)
         prepare(env)
         server = Server(env, tmp_path / "before.log")
         try:
             token = server.sign_in()
             secret, team_id = set_up(server, token, receiver)
-            receiver.status = 503
+            receiver.hold()
             for n in range(5):
                 create_goal(server, token, team_id, f"Goal {n}")
-            receiver.wait_for(lambda r: len(r.received) >= 2)
-            # when: the server dies without shutting down, and a new one starts
+            receiver.wait_for(lambda r: r.arrived >= 1)
+            # when: the server dies without shutting down while sending
             server.kill()
         finally:
             server.stop()
+        receiver.release(abandon=True)
+        receiver.wait_for(lambda r: len(r.received) == r.arrived)
+        in_flight = {r.webhook_id for r in receiver.received}
+        assert in_flight and all(r.status == 0 for r in receiver.received)
         assert receiver.delivered() == []
-        receiver.status = 200
+        receiver.abandon = False
         restarted = Server(env, tmp_path / "after.log")
         try:
             receiver.wait_for(lambda r: len(r.first_of_each()) >= 5)
             threading.Event().wait(1.0)
         finally:
             restarted.stop()
-        # then: every event arrived, once each
+        # then: every event arrived once, the one in flight included
         delivered = receiver.delivered()
         assert sorted(r.message["data"]["changes"]["title"]["after"] for r in delivered) == [
             f"Goal {n}" for n in range(5)
         ]
+        assert in_flight <= {r.webhook_id for r in delivered}
         for request in delivered:
             Webhook(secret).verify(request.body, request.headers)

@@ -38,6 +38,22 @@ class Receiver:
         self.status = 200
         self.port = 0
         self.lock = threading.Lock()
+        self.released = threading.Event()
+        self.released.set()
+        self.abandon = False
+        self.arrived = 0
+        """Requests that have come in, answered or not."""
+
+    def hold(self) -> None:
+        """Keep the next requests waiting, unanswered, until `release`."""
+        self.abandon = False
+        self.released.clear()
+
+    def release(self, *, abandon: bool = False) -> None:
+        """Let held requests go on; with `abandon`, they are dropped without an answer
+        (recorded with status 0), as when the sender died meanwhile."""
+        self.abandon = abandon
+        self.released.set()
 
     @property
     def url(self) -> str:
@@ -75,6 +91,16 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            with receiver.lock:
+                receiver.arrived += 1
+            receiver.released.wait(30)
+            if receiver.abandon:
+                with receiver.lock:
+                    receiver.received.append(
+                        Received({k.lower(): v for k, v in self.headers.items()}, body, 0)
+                    )
+                self.close_connection = True
+                return
             status = receiver.answer()
             with receiver.lock:
                 receiver.received.append(
