@@ -21,6 +21,7 @@ from server import clock
 from server.authentication import TokenAuthentication
 from server.content_policy import client_policy, graphiql_policy
 from server.database import close_database, database_reachable, open_database
+from server.events.retention import prune_events
 from server.external_calendars.refresh import RefreshScheduler
 from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
@@ -65,6 +66,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             refresher.start()
         pruner = Periodic("change-record-prune", lambda: prune(KEEP_VERSIONS), PRUNE_SECONDS)
         pruner.start()
+        event_pruner = Periodic(
+            "event-prune", lambda: prune_events(settings.webhooks.keep_days), PRUNE_SECONDS
+        )
+        event_pruner.start()
         webhooks = WebhookWorker(
             settings.webhooks, risk_step(read_model.current, settings.thresholds)
         )
@@ -77,6 +82,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await refresher.stop()
             await pruner.stop()
             await webhooks.stop()
+            await event_pruner.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)

@@ -107,6 +107,8 @@ class Webhooks:
     """How long a rotated-out signing secret keeps signing beside the new one."""
     allow_networks: tuple = ()
     """Networks endpoints may be on though not public (`THROUGHLINE_WEBHOOK_ALLOW_NETWORKS`)."""
+    keep_days: int = 30
+    """Days the event log keeps an event once delivered everywhere it was due."""
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,7 @@ def _webhooks(setting) -> Webhooks:
         allow_networks=_networks(
             "THROUGHLINE_WEBHOOK_ALLOW_NETWORKS", setting("webhook_allow_networks", "")
         ),
+        keep_days=_whole("THROUGHLINE_EVENT_KEEP_DAYS", setting("event_keep_days", 30), 1, 3650),
     )
 
 
