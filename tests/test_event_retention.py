@@ -52,3 +52,8 @@ async def test_old_finished_events_go_and_the_rest_stay(db):
     assert {old_delivered.id, old_given_up.id, old_unsent.id}.isdisjoint(kept)
     assert await models.WebhookDelivery.all().count() == 2
     assert await models.WebhookAttempt.all().count() == 2
+    # when: the endpoint still waiting is deleted
+    await models.WebhookEndpoint.all().update(archived_at=clock.now())
+    # then: nothing waits for the old event any more
+    assert await prune_events(30) == 1
+    assert set(await models.Event.all().values_list("id", flat=True)) == {recent.id}

@@ -1,5 +1,6 @@
 """How long the event log keeps events: those delivered everywhere they were due go
-after `keep_days`; an event still waiting at some endpoint stays until it is done."""
+after `keep_days`; an event still waiting at some live endpoint stays until it is done
+(a deleted endpoint waits for nothing)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ async def prune_events(keep_days: int) -> int:
     if not old:
         return 0
     waiting = set(
-        await models.WebhookDelivery.filter(event_id__in=old, status__in=UNFINISHED).values_list(
-            "event_id", flat=True
-        )
+        await models.WebhookDelivery.filter(
+            event_id__in=old, status__in=UNFINISHED, endpoint__archived_at__isnull=True
+        ).values_list("event_id", flat=True)
     )
     done = [pk for pk in old if pk not in waiting]
     async with in_transaction():
