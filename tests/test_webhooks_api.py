@@ -267,3 +267,35 @@ async def test_someone_elses_deliveries_are_not_theirs_to_read(api, teams):
     error = await api.as_user(editor).error(DELIVERIES, {"id": made["webhook"]["id"]})
     # then
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_editor_may_not_widen_or_touch_others_endpoints(api, teams):
+    # given
+    growth, sales, editor, _ = teams
+    other_editor = await factories.user(teams=[growth], role=Role.EDITOR)
+    mine = await api.as_user(editor).mutate(
+        CREATE,
+        {"url": "https://example.com/hooks", "filter": {"teams": [gid("Team", growth.pk)]}},
+        "webhookCreate",
+    )
+    webhook_id = mine["webhook"]["id"]
+    # when
+    widened = await api.as_user(editor).error(
+        UPDATE,
+        {"input": {"id": webhook_id, "version": 1, "filter": {"teams": [gid("Team", sales.pk)]}}},
+    )
+    unrestricted = await api.as_user(editor).mutate(
+        UPDATE, {"id": webhook_id, "version": 1, "filter": None}, "webhookUpdate"
+    )
+    someone_elses = await api.as_user(other_editor).error(
+        DELETE, {"input": {"id": webhook_id, "version": 1}}
+    )
+    # then
+    assert widened["extensions"]["code"] == "FORBIDDEN"
+    assert [(e["field"], e["code"]) for e in unrestricted["userErrors"]] == [
+        ("filter.teams", "REQUIRED")
+    ]
+    assert someone_elses["extensions"]["code"] == "FORBIDDEN"
+    endpoint = await models.WebhookEndpoint.get()
+    assert endpoint.version == 1 and endpoint.archived_at is None
+    assert endpoint.criteria["teams"] == [growth.pk]
