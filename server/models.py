@@ -490,7 +490,7 @@ class EventStep(Model):
     (`dispatch`, `risks`): locked while a process runs the step, so only one does."""
 
     name = fields.CharField(max_length=32, primary_key=True)
-    version = fields.BigIntField(default=0, description="the data version handled last")
+    data_version = fields.BigIntField(default=0, description="the data version handled last")
     epoch = fields.CharField(max_length=64, default="")
     day = fields.CharField(max_length=10, default="")
 

@@ -128,11 +128,13 @@ async def record_risk_changes(snapshot: Snapshot, thresholds: Thresholds) -> int
             elif (row.kind, row.severity, row.message) != tuple(values.values()):
                 await models.RiskState.filter(key=key).update(**values)
         await models.EventStep.filter(name=STEP).update(
-            epoch=snapshot.epoch, version=snapshot.version, day=today.isoformat()
+            epoch=snapshot.epoch, data_version=snapshot.version, day=today.isoformat()
         )
     return written
 
 
 def _handled(step: models.EventStep, snapshot: Snapshot, day: str) -> bool:
     """Whether this version (or a later one of the same database) was recorded today."""
-    return step.epoch == snapshot.epoch and step.version >= snapshot.version and step.day >= day
+    return (
+        step.epoch == snapshot.epoch and step.data_version >= snapshot.version and step.day >= day
+    )

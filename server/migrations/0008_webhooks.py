@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='EventStep',
             fields=[
                 ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=32)),
-                ('version', fields.BigIntField(default=0, description='the data version handled last')),
+                ('data_version', fields.BigIntField(default=0, description='the data version handled last')),
                 ('epoch', fields.CharField(default='', max_length=64)),
                 ('day', fields.CharField(default='', max_length=10)),
             ],
