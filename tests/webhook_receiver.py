@@ -41,6 +41,8 @@ class Receiver:
         self.released = threading.Event()
         self.released.set()
         self.abandon = False
+        self.refuse: Callable[[bytes], bool] = lambda body: False
+        """Bodies answered 500 whatever else is set."""
         self.arrived = 0
         """Requests that have come in, answered or not."""
 
@@ -101,7 +103,7 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                     )
                 self.close_connection = True
                 return
-            status = receiver.answer()
+            status = 500 if receiver.refuse(body) else receiver.answer()
             with receiver.lock:
                 receiver.received.append(
                     Received({k.lower(): v for k, v in self.headers.items()}, body, status)

@@ -40,8 +40,9 @@ WebhookNodeType = strawberry.enum(
 WebhookDeliveryStatus = strawberry.enum(
     DeliveryStatus,
     name="WebhookDeliveryStatus",
-    description="PENDING (waiting for its turn or a retry), SENDING, DELIVERED, or FAILED "
-    "(given up after the last retry; the node's later events went on).",
+    description="QUEUED (behind an earlier event of the same object), PENDING (due, or "
+    "waiting for a retry), SENDING, DELIVERED, or FAILED (given up after the last retry; "
+    "the object's later events went on).",
 )
 
 

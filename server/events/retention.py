@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from server import clock, models
 
 BATCH = 5000
-UNFINISHED = ("PENDING", "SENDING")
+UNFINISHED = ("QUEUED", "PENDING", "SENDING")
 
 
 async def prune_events(keep_days: int) -> int:

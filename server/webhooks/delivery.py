@@ -23,6 +23,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 import httpx
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -36,14 +37,30 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryStatus(StrEnum):
+    QUEUED = "QUEUED"
+    """Behind an earlier delivery of the same node to the same endpoint."""
     PENDING = "PENDING"
     SENDING = "SENDING"
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"
 
 
-PENDING, SENDING, DELIVERED, FAILED = (status.value for status in DeliveryStatus)
+QUEUED, PENDING, SENDING, DELIVERED, FAILED = (status.value for status in DeliveryStatus)
 UNFINISHED = (PENDING, SENDING)
+WAITING = (QUEUED, PENDING, SENDING)
+"""Not yet done: a node's later deliveries queue behind these."""
+
+# The first queued delivery of each endpoint and node whose earlier ones are all done
+# becomes due. Finishing a delivery does this for its node at once; this statement
+# repairs what a finish racing a dispatch left queued.
+PROMOTE_QUEUED = (
+    "UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = created_at "
+    "WHERE status = 'QUEUED' AND NOT EXISTS (SELECT 1 FROM webhook_delivery AS earlier "
+    "WHERE earlier.endpoint_id = webhook_delivery.endpoint_id "
+    "AND earlier.node_key = webhook_delivery.node_key "
+    "AND earlier.status IN ('QUEUED', 'PENDING', 'SENDING') "
+    "AND earlier.event_id < webhook_delivery.event_id)"
+)
 MAX_ERROR = 500
 USER_AGENT = "Throughline webhooks"
 DENIED = "The address is not one webhooks may reach."
@@ -204,6 +221,29 @@ async def finish(delivery: models.WebhookDelivery, outcome: Outcome, rules: Webh
         )
         if mine:
             await _count(delivery.endpoint_id, outcome, rules, now)
+            if state["status"] != PENDING:
+                await _next_of_node(delivery, now)
+
+
+async def _next_of_node(delivery: models.WebhookDelivery, now) -> None:
+    """The node's next queued delivery to this endpoint becomes due."""
+    following = (
+        await models.WebhookDelivery.filter(
+            endpoint_id=delivery.endpoint_id, node_key=delivery.node_key, status__in=WAITING
+        )
+        .order_by("event_id", "id")
+        .first()
+    )
+    if following is not None and following.status == QUEUED:
+        await models.WebhookDelivery.filter(id=following.id, status=QUEUED).update(
+            status=PENDING, next_attempt_at=now
+        )
+
+
+async def promote_queued() -> None:
+    """Make due every queued delivery that nothing waits before (see PROMOTE_QUEUED)."""
+    if await models.WebhookDelivery.filter(status=QUEUED).exists():
+        await connections.get("default").execute_query(PROMOTE_QUEUED)
 
 
 async def _count(endpoint_id: int, outcome: Outcome, rules: Webhooks, now) -> None:
@@ -246,6 +286,7 @@ def client(rules: Webhooks) -> httpx.AsyncClient:
 
 async def deliver_due(http: httpx.AsyncClient, rules: Webhooks, limit: int = 20) -> int:
     """Claim what is due and send it, at most `limit` at once; how many were sent."""
+    await promote_queued()
     claimed = await claim(rules, limit)
     if not claimed:
         return 0

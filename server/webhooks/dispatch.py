@@ -3,7 +3,10 @@
 One process at a time dispatches (the `dispatch` step row is locked; SQLite writers
 are serialised anyway), and events are taken in the order of their IDs. A node's events
 are written in commit order (each write locks the node's row first), so each endpoint's
-deliveries of one node are queued in the order the changes were made.
+deliveries of one node are queued in the order the changes were made. A delivery made
+while an earlier one of its node to the same endpoint is not done is QUEUED, not due:
+only the head of each node's queue is claimed, so a node whose receiver keeps failing
+holds back its own later events and nobody else's.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from server.events.payload import actor_names, message
 from server.events.steps import ensure_step, lock_step
 from server.permissions import owning_team_ids
 from server.webhooks.criteria import Criteria
+from server.webhooks.delivery import PENDING, QUEUED, WAITING
 
 BATCH = 200
 
@@ -79,6 +83,13 @@ async def _deliveries(
     teams = await node_teams(events) if needs_teams else {}
     names = await actor_names(events)
     now = clock.now()
+    waiting = set(
+        await models.WebhookDelivery.filter(
+            endpoint_id__in=[e.pk for e in endpoints],
+            node_key__in={f"{e.node_type}:{e.node_id}" for e in events},
+            status__in=WAITING,
+        ).values_list("endpoint_id", "node_key")
+    )
     found = []
     for event in events:
         body: str | None = None
@@ -93,14 +104,17 @@ async def _deliveries(
                 continue
             if body is None:
                 body = orjson.dumps(message(event, names.get(event.actor_id or 0))).decode()
+            key = (endpoint.pk, f"{event.node_type}:{event.node_id}")
             found.append(
                 models.WebhookDelivery(
                     endpoint_id=endpoint.pk,
                     event_id=event.id,
-                    node_key=f"{event.node_type}:{event.node_id}",
+                    node_key=key[1],
+                    status=QUEUED if key in waiting else PENDING,
                     body=body,
                     next_attempt_at=now,
                     created_at=now,
                 )
             )
+            waiting.add(key)
     return found
