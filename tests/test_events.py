@@ -11,7 +11,8 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from server import models
-from server.enums import ResultMetric, Role
+from server.enums import HistoryAction, ResultMetric, Role
+from server.events.log import append_for_entries
 from server.permissions import Actor
 from server.writes.alignments import set_alignments
 from server.writes.campaigns import archive_campaign, update_campaign
@@ -208,3 +209,45 @@ async def test_teams_users_and_feeds_emit_no_events(org):
     # then
     assert await events() == []
     assert await models.HistoryEntry.filter(node_type="Team").count() == 1
+
+
+async def test_history_written_in_bulk_gets_its_events_in_bulk(org):
+    # given: entries as a bulk write makes them, without `record`
+    team, actor, _, _, campaign = org
+    at = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    entries = [
+        models.HistoryEntry(
+            node_type="Campaign",
+            node_id=campaign.pk,
+            actor_id=actor.user_id,
+            at=at,
+            action=HistoryAction.SPEND_ADDED,
+            changes={"spendEntry": {"before": None, "after": {"id": 7, "amount": "5"}}},
+        ),
+        models.HistoryEntry(
+            node_type="SpendEntry",
+            node_id=7,
+            actor_id=actor.user_id,
+            at=at,
+            action=HistoryAction.CREATED,
+            changes={"amount": {"before": None, "after": "5"}},
+        ),
+    ]
+    # when
+    async with in_transaction():
+        await models.HistoryEntry.bulk_create(entries)
+        await append_for_entries(entries)
+    # then: the spend is an event; the entry's own creation is not one
+    assert await events() == [
+        (
+            "spend.recorded",
+            "Campaign",
+            campaign.pk,
+            {
+                "spendEntry": {
+                    "before": None,
+                    "after": {"id": gid("SpendEntry", 7), "amount": "5"},
+                }
+            },
+        )
+    ]

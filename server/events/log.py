@@ -1,7 +1,9 @@
-"""Writing events: inside the transaction of the change they describe."""
+"""Writing events: inside the transaction of the change they describe, one by one
+(`server.history.record`) or in bulk beside history entries written in bulk."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +38,32 @@ async def append_derived(
             for event_type, carried in derived
         ]
     )
+
+
+def events_of(entries: Iterable[models.HistoryEntry]) -> list[models.Event]:
+    """The events history entries stand for, unsaved: for writes that insert their
+    history in bulk, which then insert these in bulk too, in the same transaction."""
+    return [
+        models.Event(
+            type=event_type.value,
+            node_type=entry.node_type,
+            node_id=entry.node_id,
+            actor_id=entry.actor_id,
+            at=entry.at,
+            changes=api_changes(entry.node_type, carried),
+        )
+        for entry in entries
+        for event_type, carried in derive(entry.node_type, entry.action, entry.changes or {})
+    ]
+
+
+async def append_for_entries(
+    entries: Iterable[models.HistoryEntry], batch_size: int = 1000
+) -> None:
+    """Write the events of history entries written in bulk (one INSERT per batch)."""
+    found = events_of(entries)
+    if found:
+        await models.Event.bulk_create(found, batch_size=batch_size)
 
 
 async def append(
