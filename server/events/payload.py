@@ -10,9 +10,9 @@ from server import models
 from server.global_ids import encode_global_id
 
 
-def message_id(event: models.Event) -> str:
+def message_id(event_id: int) -> str:
     """Stable across retries and redeliveries: receivers deduplicate on it."""
-    return f"evt_{event.id}"
+    return f"evt_{event_id}"
 
 
 def message(event: models.Event, actor_name: str | None) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def message(event: models.Event, actor_name: str | None) -> dict[str, Any]:
         "type": event.type,
         "timestamp": event.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "data": {
-            "id": message_id(event),
+            "id": message_id(event.id),
             "node": {
                 "id": encode_global_id(event.node_type, event.node_id),
                 "type": event.node_type,

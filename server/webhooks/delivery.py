@@ -28,6 +28,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server import clock, models
+from server.events.payload import message_id as event_message_id
 from server.external_calendars.guarded_transport import AddressDenied, CheckedTransport
 from server.settings import Webhooks
 from server.webhooks.endpoints import secrets_in_use
@@ -153,7 +154,7 @@ async def send(
     """POST the delivery's body, signed with every secret in use; 2xx is success."""
     body = delivery.body.encode()
     timestamp = int(time.time())  # real time: receivers compare it with their own clock
-    message_id = f"evt_{delivery.event_id}"
+    message_id = event_message_id(delivery.event_id)
     headers = {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
