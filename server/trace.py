@@ -114,7 +114,9 @@ def trace(snapshot: Snapshot, origin: Model) -> Trace:
     kr_ids = {a.key_result_id for rows in alignments_by_campaign.values() for a in rows}
     if direct_kr_id:
         kr_ids.add(direct_kr_id)
-    key_results = {pk: kr for pk in kr_ids if (kr := snapshot.live(KeyResult, pk)) is not None}
+    key_results = {
+        pk: kr for pk in kr_ids if (kr := snapshot.live(KeyResult, pk)) is not None
+    }
     if isinstance(origin, KeyResult):
         key_results[origin.pk] = origin
     goals = snapshot.table(Goal)
@@ -155,7 +157,6 @@ def trace(snapshot: Snapshot, origin: Model) -> Trace:
 
 
 # --- goal subtrees: the work that reaches a goal ---------------------------------------
-
 
 def _subtree(snapshot: Snapshot, root: int) -> list[int]:
     """The goal `root` (archived or not) and its live descendants; a cycle in corrupt

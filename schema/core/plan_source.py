@@ -189,7 +189,8 @@ def _field_lines(index: int, step: FieldStep, env: dict[str, Any]) -> list[str]:
         return [*lines, f"    if {test}: {value} = {general}"]
     if short.kind == "int":  # answers itself within 32 bits, as GraphQL's Int holds
         answer = (
-            f"{value} if type({value}) is int and {INT_MIN} <= {value} <= {INT_MAX} else {general}"
+            f"{value} if type({value}) is int and {INT_MIN} <= {value} <= {INT_MAX} "
+            f"else {general}"
         )
     elif short.kind == "table":
         env[f"E{index}"], env[f"T{index}"] = short.table, short.types[0]

@@ -45,7 +45,9 @@ def _postgres(client: BaseDBAsyncClient) -> bool:
 async def position(client: BaseDBAsyncClient) -> Position:
     """The database's epoch and latest data version (inside the caller's snapshot)."""
     latest = (
-        "version" if _postgres(client) else "(SELECT coalesce(max(version), 0) FROM data_change)"
+        "version"
+        if _postgres(client)
+        else "(SELECT coalesce(max(version), 0) FROM data_change)"
     )
     rows = await client.execute_query_dict(
         f"SELECT epoch, pruned_through, {latest} AS latest FROM data_version WHERE id = 1"
