@@ -51,6 +51,8 @@ from schema.tasks.mutations import TaskMutations
 from schema.tasks.queries import TaskQueries
 from schema.tasks.types import Task
 from schema.trace.queries import TraceQueries
+from schema.webhooks.mutations import WebhookMutations
+from schema.webhooks.queries import WebhookQueries
 from server.settings import Limits, Settings
 
 NODE_TYPES = [
@@ -84,6 +86,7 @@ class Query(
     FeedQueries,
     ExternalCalendarQueries,
     ApiTokenQueries,
+    WebhookQueries,
 ):
     pass
 
@@ -102,6 +105,7 @@ MUTATION_CLASSES: list[type] = [
     ApiTokenMutations,
     ServiceAccountMutations,
     IngestMutations,
+    WebhookMutations,
 ]
 
 

@@ -24,6 +24,7 @@ from server.api_tokens.usage import TokenUses
 from server.authentication import TokenAuthentication
 from server.content_policy import client_policy, graphiql_policy
 from server.database import close_database, database_reachable, open_database
+from server.events.retention import prune_events
 from server.exports.endpoint import export_endpoint
 from server.external_calendars.refresh import RefreshScheduler
 from server.faults import DatabaseFaults
@@ -39,6 +40,7 @@ from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
 from server.web_session import session_routes
+from server.webhooks.worker import WebhookWorker, risk_step
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,15 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             refresher.start()
         pruner = Periodic("change-record-prune", lambda: prune(KEEP_VERSIONS), PRUNE_SECONDS)
         pruner.start()
+        event_pruner = Periodic(
+            "event-prune", lambda: prune_events(settings.webhooks.keep_days), PRUNE_SECONDS
+        )
+        event_pruner.start()
+        webhooks = WebhookWorker(
+            settings.webhooks, risk_step(read_model.current, settings.thresholds)
+        )
+        if settings.webhooks.worker:
+            webhooks.start()
         try:
             log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
             yield
@@ -76,6 +87,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await token_uses.settled()
             await refresher.stop()
             await pruner.stop()
+            await webhooks.stop()
+            await event_pruner.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)

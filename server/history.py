@@ -11,11 +11,23 @@ from tortoise.models import Model
 
 from server import clock, models
 from server.enums import HistoryAction
+from server.events.log import append_derived
 
 # Bookkeeping, not edits: the token epoch moves when sessions end (recorded as such).
-# Whether a user is a service account never changes; its creation records it once.
+# Whether a user is a service account never changes; its creation records it once. A
+# webhook's signing secrets are kept to sign with; the history must not repeat them.
 NOT_RECORDED = frozenset(
-    {"id", "version", "created_at", "updated_at", "password_hash", "token_epoch", "service_account"}
+    {
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "password_hash",
+        "token_epoch",
+        "service_account",
+        "signing_secret",
+        "previous_signing_secret",
+    }
 )
 
 
@@ -54,14 +66,19 @@ async def record(
     action: HistoryAction,
     changes: dict[str, dict[str, Any]],
 ) -> models.HistoryEntry:
-    return await models.HistoryEntry.create(
+    """Record a change, and the events it stands for (`server.events`), in the caller's
+    transaction: a write that rolls back leaves neither."""
+    at = clock.now()
+    entry = await models.HistoryEntry.create(
         node_type=type(row).__name__,
         node_id=row.pk,
         actor_id=actor_id,
-        at=clock.now(),
+        at=at,
         action=action,
         changes=changes,
     )
+    await append_derived(actor_id, type(row).__name__, row.pk, action, changes, at)
+    return entry
 
 
 def created(row: Model) -> dict[str, dict[str, Any]]:

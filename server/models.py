@@ -516,3 +516,123 @@ class ExternalEvent(Model):
         table = "external_event"
         ordering = ["first_date", "id"]
         indexes = (("first_date", "last_date"),)
+
+
+class Event(Model):
+    """One thing that happened, in the form integrations read it: written in the same
+    transaction as the change it describes (`server/events`), so a rolled-back write
+    leaves none. Webhooks deliver these; nothing else writes them."""
+
+    id = fields.BigIntField(primary_key=True)
+    type = fields.CharField(max_length=48, description="from the catalogue, e.g. task.updated")
+    node_type = fields.CharField(max_length=32)
+    node_id = fields.IntField()
+    actor = fields.ForeignKeyField(
+        "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    actor_id: int | None
+    at = fields.DatetimeField()
+    changes = fields.JSONField(default=dict, description="API field -> {before, after}")
+    dispatched = fields.BooleanField(default=False, description="fanned out to webhooks")
+
+    class Meta:
+        table = "event"
+        ordering = ["id"]
+        indexes = (("node_type", "node_id"), ("dispatched", "id"))
+
+
+class EventStep(Model):
+    """Bookkeeping of the background steps that read the event log, one row each
+    (`dispatch`, `risks`): locked while a process runs the step, so only one does."""
+
+    name = fields.CharField(max_length=32, primary_key=True)
+    data_version = fields.BigIntField(default=0, description="the data version handled last")
+    epoch = fields.CharField(max_length=64, default="")
+    day = fields.CharField(max_length=10, default="")
+
+    class Meta:
+        table = "event_step"
+
+
+class RiskState(Model):
+    """The risks as last recorded: what "risk raised" and "risk cleared" compare with."""
+
+    key = fields.CharField(max_length=255, primary_key=True)
+    kind = fields.CharField(max_length=32)
+    severity = fields.CharField(max_length=16)
+    node_type = fields.CharField(max_length=32)
+    node_id = fields.IntField()
+    message = fields.TextField(default="")
+
+    class Meta:
+        table = "risk_state"
+
+
+class WebhookEndpoint(Entity):
+    """An address that receives signed events. The signing secret is kept as is: the
+    server must sign with it (Standard Webhooks uses a shared secret)."""
+
+    owner = fields.ForeignKeyField("models.User", related_name="webhooks", db_index=True)
+    owner_id: int
+    url = fields.CharField(max_length=2000)
+    events = fields.JSONField(default=list, description="event types, empty for every type")
+    criteria = fields.JSONField(default=dict, description="teams and node types, as keys")
+    signing_secret = fields.CharField(max_length=80)
+    previous_signing_secret = fields.CharField(max_length=80, null=True)
+    previous_secret_until = fields.DatetimeField(null=True)
+    enabled = fields.BooleanField(default=True)
+    disabled_reason = fields.TextField(default="")
+    consecutive_failures = fields.IntField(default=0)
+    failing_since = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "webhook_endpoint"
+        ordering = ["id"]
+
+
+class WebhookDelivery(Model):
+    """One event on its way to one endpoint, with its retry state and claim."""
+
+    id = fields.BigIntField(primary_key=True)
+    endpoint = fields.ForeignKeyField(
+        "models.WebhookEndpoint", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    endpoint_id: int
+    event = fields.ForeignKeyField(
+        "models.Event", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    event_id: int
+    node_key = fields.CharField(max_length=48, description="node type and id, the unit of ordering")
+    body = fields.TextField(description="the signed JSON, fixed when queued so retries repeat it")
+    status = fields.CharField(max_length=12, default="PENDING")
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_until = fields.DatetimeField(null=True)
+    claim = fields.CharField(max_length=32, default="")
+    delivered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "webhook_delivery"
+        ordering = ["id"]
+        indexes = (("status", "next_attempt_at"), ("endpoint_id", "node_key", "event_id"))
+
+
+class WebhookAttempt(Model):
+    """One try at sending a delivery: what came back and how long it took."""
+
+    id = fields.BigIntField(primary_key=True)
+    delivery = fields.ForeignKeyField(
+        "models.WebhookDelivery", related_name="attempt_rows", on_delete=fields.CASCADE
+    )
+    delivery_id: int
+    at = fields.DatetimeField()
+    succeeded = fields.BooleanField()
+    status_code = fields.IntField(null=True)
+    latency_ms = fields.IntField()
+    error = fields.TextField(default="")
+
+    class Meta:
+        table = "webhook_attempt"
+        ordering = ["id"]
+        indexes = (("delivery_id", "id"),)

@@ -87,6 +87,31 @@ class CalendarImports:
 
 
 @dataclass(frozen=True)
+class Webhooks:
+    """How webhooks are delivered (see README, "Webhooks")."""
+
+    worker: bool = True
+    poll_seconds: float = 1.0
+    timeout_seconds: float = 10.0
+    lease_seconds: float = 60.0
+    """A delivery claimed this long ago and not finished (its process died) is sent again."""
+    retry_base_seconds: float = 10.0
+    retry_max_seconds: float = 3600.0
+    max_attempts: int = 15
+    """A delivery tried this often is given up; the node's later events go on."""
+    disable_after_failures: int = 20
+    disable_after_hours: float = 24.0
+    """An endpoint failing `disable_after_failures` times in a row, for longer than this,
+    is disabled."""
+    secret_grace_hours: float = 24.0
+    """How long a rotated-out signing secret keeps signing beside the new one."""
+    allow_networks: tuple = ()
+    """Networks endpoints may be on though not public (`THROUGHLINE_WEBHOOK_ALLOW_NETWORKS`)."""
+    keep_days: int = 30
+    """Days the event log keeps an event once delivered everywhere it was due."""
+
+
+@dataclass(frozen=True)
 class SignInLimits:
     """How failed sign-ins slow further attempts down, and how much password hashing
     one process does at once (see README, "Limits")."""
@@ -128,6 +153,7 @@ class Settings:
     calendar_imports: CalendarImports = field(default_factory=CalendarImports)
     sign_in: SignInLimits = field(default_factory=SignInLimits)
     token_limits: TokenLimits = field(default_factory=TokenLimits)
+    webhooks: Webhooks = field(default_factory=Webhooks)
     public_url: str = "http://127.0.0.1:8000"
     workers: int = 1
     pool_size: int = 10
@@ -312,6 +338,58 @@ def _calendar_imports(setting) -> CalendarImports:
     )
 
 
+def _hours(name: str, raw: object) -> float:
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of hours, got {raw!r}") from None
+    if not 0 <= value <= 24 * 365:
+        raise SettingsError(f"{name} must be between 0 and 8760 hours, got {value}")
+    return value
+
+
+def _webhooks(setting) -> Webhooks:
+    timeout = _seconds("THROUGHLINE_WEBHOOK_TIMEOUT", setting("webhook_timeout", 10))
+    lease = _seconds("THROUGHLINE_WEBHOOK_LEASE", setting("webhook_lease", 60))
+    if lease <= timeout:
+        raise SettingsError(
+            "THROUGHLINE_WEBHOOK_LEASE must be longer than THROUGHLINE_WEBHOOK_TIMEOUT"
+        )
+    base = _seconds("THROUGHLINE_WEBHOOK_RETRY_BASE", setting("webhook_retry_base", 10))
+    most = _seconds("THROUGHLINE_WEBHOOK_RETRY_MAX", setting("webhook_retry_max", 3600))
+    if most < base:
+        raise SettingsError(
+            "THROUGHLINE_WEBHOOK_RETRY_MAX must not be below THROUGHLINE_WEBHOOK_RETRY_BASE"
+        )
+    return Webhooks(
+        worker=_switch("THROUGHLINE_WEBHOOK_WORKER", setting("webhook_worker", True)),
+        poll_seconds=_seconds("THROUGHLINE_WEBHOOK_POLL", setting("webhook_poll", 1)),
+        timeout_seconds=timeout,
+        lease_seconds=lease,
+        retry_base_seconds=base,
+        retry_max_seconds=most,
+        max_attempts=_whole(
+            "THROUGHLINE_WEBHOOK_MAX_ATTEMPTS", setting("webhook_max_attempts", 15), 1, 100
+        ),
+        disable_after_failures=_whole(
+            "THROUGHLINE_WEBHOOK_DISABLE_AFTER_FAILURES",
+            setting("webhook_disable_after_failures", 20),
+            1,
+            10_000,
+        ),
+        disable_after_hours=_hours(
+            "THROUGHLINE_WEBHOOK_DISABLE_AFTER_HOURS", setting("webhook_disable_after_hours", 24)
+        ),
+        secret_grace_hours=_hours(
+            "THROUGHLINE_WEBHOOK_SECRET_GRACE_HOURS", setting("webhook_secret_grace_hours", 24)
+        ),
+        allow_networks=_networks(
+            "THROUGHLINE_WEBHOOK_ALLOW_NETWORKS", setting("webhook_allow_networks", "")
+        ),
+        keep_days=_whole("THROUGHLINE_EVENT_KEEP_DAYS", setting("event_keep_days", 30), 1, 3650),
+    )
+
+
 def _sign_in(setting) -> SignInLimits:
     backoff = _whole(
         "THROUGHLINE_LOGIN_BACKOFF_SECONDS", setting("login_backoff_seconds", 1), 1, 3600
@@ -490,6 +568,7 @@ def load_settings(
         calendar_imports=_calendar_imports(setting),
         sign_in=_sign_in(setting),
         token_limits=_token_limits(setting),
+        webhooks=_webhooks(setting),
         public_url=_public_url(str(setting("public_url", "http://127.0.0.1:8000"))),
         workers=_whole("THROUGHLINE_WORKERS", setting("workers", 1), 1, 64),
         pool_size=_whole("THROUGHLINE_DB_POOL_SIZE", setting("db_pool_size", 10), 1, 1000),

@@ -18,8 +18,10 @@ from server.writes.errors import Forbidden
 from server.writes.tasks import create_task, update_task
 from tests import factories
 
-TITLE_CHANGE_STATEMENTS = 7
-MOVE_STATEMENTS = 9
+# Each includes the INSERT of the change's event (server/events), made in the write's
+# transaction so that a rolled-back write sends nothing.
+TITLE_CHANGE_STATEMENTS = 8
+MOVE_STATEMENTS = 10
 
 TASK_UPDATE = """
 mutation TaskUpdate($input: TaskUpdateInput!) {

@@ -52,6 +52,7 @@ LIST_SIZES: dict[str, int] = {
     "Portfolio.byChannel": LIST_ESTIMATE,
     "Portfolio.byCategory": LIST_ESTIMATE,
     "MoneySummary.byChannel": LIST_ESTIMATE,
+    "WebhookDelivery.attempts": 20,  # the retry limit's order, plus redeliveries
 }
 """Objects a list that is not a connection may hold, for each parent."""
 

@@ -2,7 +2,8 @@
 
 Entries are stored with model attribute names and raw keys (`server/history.py`); here
 each change is renamed to the API's field (`period_end` -> `periodEnd`, `parent_id` ->
-`parent`) and each key becomes the global ID of the object it names.
+`parent`) and each key becomes the global ID of the object it names, as events name
+them (`server/events/fields.py`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.utils.str_converters import to_camel_case
 from tortoise.expressions import Q
 from tortoise.models import Model
 
 from schema.core.context import Info
-from schema.core.ids import encode_global_id
 from schema.core.refs import UserRef
 from schema.org.loaders import UserByIdLoader
 from server import enums, models
+from server.events.fields import presentation
 from server.external_calendars.shown_url import shown_url
 from server.permissions import Actor
 
@@ -37,31 +37,6 @@ INTERNAL_ATTRIBUTES = frozenset({"email_key", "password_hash"})
 GUARDED_ATTRIBUTES: dict[tuple[str, str], Callable[..., Any]] = {
     ("ExternalCalendar", "url"): shown_url,
 }
-# Recorded lists of keys kept outside a row's columns, and the model they name.
-REFERENCE_LISTS: dict[str, type[Model]] = {"team_ids": models.Team}
-# Recorded structured values (a campaign's alignments, an added spend or result entry):
-# the keys inside them that hold references, by the value's name.
-NESTED_REFERENCES: dict[str, dict[str, type[Model]]] = {
-    "alignments": {"keyResult": models.KeyResult},
-    "spendEntry": {"id": models.SpendEntry},
-    "resultEntry": {"id": models.ResultEntry},
-}
-
-
-def _nested_ids(references: dict[str, type[Model]]) -> Callable[[Any], Any]:
-    converters = {key: _as_global_id(model) for key, model in references.items()}
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, list):
-            return [convert(item) for item in value]
-        if isinstance(value, dict):
-            return {
-                key: converters[key](item) if key in converters else item
-                for key, item in value.items()
-            }
-        return value
-
-    return convert
 
 
 async def history_by_node(keys: Sequence[tuple[str, int]]) -> list[list[Any]]:
@@ -101,39 +76,6 @@ def _type_name_of(model: type[Model]) -> str | None:
     return TYPE_NAME_OF_MODEL.get(model)
 
 
-def _as_global_id(model: type[Model]) -> Callable[[Any], Any]:
-    type_name = _type_name_of(model)
-
-    def convert(value: Any) -> Any:
-        if type_name is None or value is None:
-            return value
-        if isinstance(value, list):
-            return [convert(item) for item in value]
-        return encode_global_id(type_name, value)
-
-    return convert
-
-
-def _unchanged(value: Any) -> Any:
-    return value
-
-
-def _presentation(model: type[Model] | None, attribute: str) -> tuple[str, Callable[[Any], Any]]:
-    """The API field name of a recorded attribute and how to show its values."""
-    if attribute in NESTED_REFERENCES:
-        return attribute, _nested_ids(NESTED_REFERENCES[attribute])
-    if attribute in REFERENCE_LISTS:
-        return to_camel_case(attribute.removesuffix("_ids") + "s"), _as_global_id(
-            REFERENCE_LISTS[attribute]
-        )
-    if model is not None:
-        for fk_name in model._meta.fk_fields:
-            fk = model._meta.fields_map[fk_name]
-            if fk.source_field == attribute:
-                return to_camel_case(fk_name), _as_global_id(fk.related_model)
-    return to_camel_case(attribute), _unchanged
-
-
 def field_changes(
     node_type: str, changes: dict[str, dict[str, Any]], actor: Actor | None = None
 ) -> list[FieldChange]:
@@ -149,7 +91,7 @@ def field_changes(
     for attribute in sorted(changes, key=position):
         if attribute in INTERNAL_ATTRIBUTES:
             continue
-        name, convert = _presentation(model, attribute)
+        name, convert = presentation(model, attribute, _type_name_of)
         guard = GUARDED_ATTRIBUTES.get((node_type, attribute))
         if guard is not None:
             convert = partial(guard, actor=actor)

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import functools
-
 from schema.core.errors import BadUserInput
+from server.global_ids import decode_opaque, encode_global_id, encode_opaque
+
+__all__ = ["decode_opaque", "encode_global_id", "encode_opaque"]
 
 # Keys are 32-bit integers on every engine; a larger number can name nothing.
 MAX_DATABASE_ID = 2**31 - 1
-
-
-def encode_opaque(text: str) -> str:
-    """URL-safe base64 without padding: IDs and cursors are opaque to clients."""
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def decode_opaque(token: str) -> str | None:
-    """The text inside an opaque token (padding optional), or None if it is not one."""
-    text = str(token)
-    try:
-        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
-        return raw.decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-
-
-@functools.lru_cache(maxsize=16_384)
-def encode_global_id(type_name: str, pk: int) -> str:
-    """Remembered for the objects named most recently (about 4 MB): answers name the
-    same objects again and again."""
-    return encode_opaque(f"{type_name}:{pk}")
 
 
 def decode_global_id(global_id: str) -> tuple[str, int]:

@@ -21,6 +21,7 @@ from tortoise.models import Model
 
 from server import clock, models
 from server.enums import HistoryAction
+from server.events.log import append_for_entries
 from server.history import created, diff, snapshot
 from server.ingest.containers import Containers
 from server.ingest.keys import Key, key_of
@@ -324,6 +325,7 @@ class Upsert:
         history += await self.kind.effects(self.actor, written, self.containers)
         if history:
             await models.HistoryEntry.bulk_create(history, batch_size=HISTORY_CHUNK)
+            await append_for_entries(history, batch_size=HISTORY_CHUNK)
         outcome.created = len(written.created)
         outcome.updated = len(written.updated)
         outcome.unchanged = len(entries) - outcome.created - outcome.updated

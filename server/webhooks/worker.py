@@ -1,0 +1,84 @@
+"""The background task of each server process that moves events out: it fans new
+events out to endpoints, then claims and sends what is due, every `poll_seconds`
+(at once again while there is more). Every process runs one; the claims keep them
+from sending the same delivery twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from server import models
+from server.events.catalogue import EventType
+from server.events.risks import record_risk_changes
+from server.faults import database_unavailable, describe
+from server.read_model import Snapshot
+from server.settings import Thresholds, Webhooks
+from server.webhooks import delivery
+from server.webhooks.dispatch import dispatch
+
+log = logging.getLogger(__name__)
+
+
+class WebhookWorker:
+    def __init__(
+        self, rules: Webhooks, before_round: Callable[[], Awaitable[object]] | None = None
+    ) -> None:
+        """`before_round` runs first in each round (the risk step, which writes events)."""
+        self.rules = rules
+        self.before_round = before_round
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="webhook-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run_round(self, http) -> bool:
+        """One round; whether there may be more to do at once."""
+        if self.before_round is not None:
+            await self.before_round()
+        dispatched = await dispatch()
+        sent = await delivery.deliver_due(http, self.rules)
+        return bool(dispatched or sent)
+
+    async def _run(self) -> None:
+        async with delivery.client(self.rules) as http:
+            while True:
+                busy = False
+                try:
+                    busy = await self.run_round(http)
+                except Exception as error:
+                    if database_unavailable(error):  # one line; the next round retries
+                        log.warning("webhook round: database unavailable (%s)", describe(error))
+                    else:
+                        log.exception("webhook round failed")
+                await asyncio.sleep(0 if busy else self.rules.poll_seconds)
+
+
+RISK_EVENTS = {EventType.RISK_RAISED.value, EventType.RISK_CLEARED.value}
+
+
+def risk_step(
+    current: Callable[[], Awaitable[Snapshot]], thresholds: Thresholds
+) -> Callable[[], Awaitable[int]]:
+    """The risk step (`server.events.risks`) as a round runs it: only while some live
+    endpoint may want risk events, since it computes every risk of the organisation."""
+
+    async def run() -> int:
+        wanted = await models.WebhookEndpoint.filter(
+            enabled=True, archived_at__isnull=True
+        ).values_list("events", flat=True)
+        if not any(not events or RISK_EVENTS & set(events) for events in wanted):
+            return 0
+        return await record_risk_changes(await current(), thresholds)
+
+    return run
