@@ -22,33 +22,26 @@ EXTENDED_DATETIME = re.compile(
 )
 
 
-def _extended(pattern: re.Pattern[str], parse):
+def _strict(default: ScalarDefinition, pattern: re.Pattern[str], parse) -> ScalarDefinition:
+    """`default` (Strawberry's scalar), refusing text that is not in `pattern`'s form."""
+
     def parse_extended(text: str):
         if not pattern.fullmatch(text):
             raise ValueError("write it in ISO 8601's extended form, e.g. 2026-01-31")
         return parse(text)
 
-    return parse_extended
+    return ScalarDefinition(
+        name=default.name,
+        description=default.description,
+        specified_by_url=None,
+        serialize=default.serialize,
+        parse_value=wrap_parser(parse_extended, default.name),
+        parse_literal=None,
+        origin=default.origin,
+    )
 
 
-STRICT_DATE = ScalarDefinition(
-    name=DateDefinition.name,
-    description=DateDefinition.description,
-    specified_by_url=None,
-    serialize=DateDefinition.serialize,
-    parse_value=wrap_parser(_extended(EXTENDED_DATE, dt.date.fromisoformat), "Date"),
-    parse_literal=None,
-    origin=dt.date,
-)
-
-STRICT_DATETIME = ScalarDefinition(
-    name=DateTimeDefinition.name,
-    description=DateTimeDefinition.description,
-    specified_by_url=None,
-    serialize=DateTimeDefinition.serialize,
-    parse_value=wrap_parser(_extended(EXTENDED_DATETIME, dateutil.parser.isoparse), "DateTime"),
-    parse_literal=None,
-    origin=dt.datetime,
-)
+STRICT_DATE = _strict(DateDefinition, EXTENDED_DATE, dt.date.fromisoformat)
+STRICT_DATETIME = _strict(DateTimeDefinition, EXTENDED_DATETIME, dateutil.parser.isoparse)
 
 OVERRIDES = {dt.date: STRICT_DATE, dt.datetime: STRICT_DATETIME}

@@ -16,7 +16,7 @@ from server.enums import TaskStatus
 from server.ingest.kind import Kind, supported_date
 from server.writes.checks import MAX_TEXT, Checker
 from server.writes.errors import UserErrorCode
-from server.writes.tasks import HOURS_STEP, MAX_ESTIMATE_HOURS, MAX_TITLE
+from server.writes.tasks import HOURS_STEP, INPUT_FIELDS, MAX_ESTIMATE_HOURS, MAX_TITLE
 
 
 def _clean(check: Checker, sent: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,18 +61,7 @@ def _clean(check: Checker, sent: Mapping[str, Any]) -> dict[str, Any]:
 TASKS = Kind(
     name="tasks",
     model=models.Task,
-    fields={
-        "title": "title",
-        "description": "description",
-        "campaign_id": "campaignId",
-        "key_result_id": "keyResultId",
-        "team_id": "teamId",
-        "assignee_id": "assigneeId",
-        "status": "status",
-        "start_date": "startDate",
-        "due_date": "dueDate",
-        "estimate_hours": "estimateHours",
-    },
+    fields=INPUT_FIELDS,
     references={
         "campaign_id": models.Campaign,
         "key_result_id": models.KeyResult,
