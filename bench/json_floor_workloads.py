@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -42,24 +40,11 @@ class FloorProcess(ServerProcess):
     """`python -m bench.json_floor` on a free port, serving one PostgreSQL database."""
 
     def start(self) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.process = subprocess.Popen(
+        self.launch(
             [sys.executable, "-m", "bench.json_floor", self.database_url, str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            ROOT, dict(os.environ, PYTHONPATH=str(ROOT)), "/healthz", "floor (c)",
+            START_SECONDS,
         )  # fmt: skip
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read().decode(errors="replace")
-                raise RuntimeError(f"floor (c) did not start: {error[-500:]}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"floor (c) did not answer within {START_SECONDS}s")
 
 
 @dataclass

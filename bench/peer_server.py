@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -51,24 +50,11 @@ class PeerProcess(ServerProcess):
 
     def start(self) -> None:
         url = "postgresql://" + self.database_url.split("://", 1)[1]
-        env = dict(os.environ, NODE_ENV="production")
-        self.process = subprocess.Popen(
-            [str(NODE), "server.mjs", url, str(self.port)],
-            cwd=PEER_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        self.launch(
+            [str(NODE), "server.mjs", url, str(self.port)], PEER_DIR,
+            dict(os.environ, NODE_ENV="production"), "/statements", "PostGraphile",
+            START_SECONDS,
         )  # fmt: skip
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read().decode(errors="replace")
-                raise RuntimeError(f"PostGraphile did not start: {error[-500:]}")
-            try:
-                if httpx.get(f"{self.base_url}/statements", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"PostGraphile did not answer within {START_SECONDS}s")
 
     def statements(self) -> int:
         """SQL statements the peer has sent since it started."""

@@ -94,6 +94,28 @@ class ServerProcess:
         self.stop()
         raise SystemExit(f"the server did not answer within {START_SECONDS}s")
 
+    def launch(
+        self, command: list[str], cwd: Path, env: dict, health: str, name: str, seconds: float
+    ) -> None:
+        """Start a server other than ours (the peer, floor c) and wait until `health`
+        answers 200; RuntimeError, with its last words, when it exits or stays silent."""
+        self.process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().decode(errors="replace")
+                raise RuntimeError(f"{name} did not start: {error[-500:]}")
+            try:
+                if httpx.get(f"{self.base_url}{health}", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{name} did not answer within {seconds}s")
+
     def serving_pids(self) -> list[int]:
         """The processes that answer requests: the server, or its workers."""
         assert self.process is not None
