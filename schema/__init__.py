@@ -41,6 +41,7 @@ from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
 from schema.ingest.mutations import IngestMutations
+from schema.live.subscriptions import LiveSubscriptions
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.service_accounts import ServiceAccountMutations
@@ -115,6 +116,11 @@ def merged_mutation() -> type | None:
     return strawberry.type(
         type("Mutation", tuple(MUTATION_CLASSES), {}), description="Change the goal graph."
     )
+
+
+@strawberry.type(description="Hear about changes as they happen (over WebSocket).")
+class Subscription(LiveSubscriptions):
+    pass
 
 
 class ThroughlineSchema(strawberry.Schema):
@@ -206,6 +212,7 @@ def configured_schema(
     return ThroughlineSchema(
         query=Query,
         mutation=merged_mutation(),
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         documents=DocumentCache(limits.query_cache_entries, limits.query_cache_characters),
