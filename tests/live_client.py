@@ -52,7 +52,8 @@ class Closed(Exception):
 
 class LiveClient:
     def __init__(self, http_url: str) -> None:
-        self.socket = connect(ws_url(http_url), subprotocols=[PROTOCOL], open_timeout=10)  # type: ignore[list-item]
+        self._connection = connect(ws_url(http_url), subprotocols=[PROTOCOL], open_timeout=10)  # type: ignore[list-item]
+        self.socket = self._connection.__enter__()
 
     def send(self, message: dict[str, Any]) -> None:
         self.socket.send(json.dumps(message))
@@ -96,7 +97,7 @@ class LiveClient:
         raise AssertionError(f"expected nothing, got {message}")
 
     def close(self) -> None:
-        self.socket.close()
+        self._connection.__exit__(None, None, None)
 
 
 def post(url: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
