@@ -39,7 +39,7 @@ from strawberry.types import ExecutionResult
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED
 from schema.core.sign_in import MAX_LOGINS, logins_in
-from schema.live.socket import LiveHandler, LiveService
+from schema.live.socket import LiveHandler, LiveService, TextFrames
 from server.api_tokens.rate_limits import COST, Refusal, TokenRateLimits
 from server.authentication import SNAPSHOT, SignedIn
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
@@ -176,6 +176,7 @@ def timed_out(seconds: float, elapsed: float) -> ExecutionResult:
 
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = LiveHandler
+    websocket_adapter_class = TextFrames
     live: LiveService | None = None
     """Subscriptions' shared state, set by the app when it starts its hub."""
 

@@ -60,12 +60,14 @@ class LiveClient:
 
     def receive(self, timeout: float = 5) -> dict[str, Any]:
         try:
-            return json.loads(self.socket.recv(timeout=timeout))
+            raw = self.socket.recv(timeout=timeout)
         except ConnectionClosed as closed:
             received = closed.rcvd
             raise Closed(
                 received.code if received else None, received.reason if received else ""
             ) from None
+        assert isinstance(raw, str), "graphql-transport-ws messages are text frames"
+        return json.loads(raw)
 
     def init(self, payload: dict[str, Any] | None) -> dict[str, Any]:
         self.send({"type": "connection_init", "payload": payload or {}})

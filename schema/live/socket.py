@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -84,6 +88,18 @@ async def connect(service: LiveService, websocket: Any, payload: dict) -> LiveCo
     connection = LiveConnection(service, credentials, signed_in.user.pk, websocket)
     websocket.scope[LIVE] = connection
     return connection
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """Messages as text frames, as graphql-transport-ws requires: the view encodes JSON
+    to bytes (orjson), which Strawberry would send as binary frames."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        encoded = self.view.encode_json(message)
+        try:
+            await self.ws.send_text(encoded.decode() if isinstance(encoded, bytes) else encoded)
+        except WebSocketDisconnect as gone:
+            raise WebSocketDisconnected from gone
 
 
 class LiveHandler(BaseGraphQLTransportWSHandler):
