@@ -47,6 +47,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         THROUGHLINE_LIVE_MAX_CONNECTIONS=str(MAX_CONNECTIONS),
         THROUGHLINE_LIVE_MAX_SUBSCRIPTIONS=str(MAX_SUBSCRIPTIONS),
         THROUGHLINE_WEBHOOK_WORKER="false",
+        # The tail would find events within this long: every event these tests hear
+        # within seconds came from the in-process wake-up after the write's commit.
+        THROUGHLINE_LIVE_POLL="60",
     )
     prepare(env)
     with running(env, tmp / "server.log") as started:
