@@ -41,6 +41,7 @@ from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
 from schema.ingest.mutations import IngestMutations
+from schema.live.socket import refusals_as_errors
 from schema.live.subscriptions import LiveSubscriptions
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
@@ -167,6 +168,10 @@ class ThroughlineSchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
+
+    async def stream(self, *args, **kwargs):  # type: ignore[override]
+        """Subscriptions' results; a document the limits refuse gets its error."""
+        return refusals_as_errors(await super().stream(*args, **kwargs))
 
     def process_errors(self, errors, execution_context=None) -> None:
         """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones.

@@ -262,3 +262,15 @@ def test_a_closed_connection_frees_its_place(server: Server, token: str, clients
         except Closed:
             time.sleep(0.05)
     raise AssertionError("the closed connection's place was never freed")
+
+
+def test_the_query_limits_apply_to_a_subscription(server: Server, token: str, clients) -> None:
+    # given: a document past the token limit (3000 by default)
+    live = client(server, clients).sign_in(token)
+    document = "subscription { events { " + "id " * 3000 + "} }"
+    # when
+    live.subscribe("big", query=document)
+    # then
+    extensions = errors_of(live.receive())[0]["extensions"]
+    assert (extensions["code"], extensions["measure"]) == ("QUERY_TOO_COMPLEX", "tokens")
+    assert extensions["limit"] == 3000

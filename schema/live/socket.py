@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,8 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.types.execution import PreExecutionError
+from strawberry.utils.aio import aclosing
 
 from schema.core.errors import RATE_LIMITED
 from server.live.access import ConnectionCount, Credentials, SignInRefused, bearer_in
@@ -162,3 +164,15 @@ async def wait_forever() -> None:
     """Hold an operation whose connection was closed until the handler cancels it
     (returning would send `complete` on a closed socket)."""
     await asyncio.Event().wait()
+
+
+async def refusals_as_errors(source: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    """A stream whose refusal by a check before execution (the limits raise theirs while
+    parsing, which Strawberry's stream does not catch) ends in an `error` message rather
+    than a silent `complete`."""
+    try:
+        async with aclosing(source):
+            async for result in source:
+                yield result
+    except GraphQLError as refused:
+        yield PreExecutionError(data=None, errors=[refused])
