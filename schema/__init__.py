@@ -9,6 +9,7 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.api_tokens.mutations import ApiTokenMutations
 from schema.api_tokens.queries import ApiTokenQueries
@@ -170,7 +171,9 @@ class ThroughlineSchema(strawberry.Schema):
         )
 
     async def stream(self, *args, **kwargs):  # type: ignore[override]
-        """Subscriptions' results; a document the limits refuse gets its error."""
+        """Subscriptions' results (the WebSocket runs nothing else: queries and mutations
+        go over HTTP, with its limits); a document the limits refuse gets its error."""
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
         return refusals_as_errors(await super().stream(*args, **kwargs))
 
     def process_errors(self, errors, execution_context=None) -> None:

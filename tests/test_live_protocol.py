@@ -274,3 +274,10 @@ def test_the_query_limits_apply_to_a_subscription(server: Server, token: str, cl
     extensions = errors_of(live.receive())[0]["extensions"]
     assert (extensions["code"], extensions["measure"]) == ("QUERY_TOO_COMPLEX", "tokens")
     assert extensions["limit"] == 3000
+
+
+def test_queries_and_mutations_go_over_http_only(server: Server, token: str, clients) -> None:
+    live = client(server, clients).sign_in(token)
+    live.subscribe("query", query="{ me { name } }")
+    errors = errors_of(live.receive())
+    assert "not allowed" in errors[0]["message"]
