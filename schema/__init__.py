@@ -9,6 +9,7 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.api_tokens.mutations import ApiTokenMutations
 from schema.api_tokens.queries import ApiTokenQueries
@@ -41,6 +42,8 @@ from schema.goals.mutations import GoalMutations, KeyResultMutations
 from schema.goals.queries import GoalQueries
 from schema.goals.types import CheckIn, Goal, KeyResult
 from schema.ingest.mutations import IngestMutations
+from schema.live.socket import refusals_as_errors
+from schema.live.subscriptions import LiveSubscriptions
 from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.service_accounts import ServiceAccountMutations
@@ -117,6 +120,11 @@ def merged_mutation() -> type | None:
     )
 
 
+@strawberry.type(description="Hear about changes as they happen (over WebSocket).")
+class Subscription(LiveSubscriptions):
+    pass
+
+
 class ThroughlineSchema(strawberry.Schema):
     def __init__(self, *args, documents: DocumentCache, limits: Limits, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -162,6 +170,12 @@ class ThroughlineSchema(strawberry.Schema):
             operation_extensions,
         )
 
+    async def stream(self, *args, **kwargs):  # type: ignore[override]
+        """Subscriptions' results (the WebSocket runs nothing else: queries and mutations
+        go over HTTP, with its limits); a document the limits refuse gets its error."""
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        return refusals_as_errors(await super().stream(*args, **kwargs))
+
     def process_errors(self, errors, execution_context=None) -> None:
         """Client mistakes are not server errors: `ErrorCodes` logs the unexpected ones.
 
@@ -206,6 +220,7 @@ def configured_schema(
     return ThroughlineSchema(
         query=Query,
         mutation=merged_mutation(),
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         documents=DocumentCache(limits.query_cache_entries, limits.query_cache_characters),

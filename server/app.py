@@ -13,11 +13,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from schema import build_schema
 from schema.core.mutations import key_of
+from schema.live.socket import LiveService
 from server import clock
 from server.api_tokens.gate import TokenGate
 from server.api_tokens.usage import TokenUses
@@ -31,6 +32,9 @@ from server.faults import DatabaseFaults
 from server.feeds.endpoint import feed_endpoint
 from server.graphql_app import GraphQLApp
 from server.ingest.endpoint import import_route
+from server.live.access import ConnectionCount
+from server.live.commits import WritesWake
+from server.live.runtime import LiveRuntime
 from server.memory import tune_garbage_collector
 from server.periodic import Periodic
 from server.read_model import ReadModel
@@ -80,6 +84,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         )
         if settings.webhooks.worker:
             webhooks.start()
+        live.start()
         try:
             log.info("Throughline is serving on http://%s:%s", settings.host, settings.port)
             yield
@@ -89,6 +94,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await pruner.stop()
             await webhooks.stop()
             await event_pruner.stop()
+            await live.stop()
             await close_database()
 
     signer = TokenSigner(signing_secret(settings), settings.access_token_minutes)
@@ -98,9 +104,14 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         build_schema(settings), settings=settings, signer=signer, read_model=read_model
     )
     gate = TokenGate(graphql.rate_limits)
+    live = LiveRuntime(settings, read_model)
+    graphql.live = LiveService(
+        live.hub, read_model, signer, settings.live, ConnectionCount(settings.live.max_connections)
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route(
                 "/calendar/{secret}.ics",
@@ -125,9 +136,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 AuthenticationMiddleware,
                 backend=TokenAuthentication(signer, read_model, token_uses),
             ),
+            Middleware(WritesWake, committed=live.hub.committed),
         ],
         lifespan=lifespan,
     )
     app.state.token_uses = token_uses
     app.state.graphql = graphql
+    app.state.live = live
     return app

@@ -33,11 +33,13 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.base import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from schema.core.context import Context
 from schema.core.errors import BAD_USER_INPUT, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED
 from schema.core.sign_in import MAX_LOGINS, logins_in
+from schema.live.socket import LiveHandler, LiveService, TextFrames
 from server.api_tokens.rate_limits import COST, Refusal, TokenRateLimits
 from server.authentication import SNAPSHOT, SignedIn
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
@@ -173,6 +175,11 @@ def timed_out(seconds: float, elapsed: float) -> ExecutionResult:
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = LiveHandler
+    websocket_adapter_class = TextFrames
+    live: LiveService | None = None
+    """Subscriptions' shared state, set by the app when it starts its hub."""
+
     def __init__(
         self,
         schema: BaseSchema,
@@ -181,7 +188,12 @@ class GraphQLApp(GraphQL[Context, None]):
         signer: TokenSigner,
         read_model: ReadModel,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.live.max_subscriptions,
+        )
         self.settings = settings
         self.signer = signer
         self.read_model = read_model

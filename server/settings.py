@@ -160,6 +160,7 @@ class Settings:
     statement_timeout_seconds: float = 30.0
     busy_timeout_seconds: float = 5.0
     clock_start: ClockStart | None = None
+    live: Live = field(default_factory=lambda: Live())
 
     @property
     def production(self) -> bool:
@@ -579,6 +580,7 @@ def load_settings(
             "THROUGHLINE_SQLITE_BUSY_TIMEOUT", setting("sqlite_busy_timeout", 5)
         ),
         clock_start=_clock_start(setting("clock", None), environment),
+        live=_live(setting),
     )
 
 
@@ -590,3 +592,36 @@ def configure_logging(settings: Settings) -> None:
     if settings.log_level != "DEBUG":
         # Tortoise announces every start and shutdown at INFO; keep it for debugging.
         logging.getLogger("tortoise").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Live:
+    """GraphQL subscriptions (see README, "Live updates")."""
+
+    redis_url: str = ""
+    """Redis pub/sub between server processes; empty: PostgreSQL LISTEN/NOTIFY, or a tail."""
+    max_connections: int = 5
+    """Live connections one user may hold open, per server process."""
+    max_subscriptions: int = 10
+    """Subscriptions one connection may run at once."""
+    queue_size: int = 100
+    """Events waiting for one slow subscriber before its connection is closed."""
+    poll_seconds: float = 1.0
+    """Interval of the tail of the event table while someone listens."""
+
+
+def _live(setting) -> Live:
+    url = str(setting("redis_url", "") or "").strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("THROUGHLINE_REDIS_URL must start with redis://, rediss:// or unix://")
+    return Live(
+        redis_url=url,
+        max_connections=_whole(
+            "THROUGHLINE_LIVE_MAX_CONNECTIONS", setting("live_max_connections", 5), 1, 1000
+        ),
+        max_subscriptions=_whole(
+            "THROUGHLINE_LIVE_MAX_SUBSCRIPTIONS", setting("live_max_subscriptions", 10), 1, 1000
+        ),
+        queue_size=_whole("THROUGHLINE_LIVE_QUEUE", setting("live_queue", 100), 1, 100_000),
+        poll_seconds=_seconds("THROUGHLINE_LIVE_POLL", setting("live_poll", 1)),
+    )

@@ -217,6 +217,9 @@ async function freshToken() {
   return session.accessToken;
 }
 
+/** A current access token for the live connection (web/live.js); refreshed when near expiry. */
+export const liveToken = () => freshToken();
+
 /** Run an operation as the signed-in user; returns `data` or throws ApiError. */
 async function request(query, variables = {}) {
   const token = await freshToken();

@@ -5,6 +5,7 @@ import { clear } from "./dom.js";
 import { renderSignIn } from "./components/signin/signin.js";
 import { GoalExplorer } from "./components/tree/explorer.js";
 import { RisksView } from "./components/risks/risks.js";
+import { startLive } from "./live.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -108,4 +109,5 @@ function reportError(error) {
 }
 
 await api.resumeSession();
+if (api.currentUser()) startLive();
 update();

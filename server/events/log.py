@@ -11,6 +11,7 @@ from server import models
 from server.enums import HistoryAction
 from server.events.catalogue import EventType, derive
 from server.events.fields import api_changes
+from server.live.commits import events_written
 
 
 async def append_derived(
@@ -25,6 +26,7 @@ async def append_derived(
     derived = derive(node_type, action, changes)
     if not derived:
         return
+    events_written()
     await models.Event.bulk_create(
         [
             models.Event(
@@ -63,6 +65,7 @@ async def append_for_entries(
     """Write the events of history entries written in bulk (one INSERT per batch)."""
     found = events_of(entries)
     if found:
+        events_written()
         await models.Event.bulk_create(found, batch_size=batch_size)
 
 
@@ -75,6 +78,7 @@ async def append(
     actor_id: int | None = None,
 ) -> models.Event:
     """Write one event that no recorded change stands for (a risk raised or cleared)."""
+    events_written()
     return await models.Event.create(
         type=event_type.value,
         node_type=node_type,

@@ -92,6 +92,14 @@ export class CalendarView {
     this.conflicts = [];
     this.moveOutcome = null;
     this.range = null; // {from, to} of the dates shown
+    // Someone else's change to dated work (web/live.js): fetch the range again, once a burst settles.
+    this.onLive = (event) => {
+      if (event.detail?.nodeType && !["Campaign", "Milestone", "Task"].includes(event.detail.nodeType)) return;
+      clearTimeout(this.liveTimer);
+      this.liveTimer = setTimeout(() => this.ec?.refetchEvents(), 300);
+    };
+    document.addEventListener("throughline:changed", this.onLive);
+    document.addEventListener("throughline:resync", this.onLive);
   }
 
   /** The range shown, its filters and time zone, as the calendar export's parameters. */
@@ -375,6 +383,9 @@ export class CalendarView {
   }
 
   destroy() {
+    document.removeEventListener("throughline:changed", this.onLive);
+    document.removeEventListener("throughline:resync", this.onLive);
+    clearTimeout(this.liveTimer);
     if (this.ec) destroy(this.ec);
     this.ec = null;
   }

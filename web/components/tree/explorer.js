@@ -80,6 +80,23 @@ export class GoalExplorer {
     this.detail.element.addEventListener("changed", (event) => {
       this.tree.updateNode(event.detail.id, event.detail.changes);
     });
+    // Someone else's change (web/live.js): its row and, if selected, the detail panel.
+    this.onLive = (event) => this.liveChange(event.detail);
+    this.onResync = () => this.detail.reload();
+    document.addEventListener("throughline:changed", this.onLive);
+    document.addEventListener("throughline:resync", this.onResync);
+  }
+
+  liveChange(change) {
+    const shown = this.tree.items().find((li) => li.dataset.id === change.nodeId)?.node;
+    if (shown) {
+      const fields = {};
+      for (const { field, after } of change.changes ?? []) {
+        if (field in shown && typeof shown[field] === typeof after) fields[field] = after;
+      }
+      this.tree.updateNode(change.nodeId, fields);
+    }
+    if (this.detail.id && this.detail.id === change.nodeId) this.detail.reload();
   }
 
   loadTeams() {
@@ -164,6 +181,8 @@ export class GoalExplorer {
   }
 
   destroy() {
+    document.removeEventListener("throughline:changed", this.onLive);
+    document.removeEventListener("throughline:resync", this.onResync);
     this.detail.destroy();
   }
 }

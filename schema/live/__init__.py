@@ -1,0 +1,1 @@
+"""GraphQL subscriptions: the event log, live, over graphql-transport-ws."""
