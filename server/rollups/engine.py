@@ -12,6 +12,7 @@ from functools import cached_property
 
 from server import models
 from server.bounded_lru import BoundedLRU
+from server.currency.rates import RateTable
 from server.rollups.arithmetic import ZERO
 from server.rollups.graph import OrgGraph
 from server.rollups.money import MoneySummary, campaign_money, total_of
@@ -137,6 +138,12 @@ class Rollups:
 
     # --- money and results -----------------------------------------------------------
 
+    @cached_property
+    def rates(self) -> RateTable:
+        """The exchange rates into the reporting currency (`thresholds`), as of this
+        engine's data version: what every converted figure and the metrics use."""
+        return RateTable(self.thresholds.reporting_currency, self.graph.rate_rows)
+
     def campaign_money(self, campaign_id: int) -> MoneySummary:
         if campaign_id not in self._campaign_money:
             graph = self.graph
@@ -146,6 +153,7 @@ class Rollups:
                 graph.spend_of.get(campaign_id, []),
                 graph.results_of.get(campaign_id, []),
                 self.today,
+                rates=self.rates,
             )
         return self._campaign_money[campaign_id]
 
