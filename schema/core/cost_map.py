@@ -53,6 +53,10 @@ LIST_SIZES: dict[str, int] = {
     "Portfolio.byCategory": LIST_ESTIMATE,
     "MoneySummary.byChannel": LIST_ESTIMATE,
     "WebhookDelivery.attempts": 20,  # the retry limit's order, plus redeliveries
+    "KeyResultMeasurement.campaigns": 50,
+    "KeyResultMeasurement.gaps": 50,
+    "MeasuredCampaign.entries": 200,
+    "Trace.movedKeyResults": MAX_ALIGNMENTS,  # one per alignment of the entry's campaign
 }
 """Objects a list that is not a connection may hold, for each parent."""
 
@@ -81,6 +85,8 @@ ORGANISATION_FIELDS: dict[str, str] = {
         f"Campaign.{name}": ROLLUPS
         for name in ("progress", "expectedProgress", "health", "progressBreakdown", "money")
     },
+    **{f"KeyResult.{name}": ROLLUPS for name in ("currentValue", "measurement", "valueHistory")},
+    "Trace.movedKeyResults": ROLLUPS,
     "Team.workload": ROLLUPS,
     "User.workload": ROLLUPS,
     "Query.portfolio": ROLLUPS,
