@@ -31,6 +31,8 @@ from schema.core.planned import PlannedExecution
 from schema.core.sign_in import SignInRequired
 from schema.core.storable_text import StorableText
 from schema.core.supported_dates import hold_dates_to_supported_range
+from schema.currency.mutations import CurrencyMutations
+from schema.currency.queries import CurrencyQueries
 from schema.external_calendars.mutations import ExternalCalendarMutations
 from schema.external_calendars.queries import ExternalCalendarQueries
 from schema.external_calendars.types import ExternalCalendar
@@ -87,6 +89,7 @@ class Query(
     ExternalCalendarQueries,
     ApiTokenQueries,
     WebhookQueries,
+    CurrencyQueries,
 ):
     pass
 
@@ -106,6 +109,7 @@ MUTATION_CLASSES: list[type] = [
     ServiceAccountMutations,
     IngestMutations,
     WebhookMutations,
+    CurrencyMutations,
 ]
 
 

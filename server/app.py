@@ -23,6 +23,7 @@ from server.api_tokens.gate import TokenGate
 from server.api_tokens.usage import TokenUses
 from server.authentication import TokenAuthentication
 from server.content_policy import client_policy, graphiql_policy
+from server.currency.endpoint import rates_import_route
 from server.database import close_database, database_reachable, open_database
 from server.events.retention import prune_events
 from server.exports.endpoint import export_endpoint
@@ -109,6 +110,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             ),
             Route("/export/{name}", export_endpoint(settings, read_model, gate), methods=["GET"]),
             *session_routes(settings, signer),
+            rates_import_route(settings, gate),
             import_route(lambda type_name, text: key_of(text, type_name), gate),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ],

@@ -22,7 +22,7 @@ from server.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
-MODEL_MODULES = ["server.models"]
+MODEL_MODULES = ["server.models", "server.currency.model"]
 MIGRATIONS_MODULE = "server.migrations"
 SQLITE_ENGINE = "server.sqlite_backend"
 CONNECT_TIMEOUT_SECONDS = 10

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.enums import CURRENCIES
 from server.external_calendars.addresses import parse_networks
 
 SUPPORTED_SCHEMES = {
@@ -72,6 +73,9 @@ class Thresholds:
     capacity_weeks: int = 4
     capacity_high_overload: Decimal = Decimal("0.25")
     launches_per_day: int = 1
+    reporting_currency: str = "USD"
+    """The currency every money figure is also converted into (`server.currency`): part
+    of what the rollups are computed for, like the thresholds above."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,13 @@ class Settings:
     statement_timeout_seconds: float = 30.0
     busy_timeout_seconds: float = 5.0
     clock_start: ClockStart | None = None
+    fiscal_year_start_month: int = 1
+    """The first month of the fiscal year (`server.periods`): 4 makes FY2027 run from
+    2026-04-01 to 2027-03-31."""
+
+    @property
+    def reporting_currency(self) -> str:
+        return self.thresholds.reporting_currency
 
     @property
     def production(self) -> bool:
@@ -493,7 +504,18 @@ def _thresholds(setting) -> Thresholds:
         launches_per_day=_whole(
             "THROUGHLINE_LAUNCHES_PER_DAY", setting("launches_per_day", 1), 1, 1000
         ),
+        reporting_currency=_currency(
+            "THROUGHLINE_REPORTING_CURRENCY", setting("reporting_currency", "USD")
+        ),
     )
+
+
+def _currency(name: str, raw: object) -> str:
+    code = str(raw).strip().upper()
+    if code not in CURRENCIES:
+        known = ", ".join(sorted(CURRENCIES))
+        raise SettingsError(f"{name} must be one of {known}, got {raw!r}")
+    return code
 
 
 def normalise_database_url(raw: str) -> str:
@@ -579,6 +601,9 @@ def load_settings(
             "THROUGHLINE_SQLITE_BUSY_TIMEOUT", setting("sqlite_busy_timeout", 5)
         ),
         clock_start=_clock_start(setting("clock", None), environment),
+        fiscal_year_start_month=_whole(
+            "THROUGHLINE_FISCAL_YEAR_START_MONTH", setting("fiscal_year_start_month", 1), 1, 12
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from server import models
+from server.currency.model import ExchangeRate
 from server.enums import Channel
 
 _counter = itertools.count(1)
@@ -85,6 +86,11 @@ async def result(campaign: models.Campaign, metric, value, **fields) -> models.R
     return await models.ResultEntry.create(
         campaign=campaign, metric=metric, value=Decimal(value), **fields
     )
+
+
+async def exchange_rate(currency: str, rate, on: date, quote: str = "USD") -> ExchangeRate:
+    """1 `currency` = `rate` `quote` from `on`."""
+    return await ExchangeRate.create(currency=currency, quote=quote, date=on, rate=Decimal(rate))
 
 
 async def task(**fields) -> models.Task:

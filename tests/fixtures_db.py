@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.currency.model import ExchangeRate
 from server.models import (
     Alignment,
     Campaign,
@@ -32,6 +33,7 @@ TABLES = {
     "result_entry": ResultEntry,
     "task": Task,
     "milestone": Milestone,
+    "exchange_rate": ExchangeRate,
 }
 
 

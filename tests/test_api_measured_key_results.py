@@ -371,33 +371,77 @@ async def test_conversion_rate_and_roi_weight_both_terms_by_the_share(gql):
     ]
 
 
-async def test_revenue_in_another_currency_is_a_named_gap(gql):
-    # given: revenue in USD counted in USD; a EUR campaign's revenue has no rate
+async def test_revenue_across_two_currencies_converts_each_entry_on_its_date(gql):
+    # given: USD reporting; 1 EUR = 1.10 USD from 2026-01-15, 1.20 USD from 2026-03-01.
+    # A (USD) gives 60% to `in_usd` and 40% to `in_eur`; B (EUR) 50% to each.
     team = await make.team()
     goal = await make.goal(team)
-    revenue = await measured_key_result(
-        goal,
-        metric=ResultMetric.REVENUE,
-        unit=MeasureUnit.CURRENCY,
-        currency="USD",
-        target_value=10000,
-    )
-    usd = await make.campaign(team, start_date=date(2026, 1, 1), end_date=DUE)
-    eur = await make.campaign(team, start_date=date(2026, 1, 1), end_date=DUE, currency="EUR")
-    await make.align(usd, revenue, "0.6")
-    await make.align(eur, revenue, "0.5")
-    await make.result(usd, ResultMetric.REVENUE, 1000, date=date(2026, 2, 1))
-    left_out = await make.result(eur, ResultMetric.REVENUE, 800, date=date(2026, 2, 2))
+    revenue = {"metric": ResultMetric.REVENUE, "unit": MeasureUnit.CURRENCY}
+    in_usd = await measured_key_result(goal, currency="USD", target_value=10000, **revenue)
+    in_eur = await measured_key_result(goal, currency="EUR", target_value=10000, **revenue)
+    a = await make.campaign(team, start_date=date(2026, 1, 1), end_date=DUE)
+    b = await make.campaign(team, start_date=date(2026, 1, 1), end_date=DUE, currency="EUR")
+    await make.align(a, in_usd, "0.6")
+    await make.align(a, in_eur, "0.4")
+    await make.align(b, in_usd, "0.5")
+    await make.align(b, in_eur, "0.5")
+    await make.exchange_rate("EUR", "1.10", date(2026, 1, 15))
+    await make.exchange_rate("EUR", "1.20", date(2026, 3, 1))
+    earned = ResultMetric.REVENUE
+    usd_1000 = await make.result(a, earned, 1000, date=date(2026, 2, 1))
+    eur_500 = await make.result(b, earned, 500, date=date(2026, 1, 10))  # before any rate
+    eur_800 = await make.result(b, earned, 800, date=date(2026, 2, 2))
+    await make.result(b, earned, 400, date=date(2026, 3, 5))
+    admin = gql.as_admin()
 
     # when
-    found = await node(gql.as_admin(), revenue)
+    usd, eur = await node(admin, in_usd), await node(admin, in_eur)
 
-    # then: 0.6 x 1000 only; the EUR entry is named, with why
-    assert found["currentValue"] == "600"
-    [gap] = found["measurement"]["gaps"]
-    assert (gap["code"], gap["entry"]["id"]) == ("OTHER_CURRENCY", gid(left_out))
-    assert "EUR" in gap["message"] and "USD" in gap["message"]
-    assert found["measurement"]["campaigns"][1]["entries"] == []
+    # then, in USD: 0.6 x 1000 + 0.5 x (800 x 1.10 + 400 x 1.20) = 600 + 440 + 240 = 1280;
+    # the EUR 500 of 2026-01-10 has no rate on or before its date: a named gap
+    assert usd["currentValue"] == "1280"
+    assert usd["measurement"]["currency"] == "USD"
+    [gap] = usd["measurement"]["gaps"]
+    assert (gap["code"], gap["entry"]["id"]) == ("OTHER_CURRENCY", gid(eur_500))
+    assert gap["message"] == (
+        f"ResultEntry {eur_500.pk} (500 EUR on 2026-01-10) is left out: it has no exchange "
+        "rate for EUR on or before 2026-01-10."
+    )
+    assert [
+        [(x["amount"], x["contribution"]) for x in c["entries"]]
+        for c in usd["measurement"]["campaigns"]
+    ] == [[("1000", "600")], [("880", "440"), ("480", "240")]]
+    assert [(p["day"], p["value"]) for p in usd["valueHistory"]["nodes"]] == [
+        ("2026-02-01", "600"),
+        ("2026-02-02", "1040"),
+        ("2026-03-05", "1280"),
+    ]
+    # in EUR: 0.4 x 1000 USD / 1.10 (the EUR rate on 2026-02-01) + 0.5 x (500 + 800 + 400)
+    # = 363.6363.. + 850 = 1213.6364; euros need no rate
+    assert eur["currentValue"] == "1213.6364"
+    assert eur["measurement"]["gaps"] == []
+    assert eur["measurement"]["campaigns"][0]["entries"] == [
+        {"entry": {"id": gid(usd_1000)}, "amount": "909.0909", "contribution": "363.6364"}
+    ]
+    # the trace of an entry names the key results it moves, converted for each
+    moved = (await admin.data(TRACE, {"id": gid(eur_800)}))["trace"]["movedKeyResults"]
+    assert [(m["keyResult"]["id"], m["share"], m["amount"], m["contribution"]) for m in moved] == [
+        (gid(in_usd), "0.5000", "880", "440"),
+        (gid(in_eur), "0.5000", "800", "400"),
+    ]
+    left_out = (await admin.data(TRACE, {"id": gid(eur_500)}))["trace"]["movedKeyResults"]
+    assert [(m["amount"], m["reason"] is not None) for m in left_out] == [
+        (None, True),
+        ("500", False),
+    ]
+
+    # when: a rate from 2026-01-01 arrives (1 EUR = 1 USD until 01-15)
+    await make.exchange_rate("EUR", "1.00", date(2026, 1, 1))
+
+    # then: the gap closes; 1280 + 0.5 x 500 = 1530
+    usd = await node(admin, in_usd)
+    assert (usd["currentValue"], usd["measurement"]["gaps"]) == ("1530", [])
+    assert usd["progress"] == "0.1530"
 
 
 async def test_create_update_and_history_of_the_source(gql):

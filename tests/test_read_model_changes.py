@@ -25,6 +25,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server import models
+from server.currency.model import ExchangeRate
 from server.enums import Channel, ResultMetric
 from server.read_model import ReadModel, Snapshot, store
 from server.read_model.changes import Position, _since_sql, changes_since, position
@@ -34,7 +35,12 @@ from tests import factories
 
 MIGRATION = importlib.import_module("server.migrations.0006_data_changes")
 TOKEN_MIGRATION = importlib.import_module("server.migrations.0007_api_tokens")
-TRACKED_TABLES = (*MIGRATION.TRACKED_TABLES, *TOKEN_MIGRATION.TRACKED_TABLES)
+RATE_MIGRATION = importlib.import_module("server.migrations.0011_exchange_rates")
+TRACKED_TABLES = (
+    *MIGRATION.TRACKED_TABLES,
+    *TOKEN_MIGRATION.TRACKED_TABLES,
+    *RATE_MIGRATION.TRACKED_TABLES,
+)
 ONLY_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ONLY_POSTGRES = pytest.mark.parametrize(
     "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
@@ -70,6 +76,9 @@ BUILDERS: dict[type[Model], Callable[[Made], Awaitable[Model]]] = {
     ),
     models.ApiToken: lambda made: models.ApiToken.create(
         user=made[models.User], name="Sync", scopes="READ", digest="0" * 64, hint="tl_pat_…abcd"
+    ),
+    ExchangeRate: lambda made: ExchangeRate.create(
+        currency="EUR", quote="USD", date=date(2027, 1, 4), rate=Decimal("1.1")
     ),
 }
 """One row of each held table, in an order that creates parents first."""

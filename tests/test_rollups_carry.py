@@ -13,6 +13,7 @@ import pytest
 from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from server import models
+from server.currency.model import ExchangeRate
 from server.enums import KeyResultSource, ResultMetric, TaskStatus
 from server.read_model import Snapshot
 from server.rollups.carry import Carried
@@ -115,6 +116,11 @@ def writes(snapshot: Snapshot) -> list[tuple[str, str, callable]]:
          lambda s: edited(first_live(s, models.Milestone), start_date=TODAY, end_date=TODAY)),
         ("a user's capacity", "app_user",
          lambda s: edited(first_live(s, models.User), weekly_capacity_hours=Decimal("1"))),
+        ("an exchange rate set", "exchange_rate",
+         lambda s: ExchangeRate(id=10**6, currency="EUR", quote="USD", date=date(2025, 1, 1),
+                                rate=Decimal("1.1"), source="manual")),
+        ("an exchange rate corrected", "exchange_rate",
+         lambda s: edited(s.row(ExchangeRate, 10**6), rate=Decimal("1.3"))),
     ]  # fmt: skip
 
 
@@ -397,3 +403,31 @@ def _above(rollups: Rollups, goal_id: int) -> set[int]:
 
 def test_every_rule_says_what_it_reads() -> None:
     assert set(RULE_READS) == {rule.__name__ for rule in RULES}
+
+
+async def test_a_rate_written_recomputes_the_money_it_converts(organisation) -> None:
+    # given: the synthetic organisation's EUR campaigns have no rate yet
+    snapshot = organisation
+    before = engine(snapshot)
+    answers(before)
+    eur = next(
+        c.id
+        for c in sorted(before.graph.campaigns.values(), key=lambda c: c.id)
+        if c.currency == "EUR" and not c.archived
+    )
+    assert before.campaign_money(eur).total.reported.gaps
+
+    # when
+    rate = ExchangeRate(
+        id=10**6, currency="EUR", quote="USD", date=date(1900, 1, 1), rate=Decimal("1.1")
+    )
+    after = snapshot.changed(snapshot.version + 1, {"exchange_rate": {rate.pk: rate}})
+    taken = engine(after, before)
+
+    # then
+    reported = taken.campaign_money(eur).total.reported
+    assert reported.gaps == ()
+    assert reported.budget.total == taken.graph.campaigns[eur].budget * Decimal("1.1")
+    assert taken.rule_risks["missing_exchange_rates"] != before.rule_risks["missing_exchange_rates"]
+    assert taken.graph.campaigns is before.graph.campaigns  # only money is recomputed
+    assert answers(taken) == answers(engine(after))

@@ -12,6 +12,7 @@ from decimal import Decimal as D
 
 from tortoise import connections
 
+from server.currency.rates import RateRow
 from server.dates import FIRST_DATE, LAST_DATE
 from server.enums import (
     CampaignStatus,
@@ -76,6 +77,10 @@ async def organisation() -> dict:
         o["marketing"], kind=MilestoneKind.LAUNCH, campaign=o["spring"], end_date=date(2026, 4, 2)
     )
     o["moved"] = await make.milestone(o["sales"], key_result=o["k1"])
+    await make.exchange_rate("GBP", "1.25", date(2026, 2, 2))
+    await make.exchange_rate("EUR", "1.1", date(2026, 3, 2))
+    await make.exchange_rate("EUR", "0.9", date(2026, 3, 2), quote="GBP")
+    await make.exchange_rate("EUR", "1.05", date(2026, 1, 5))
     for name in ("gone", "ben", "g2", "k2", "withdrawn", "winter", "unaligned", "refund"):
         await make.archive(o[name])
     for name in ("recount", "cancelled", "moved"):
@@ -180,6 +185,12 @@ def expected(o: dict) -> dict[Section, list]:
             r.TeamRow(gone, "Gone", archived=True),
         ],
         Section.MEMBERSHIPS: [r.MembershipRow(sales, ava), r.MembershipRow(marketing, ava)],
+        Section.RATES: [  # by currency, quote and date, every quote
+            RateRow("EUR", "GBP", date(2026, 3, 2), D("0.9")),
+            RateRow("EUR", "USD", date(2026, 1, 5), D("1.05")),
+            RateRow("EUR", "USD", date(2026, 3, 2), D("1.1")),
+            RateRow("GBP", "USD", date(2026, 2, 2), D("1.25")),
+        ],
         Section.MILESTONES: [
             r.MilestoneRow(
                 o["launch"].pk,

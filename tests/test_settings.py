@@ -71,6 +71,9 @@ def test_sqlite_file_follows_the_data_directory():
         ({"DATABASE_URL": "postgresql://localhost"}, "must name a database"),
         ({"THROUGHLINE_LOG_LEVEL": "chatty"}, "must be one of"),
         ({"THROUGHLINE_HOST": "   "}, "must not be empty"),
+        ({"THROUGHLINE_REPORTING_CURRENCY": "DOLLARS"}, "THROUGHLINE_REPORTING_CURRENCY must be"),
+        ({"THROUGHLINE_FISCAL_YEAR_START_MONTH": "13"}, "between 1 and 12"),
+        ({"THROUGHLINE_FISCAL_YEAR_START_MONTH": "April"}, "whole number"),
     ],
 )
 def test_bad_values_are_refused_in_one_line(env, message):
@@ -102,3 +105,15 @@ def test_data_dir_that_is_a_file_is_refused(tmp_path):
 )
 def test_database_urls_are_normalised_for_the_orm(raw, normalised):
     assert normalise_database_url(raw) == normalised
+
+
+
+def test_money_is_reported_in_usd_and_the_fiscal_year_is_the_calendar_year_by_default():
+    default = load_settings(env={})
+    chosen = load_settings(
+        env={"THROUGHLINE_REPORTING_CURRENCY": " eur ", "THROUGHLINE_FISCAL_YEAR_START_MONTH": "4"}
+    )
+
+    assert (default.reporting_currency, default.fiscal_year_start_month) == ("USD", 1)
+    assert (chosen.reporting_currency, chosen.fiscal_year_start_month) == ("EUR", 4)
+    assert chosen.thresholds.reporting_currency == "EUR"  # what the rollups are computed for

@@ -545,3 +545,9 @@ export async function downloadExport(kind, format, params = {}) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return { name, size: blob.size };
 }
+
+/** The fiscal years and quarters that hold work, for the period filter. */
+export async function fiscalPeriods() {
+  const data = await request(`{ fiscalPeriods { name kind start end } }`);
+  return data.fiscalPeriods;
+}

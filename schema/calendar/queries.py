@@ -16,7 +16,7 @@ from schema.core.context import Info
 from schema.core.enums import MilestoneKind, OrderDirection
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_id_of
-from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.inputs import DateRange, fiscal_of, ids_of, order_of, search_text, span
 from schema.core.root_lists import served_connection
 from schema.rollups.loaders import thresholds_of
 from server.calendar.entries import CalendarQuery
@@ -131,7 +131,7 @@ class CalendarQueries(SharedCalendarQueries):
             team_ids=ids_of(f.teams, "Team"),
             kinds=f.kinds,
             campaign_ids=ids_of(f.campaigns, "Campaign"),
-            dates=span(f.dates, "filter.dates"),
+            dates=span(f.dates, "filter.dates", fiscal_of(info)),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
             order=order,

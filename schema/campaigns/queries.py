@@ -10,7 +10,7 @@ from schema.campaigns.types import Campaign
 from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import CampaignStatus, Channel, OrderDirection
-from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.inputs import DateRange, fiscal_of, ids_of, order_of, search_text, span
 from schema.core.root_lists import served_connection
 from server.read_model import listing
 
@@ -68,7 +68,7 @@ class CampaignQueries:
             team_ids=ids_of(f.teams, "Team"),
             statuses=f.statuses,
             channels=f.channels,
-            dates=span(f.dates, "filter.dates"),
+            dates=span(f.dates, "filter.dates", fiscal_of(info)),
             aligned=f.aligned,
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,

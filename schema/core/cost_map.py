@@ -10,6 +10,7 @@ or a new organisation-wide field gets a considered figure rather than a guess.
 from __future__ import annotations
 
 from schema.rollups.fields import MAX_WORKLOAD_WEEKS
+from server.ingest.csv_import import MAX_ERRORS
 from server.ingest.upsert import MAX_ENTRIES
 from server.writes.alignments import MAX_ALIGNMENTS
 from server.writes.org import MAX_TEAMS
@@ -53,6 +54,10 @@ LIST_SIZES: dict[str, int] = {
     "Portfolio.byCategory": LIST_ESTIMATE,
     "MoneySummary.byChannel": LIST_ESTIMATE,
     "WebhookDelivery.attempts": 20,  # the retry limit's order, plus redeliveries
+    "ReportingMoney.ratesUsed": 100,  # a rate per currency and day with entries
+    "ReportingMoney.gaps": 20,
+    "ExchangeRatesImportPayload.errors": MAX_ERRORS,
+    "Query.fiscalPeriods": 100,  # years and quarters with work: 5 a year
     "KeyResultMeasurement.campaigns": 50,
     "KeyResultMeasurement.gaps": 50,
     "MeasuredCampaign.entries": 200,

@@ -9,7 +9,7 @@ import strawberry
 from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import GoalCategory, MeasureUnit, OrderDirection
-from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.inputs import DateRange, fiscal_of, ids_of, order_of, search_text, span
 from schema.core.root_lists import served_connection
 from schema.goals.types import Goal, KeyResult
 from server.read_model import listing
@@ -93,7 +93,7 @@ class GoalQueries:
             parent_id=ids_of([f.parent], "Goal")[0] if f.parent is not None else None,
             team_ids=ids_of(f.teams, "Team"),
             categories=f.categories,
-            period=span(f.period_overlaps, "filter.periodOverlaps"),
+            period=span(f.period_overlaps, "filter.periodOverlaps", fiscal_of(info)),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
             order=order,
@@ -118,7 +118,7 @@ class GoalQueries:
             goal_ids=ids_of(f.goals, "Goal"),
             team_ids=ids_of(f.teams, "Team"),
             units=f.units,
-            due=span(f.due, "filter.due"),
+            due=span(f.due, "filter.due", fiscal_of(info)),
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,
             order=order,

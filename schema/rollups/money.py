@@ -7,8 +7,11 @@ from decimal import Decimal
 
 import strawberry
 
+from schema.core.context import Info
 from schema.core.enums import Channel, ResultMetric
 from schema.core.money import Money
+from schema.currency.types import ReportingMoney, reporting_money
+from schema.rollups.loaders import thresholds_of
 from server.rollups import money as domain
 from server.rollups.arithmetic import amount, cents, fraction
 
@@ -123,6 +126,14 @@ class MoneyFigures:
     @strawberry.field(description="The amounts of each currency, by code.")
     def by_currency(self) -> list[CurrencyMoney]:
         return [CurrencyMoney(figures=self.figures, currency=c) for c in self.figures.currencies]
+
+    @strawberry.field(
+        description="The same figures converted into the organisation's reporting "
+        "currency, with the rates used and any missing rate."
+    )
+    def reporting(self, info: Info) -> ReportingMoney:
+        currency = thresholds_of(info).reporting_currency
+        return reporting_money(self.figures.reported, self.figures.leads, currency)
 
 
 @strawberry.type(description="Money and results of one channel (its spend and results).")

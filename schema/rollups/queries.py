@@ -8,7 +8,7 @@ from schema.core.connection import Connection, connection_from_list, page_args
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
 from schema.core.ids import decode_id_of
-from schema.core.inputs import DateRange, ids_of, span
+from schema.core.inputs import DateRange, fiscal_of, ids_of, span
 from schema.rollups.loaders import rollups
 from schema.rollups.portfolio import Portfolio
 from schema.rollups.risks import Risk, RiskKind, RiskSeverity
@@ -63,7 +63,7 @@ class RollupQueries:
         "team, by channel and by goal category."
     )
     async def portfolio(self, info: Info, period: DateRange) -> Portfolio:
-        start, end = span(period, "period") or (None, None)
+        start, end = span(period, "period", fiscal_of(info)) or (None, None)
         if start is None or end is None:
             raise BadUserInput("`period` needs both a start and an end.", argument="period")
         if (end - start).days >= MAX_PORTFOLIO_DAYS:

@@ -9,7 +9,7 @@ import strawberry
 from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.enums import OrderDirection, TaskStatus
-from schema.core.inputs import DateRange, ids_of, order_of, search_text, span
+from schema.core.inputs import DateRange, fiscal_of, ids_of, order_of, search_text, span
 from schema.core.root_lists import served_connection
 from schema.tasks.types import Task
 from server.read_model import listing
@@ -72,7 +72,7 @@ class TaskQueries:
             statuses=f.statuses,
             campaign_ids=ids_of(f.campaigns, "Campaign"),
             key_result_ids=ids_of(f.key_results, "KeyResult"),
-            due=span(f.due, "filter.due"),
+            due=span(f.due, "filter.due", fiscal_of(info)),
             aligned=f.aligned,
             search=search_text(f.search, "filter.search"),
             include_archived=f.include_archived,

@@ -18,8 +18,8 @@ from server.rollups.risks import Risk, RiskFilter
 
 COLUMNS = columns(
     ("kind", "BUDGET_OVERRUN, BUDGET_BURN, SCHEDULE_SLIP, OVERDUE_TASKS, "
-     "KEY_RESULT_OFF_TRACK, STALE_CHECK_IN, OVER_CAPACITY, UNALIGNED_WORK or "
-     "CALENDAR_CONFLICT."),
+     "KEY_RESULT_OFF_TRACK, STALE_CHECK_IN, OVER_CAPACITY, UNALIGNED_WORK, "
+     "CALENDAR_CONFLICT or MISSING_EXCHANGE_RATE."),
     ("severity", "LOW, MEDIUM, HIGH or CRITICAL."),
     ("node_type", "What the risk is about: Goal, KeyResult, Campaign, Task, Milestone, "
      "User or Team."),

@@ -20,6 +20,9 @@ from server.permissions import Actor
 from server.settings import Settings
 from server.writes.errors import Forbidden
 
+RATES = "exchange-rates"
+RATES_HELP = "exchange-rates: Date, then one column per currency (units per 1 EUR, as the ECB)"
+
 
 class ImportCommandError(ValueError):
     """A command that cannot run: printed as one line, nothing written."""
@@ -28,13 +31,14 @@ class ImportCommandError(ValueError):
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "import",
-        help="import spend, results, check-ins or tasks from a CSV file",
+        help="import spend, results, check-ins, tasks or exchange rates from a CSV file",
         description="Create or update entries from a CSV file (UTF-8, a header line), by "
         "their source and external_id, all or nothing, with the rights of the user named "
         "by --as. Columns: "
-        + "; ".join(f"{name}: {', '.join(columns_of(kind))}" for name, kind in KINDS.items()),
+        + "; ".join(f"{name}: {', '.join(columns_of(kind))}" for name, kind in KINDS.items())
+        + f"; {RATES_HELP}",
     )
-    parser.add_argument("kind", choices=sorted(KINDS), help="what the file holds")
+    parser.add_argument("kind", choices=sorted([*KINDS, RATES]), help="what the file holds")
     parser.add_argument("file", help="the CSV file")
     parser.add_argument(
         "--as", dest="as_email", required=True, metavar="EMAIL", help="the user importing it"
@@ -70,6 +74,10 @@ def summary(report: ImportReport) -> list[str]:
 async def run(settings: Settings, args: argparse.Namespace, decode_id: DecodeId) -> int:
     from server.database import close_database, open_database
 
+    if args.kind == RATES:
+        from server.currency.command import run_rates
+
+        return await run_rates(settings, args)
     kind = KINDS[args.kind]
     try:
         stream = open(args.file, "rb")  # noqa: SIM115 (closed below, after the import)

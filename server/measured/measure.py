@@ -8,7 +8,8 @@ numerator, or the weighted numerator over the weighted denominator. A ratio whos
 denominator is 0 has no value: None, with the reason, never an error or infinity.
 
 Money (revenue, spend) counts in the key result's currency, else in its campaigns' one
-currency; an amount that cannot be brought into it is a named gap, left out.
+currency, else in the reporting currency; each amount is converted on its own date
+(`money.ThroughReporting`), and one without a rate is a named gap, left out.
 The history is one point per day on which a counted entry changed the value.
 """
 
@@ -179,8 +180,8 @@ def measure(
             gaps.append(
                 Gap(
                     "NO_CURRENCY",
-                    f"{entry[0]} {entry[1]} ({amount.normalize()} {of}) is left out: the key "
-                    "result has no currency and its campaigns are in several.",
+                    f"{entry[0]} {entry[1]} ({amount.normalize():f} {of}) is left out: the key "
+                    "result has no currency to count money in.",
                     entry,
                     cid,
                 )
@@ -191,7 +192,7 @@ def measure(
             gaps.append(
                 Gap(
                     "OTHER_CURRENCY",
-                    f"{entry[0]} {entry[1]} ({amount.normalize()} {of} on {day.isoformat()}) "
+                    f"{entry[0]} {entry[1]} ({amount.normalize():f} {of} on {day.isoformat()}) "
                     f"is left out: it {converted.gap}.",
                     entry,
                     cid,

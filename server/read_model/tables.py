@@ -1,7 +1,8 @@
 """The tables the read model holds, and how each orders its rows.
 
 The same list names the tables whose writes are recorded by triggers
-(`server/migrations/0006_data_changes.py`, then `0007_api_tokens.py`); a test keeps
+(`server/migrations/0006_data_changes.py`, then `0007_api_tokens.py` and
+`0011_exchange_rates.py`); a test keeps
 the two equal.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from tortoise.models import Model
 
 from server import models
+from server.currency.model import ExchangeRate
 
 HELD: tuple[type[Model], ...] = (
     models.Team,
@@ -33,6 +35,7 @@ HELD: tuple[type[Model], ...] = (
     models.ExternalCalendar,
     models.ExternalEvent,
     models.ApiToken,
+    ExchangeRate,
 )
 
 BY_TABLE: dict[str, type[Model]] = {model._meta.db_table: model for model in HELD}

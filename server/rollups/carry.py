@@ -58,6 +58,7 @@ MEASURE_INPUTS = (
     Section.ALIGNMENTS,
     Section.SPEND,
     Section.RESULTS,
+    Section.RATES,
 )
 """What a measured key result's value reads besides its own row."""
 MEASURES = (*MEASURE_INPUTS, Section.KEY_RESULTS)

@@ -12,8 +12,9 @@ from functools import cached_property
 
 from server import models
 from server.bounded_lru import BoundedLRU
+from server.currency.rates import RateTable
 from server.measured.measure import Measurement, measure
-from server.measured.money import SAME_CURRENCY_ONLY, Conversion
+from server.measured.money import ThroughReporting
 from server.rollups.arithmetic import ZERO
 from server.rollups.graph import OrgGraph
 from server.rollups.money import MoneySummary, campaign_money, total_of
@@ -46,15 +47,8 @@ PORTFOLIO_PERIODS = 32
 
 
 class Rollups:
-    def __init__(
-        self,
-        graph: OrgGraph,
-        today: date,
-        thresholds: Thresholds,
-        conversion: Conversion = SAME_CURRENCY_ONLY,
-    ) -> None:
+    def __init__(self, graph: OrgGraph, today: date, thresholds: Thresholds) -> None:
         self.graph, self.today, self.thresholds = graph, today, thresholds
-        self.conversion = conversion
         self._measures: dict[int, Measurement] = {}
         self._goal_progress = GoalProgress(graph, today, thresholds, self.key_result_value)
         self._campaign_progress: dict[int, Progress] = {}
@@ -154,7 +148,8 @@ class Rollups:
                 graph.results_of,
                 graph.spend_of,
                 self.today,
-                self.conversion,
+                ThroughReporting(self.rates),
+                self.thresholds.reporting_currency,
             )
         return found
 
@@ -177,6 +172,12 @@ class Rollups:
 
     # --- money and results -----------------------------------------------------------
 
+    @cached_property
+    def rates(self) -> RateTable:
+        """The exchange rates into the reporting currency (`thresholds`), as of this
+        engine's data version: what every converted figure and the metrics use."""
+        return RateTable(self.thresholds.reporting_currency, self.graph.rate_rows)
+
     def campaign_money(self, campaign_id: int) -> MoneySummary:
         if campaign_id not in self._campaign_money:
             graph = self.graph
@@ -186,6 +187,7 @@ class Rollups:
                 graph.spend_of.get(campaign_id, []),
                 graph.results_of.get(campaign_id, []),
                 self.today,
+                rates=self.rates,
             )
         return self._campaign_money[campaign_id]
 

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from server import models
+from server.currency.model import ExchangeRate
+from server.currency.rates import RateRow
 from server.dates import clamp_date, clamp_moment
 from server.measured.source import source_of
 from server.read_model import Snapshot
@@ -191,6 +193,13 @@ def _milestones(snapshot: Snapshot) -> list[r.MilestoneRow]:
     ]
 
 
+def _rates(snapshot: Snapshot) -> list[RateRow]:
+    return sorted(
+        RateRow(x.currency, x.quote, clamp_date(x.date), x.rate)
+        for x in snapshot.table(ExchangeRate).values()
+    )
+
+
 def _tables(*reads: type) -> tuple[str, ...]:
     return tuple(model._meta.db_table for model in reads)
 
@@ -212,6 +221,7 @@ BUILDERS: dict[Section, tuple[tuple[str, ...], Callable[[Snapshot], list]]] = {
     Section.TEAMS: (_tables(models.Team), _teams),
     Section.MEMBERSHIPS: (("membership", "team.archived_at", "user.archived_at"), _memberships),
     Section.MILESTONES: (_tables(models.Milestone), _milestones),
+    Section.RATES: (_tables(ExchangeRate), _rates),
 }
 """Each section built from the snapshot: the tables it reads, and how."""
 

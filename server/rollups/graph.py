@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
 
+from server.currency.rates import RateRow
 from server.rollups import rows as r
 from server.rollups.sections import Section
 
@@ -54,6 +55,7 @@ INDEX_READS: dict[str, Section] = {
     "members_of": Section.MEMBERSHIPS,
     "teams_of": Section.MEMBERSHIPS,
     "milestones": Section.MILESTONES,
+    "rate_rows": Section.RATES,
 }
 """Each index below and the one section it is built from."""
 
@@ -194,3 +196,9 @@ class OrgGraph:
     @cached_property
     def milestones(self) -> dict[int, r.MilestoneRow]:
         return _by_id(self.rows(Section.MILESTONES))
+
+    # --- exchange rates --------------------------------------------------------------
+
+    @cached_property
+    def rate_rows(self) -> list[RateRow]:
+        return self.rows(Section.RATES)

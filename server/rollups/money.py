@@ -7,6 +7,10 @@ together, and figures that would need it (cost per lead, ROI across currencies) 
 None rather than wrong. Results of a money metric (REVENUE) are in their campaign's
 currency and are totalled per (metric, currency), like every other amount; counted
 metrics (leads, sign-ups, ...) carry no currency.
+
+Given a `RateTable`, every figure also comes converted into the reporting currency
+(`Figures.reported`, `server.rollups.reporting`): each amount at the rate of its own
+date, the budget at the campaign's start, added up by the same shares.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from server.currency.rates import RateTable
 from server.enums import Channel, ResultMetric
 from server.rollups import rows as r
 from server.rollups.arithmetic import ONE, ZERO, days_elapsed, period_days
+from server.rollups.reporting import AmountSum, Converter, Reported, ReportedSum
 
 MONEY_METRICS = frozenset({ResultMetric.REVENUE})
 
@@ -82,6 +88,8 @@ class Figures:
     spend: Bag = field(default_factory=Bag)
     projected: Bag = field(default_factory=Bag)
     results: Mapping[ResultKey, Decimal] = field(default_factory=dict)
+    reported: Reported | None = None
+    """The same figures in the reporting currency (None when no rates were given)."""
 
     @property
     def revenue(self) -> Bag:
@@ -140,6 +148,7 @@ class _Sum:
         self.spend: dict[str, Decimal] = {}
         self.projected: dict[str, Decimal] = {}
         self.results: dict[ResultKey, Decimal] = {}
+        self.reported: ReportedSum | None = None
 
     @staticmethod
     def _into(total: dict, part: Mapping, share: Decimal) -> None:
@@ -154,6 +163,10 @@ class _Sum:
         self._into(self.spend, figures.spend._amounts, share)
         self._into(self.projected, figures.projected._amounts, share)
         self._into(self.results, figures.results, share)
+        if figures.reported is not None:
+            if self.reported is None:
+                self.reported = ReportedSum(figures.reported.currency)
+            self.reported.add(figures.reported, share)
 
     def figures(self) -> Figures:
         budget = None if self.budget is None else Bag._owning(self.budget)
@@ -162,6 +175,7 @@ class _Sum:
             Bag._owning(self.spend),
             Bag._owning(self.projected),
             self.results,
+            None if self.reported is None else self.reported.reported(),
         )
 
 
@@ -194,13 +208,15 @@ def campaign_money(
     today: date,
     since: date | None = None,
     until: date | None = None,
+    rates: RateTable | None = None,
 ) -> MoneySummary:
     """A campaign's figures from its entries dated up to today (and within since..until
-    when given)."""
+    when given); converted into the reporting currency too when `rates` are given."""
     factor = burn_factor(campaign.start_date, campaign.end_date, today)
     zero = Bag.of(campaign.currency, ZERO)
     spent: dict[Channel | None, Bag] = dict.fromkeys(channels, zero)
     made: dict[Channel | None, dict[ResultKey, Decimal]] = {channel: {} for channel in spent}
+    converted = _Converted(rates) if rates is not None else None
 
     last = today if until is None else min(today, until)
 
@@ -212,21 +228,70 @@ def campaign_money(
             spent[entry.channel] = spent.get(entry.channel, zero) + Bag.of(
                 entry.currency, entry.amount
             )
+            if converted is not None:
+                converted.spend(entry.channel, entry.amount, entry.currency, entry.date)
     for entry in results:
         if counts(entry.date):
             metrics = made.setdefault(entry.channel, {})
             key = result_key(entry.metric, campaign.currency)
             metrics[key] = metrics.get(key, ZERO) + entry.value
+            if converted is not None and entry.metric in MONEY_METRICS:
+                converted.revenue(entry.channel, entry.value, campaign.currency, entry.date)
 
     by_channel = {}
     for channel in sorted(set(spent) | set(made), key=channel_order):
         bag = spent.get(channel, zero)
-        by_channel[channel] = Figures(None, bag, bag.scaled(factor), made.get(channel, {}))
+        reported = None if converted is None else converted.channel(channel, factor)
+        figures = Figures(None, bag, bag.scaled(factor), made.get(channel, {}), reported)
+        by_channel[channel] = figures
     total = _Sum()
-    total.add(Figures(Bag.of(campaign.currency, campaign.budget), zero, zero), ONE)
+    budget = None if converted is None else converted.budget(campaign)
+    total.add(Figures(Bag.of(campaign.currency, campaign.budget), zero, zero, {}, budget), ONE)
     for figures in by_channel.values():
         total.add(figures, ONE)
     return MoneySummary(total.figures(), by_channel)
+
+
+class _Converted:
+    """One campaign's amounts in the reporting currency, by channel."""
+
+    def __init__(self, rates: RateTable) -> None:
+        self.rates = rates
+        self._converters: dict[Channel | None, Converter] = {}
+        self._spend: dict[Channel | None, AmountSum] = {}
+        self._revenue: dict[Channel | None, AmountSum] = {}
+
+    def _converter(self, channel: Channel | None) -> Converter:
+        found = self._converters.get(channel)
+        if found is None:
+            found = self._converters[channel] = Converter(self.rates)
+        return found
+
+    def spend(self, channel: Channel | None, value: Decimal, currency: str, on: date) -> None:
+        part = self._converter(channel).amount(value, currency, on)
+        self._spend.setdefault(channel, AmountSum()).add(part)
+
+    def revenue(self, channel: Channel | None, value: Decimal, currency: str, on: date) -> None:
+        part = self._converter(channel).amount(value, currency, on)
+        self._revenue.setdefault(channel, AmountSum()).add(part)
+
+    def channel(self, channel: Channel | None, factor: Decimal) -> Reported:
+        spend = self._spend.get(channel, AmountSum()).amount()
+        converter = self._converters.get(channel)
+        return Reported(
+            self.rates.reporting,
+            None,
+            spend,
+            spend.scaled(factor),
+            self._revenue.get(channel, AmountSum()).amount(),
+            frozenset(converter.used) if converter is not None else frozenset(),
+        )
+
+    def budget(self, campaign: r.CampaignRow) -> Reported:
+        """The budget, at the rate of the campaign's start date."""
+        converter = Converter(self.rates)
+        budget = converter.amount(campaign.budget, campaign.currency, campaign.start_date)
+        return Reported(self.rates.reporting, budget, rates=frozenset(converter.used))
 
 
 def channel_order(channel: Channel | None) -> tuple[int, str]:

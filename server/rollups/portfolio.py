@@ -20,6 +20,7 @@ from server.enums import GoalCategory
 from server.rollups import rows as r
 from server.rollups.arithmetic import ONE, ZERO, period_days
 from server.rollups.money import Figures, MoneySummary, campaign_money, total_of
+from server.rollups.reporting import Reported
 
 if TYPE_CHECKING:
     from server.rollups.engine import Rollups
@@ -44,9 +45,21 @@ def overlap_fraction(campaign: r.CampaignRow, start: date, end: date) -> Decimal
 
 
 def _prorated(figures: Figures, full: Figures, share: Decimal) -> Figures:
-    """Entries of the period, with the full campaign's budget and projection prorated."""
+    """Entries of the period, with the full campaign's budget and projection prorated
+    (in the reporting currency too)."""
     budget = None if full.budget is None else full.budget.scaled(share)
-    return Figures(budget, figures.spend, full.projected.scaled(share), figures.results)
+    reported = figures.reported
+    if reported is not None:
+        whole = full.reported or Reported(reported.currency)
+        reported = Reported(
+            reported.currency,
+            None if whole.budget is None else whole.budget.scaled(share),
+            reported.spend,
+            whole.projected.scaled(share),
+            reported.revenue,
+            reported.rates | whole.rates,
+        )
+    return Figures(budget, figures.spend, full.projected.scaled(share), figures.results, reported)
 
 
 def campaign_in_period(
@@ -61,6 +74,7 @@ def campaign_in_period(
         rollups.today,
         since=start,
         until=end,
+        rates=rollups.rates,
     )
     share = overlap_fraction(campaign, start, end)
     dated = [e.date for e in graph.spend_of.get(campaign.id, [])]

@@ -87,6 +87,32 @@ def budget(rollups: Rollups) -> Iterator[Risk]:
             )
 
 
+def missing_exchange_rates(rollups: Rollups) -> Iterator[Risk]:
+    """A live campaign with an amount no exchange rate converts into the reporting
+    currency (no rate of its currency on or before its date): HIGH, since every figure
+    above it in the reporting currency has no total until the rate is set."""
+    for campaign in live_campaigns(rollups):
+        reported = rollups.campaign_money(campaign.id).total.reported
+        gaps = () if reported is None else reported.gaps
+        if not gaps:
+            continue
+        first = gaps[0]
+        more = f" (and {len(gaps) - 1} more)" if len(gaps) > 1 else ""
+        yield Risk(
+            RiskKind.MISSING_EXCHANGE_RATE,
+            Severity.HIGH,
+            (models.Campaign, campaign.id),
+            f"{campaign.name} cannot be reported in {rollups.rates.reporting}: no "
+            f"exchange rate for {first.currency} on or before {first.on.isoformat()}{more}.",
+            (
+                figure("currency", first.currency),
+                figure("date", first.on.isoformat()),
+                figure("missingRates", len(gaps)),
+                figure("reportingCurrency", rollups.rates.reporting),
+            ),
+        )
+
+
 def schedule(rollups: Rollups) -> Iterator[Risk]:
     """An open campaign whose task progress lags its dates (AT_RISK: MEDIUM, OFF_TRACK:
     HIGH), or that is past its end date with work still open (CRITICAL)."""
@@ -374,7 +400,7 @@ RULE_READS: dict[str, tuple[Section | str, ...]] = {
     "overdue_tasks": (Section.TASKS, Section.CAMPAIGNS, Section.GOALS, KEY_RESULT_SHAPE),
     "key_results_off_track": (
         Section.GOALS, Section.KEY_RESULTS, Section.CAMPAIGNS, Section.ALIGNMENTS,
-        Section.SPEND, Section.RESULTS,
+        Section.SPEND, Section.RESULTS, Section.RATES,
     ),
     "stale_check_ins": (Section.GOALS, Section.KEY_RESULTS, Section.CHECK_INS),
     "over_capacity": (Section.TASKS, Section.USERS, Section.TEAMS, Section.MEMBERSHIPS),
@@ -382,6 +408,7 @@ RULE_READS: dict[str, tuple[Section | str, ...]] = {
         Section.CAMPAIGNS, Section.ALIGNMENTS, Section.TASKS, Section.GOALS, KEY_RESULT_SHAPE,
     ),
     "calendar_conflicts": (Section.CALENDAR,),
+    "missing_exchange_rates": CAMPAIGN_MONEY,
 }  # fmt: skip
 """What each rule reads (through the engine's computations too): its risks are taken
 over by the next engine when none of it changed (`server.rollups.carry`)."""
@@ -402,4 +429,5 @@ RULES = (
     over_capacity,
     unaligned_work,
     calendar_conflicts,
+    missing_exchange_rates,
 )

@@ -24,6 +24,8 @@ class Section(StrEnum):
     TEAMS = "teams"
     MEMBERSHIPS = "memberships"
     MILESTONES = "milestones"
+    RATES = "rates"
+    """Exchange rates (`server.currency`), for the figures in the reporting currency."""
     CALENDAR = "calendar"
     """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
     CALENDAR_CONFLICT risk: a fixed number of statements."""
@@ -31,5 +33,12 @@ class Section(StrEnum):
 
 PROGRESS = (Section.GOALS, Section.KEY_RESULTS)
 """What goal and key result progress read."""
-CAMPAIGN_MONEY = (Section.CAMPAIGNS, Section.CHANNELS, Section.SPEND, Section.RESULTS)
-"""What a campaign's money reads."""
+CAMPAIGN_MONEY = (
+    Section.CAMPAIGNS,
+    Section.CHANNELS,
+    Section.SPEND,
+    Section.RESULTS,
+    Section.RATES,
+)
+"""What a campaign's money reads (rates: its figures in the reporting currency, so a
+rate written recomputes money)."""

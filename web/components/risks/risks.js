@@ -9,7 +9,7 @@ import { nodeLink } from "../detail/detail.js";
 const SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
 const KINDS = ["BUDGET_OVERRUN", "BUDGET_BURN", "SCHEDULE_SLIP", "OVERDUE_TASKS",
   "KEY_RESULT_OFF_TRACK", "STALE_CHECK_IN", "OVER_CAPACITY", "UNALIGNED_WORK",
-  "CALENDAR_CONFLICT"];
+  "CALENDAR_CONFLICT", "MISSING_EXCHANGE_RATE"];
 const ICONS = { LOW: "◔", MEDIUM: "◑", HIGH: "◕", CRITICAL: "⬤" };
 
 function select(name, text, options, all = "All") {

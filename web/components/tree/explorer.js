@@ -12,19 +12,13 @@ const CATEGORIES = ["REVENUE", "BRAND_AWARENESS", "LEAD_GENERATION", "CUSTOMER_R
   "MARKET_SHARE", "PRODUCT_ADOPTION", "OTHER"];
 const HEALTHS = ["ON_TRACK", "AT_RISK", "OFF_TRACK", "NOT_STARTED", "DONE"];
 
-function periods() {
-  const year = new Date().getFullYear();
-  const range = (key, text, start, end) => ({ key, text, start: `${year}-${start}`,
-    end: `${year}-${end}` });
-  return [
-    range("year", `${year}`, "01-01", "12-31"),
-    range("h1", `H1 ${year}`, "01-01", "06-30"),
-    range("h2", `H2 ${year}`, "07-01", "12-31"),
-    range("q1", `Q1 ${year}`, "01-01", "03-31"),
-    range("q2", `Q2 ${year}`, "04-01", "06-30"),
-    range("q3", `Q3 ${year}`, "07-01", "09-30"),
-    range("q4", `Q4 ${year}`, "10-01", "12-31"),
-  ];
+// A fiscal period as the filter shows it: "FY2027" for a year, "FY2027-Q1 · Apr – Jun 2026"
+// for a quarter (fiscal years are named after the year they end in).
+function periodText(period) {
+  if (period.kind !== "QUARTER") return period.name;
+  const month = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleString(undefined,
+    { month: "short", timeZone: "UTC" });
+  return `${period.name} · ${month(period.start)} – ${month(period.end)} ${period.end.slice(0, 4)}`;
 }
 
 function select(name, text, options) {
@@ -45,7 +39,7 @@ export class GoalExplorer {
       select("team", "Team", []),
       select("category", "Category", CATEGORIES.map((c) => [c, enumLabel(c)])),
       select("health", "Health", HEALTHS.map((value) => [value, healthLabel(value)])),
-      select("period", "Period", periods().map((p) => [p.key, p.text])));
+      select("period", "Period", []));
     this.summary = h("p.summary", { "aria-live": "polite" });
     // The whole tree (of the team filtered on) with its campaigns and figures.
     this.exporter = exportControl("tree", () => {
@@ -60,6 +54,8 @@ export class GoalExplorer {
         this.detail.element));
     this.loadedKey = null;
     this.teamsLoading = null;
+    this.periodsLoading = null;
+    this.periodNames = new Set();
 
     let typing;
     this.search.addEventListener("input", () => {
@@ -82,6 +78,21 @@ export class GoalExplorer {
     });
   }
 
+  // The periods holding work, from the server: its fiscal years and their quarters.
+  loadPeriods() {
+    this.periodsLoading ??= api.fiscalPeriods().then((periods) => {
+      const periodSelect = this.filters.elements.period;
+      for (const period of periods) {
+        this.periodNames.add(period.name);
+        periodSelect.append(h("option", { value: period.name }, periodText(period)));
+      }
+    }).catch((error) => {
+      this.periodsLoading = null;
+      throw error;
+    });
+    return this.periodsLoading;
+  }
+
   loadTeams() {
     this.teamsLoading ??= api.teams().then((teams) => {
       const teamSelect = this.filters.elements.team;
@@ -96,7 +107,7 @@ export class GoalExplorer {
   async show(place) {
     const { params } = place;
     try {
-      await this.loadTeams();
+      await Promise.all([this.loadTeams(), this.loadPeriods()]);
     } catch (error) {
       clear(this.treeBox, errorBox(error));
       return;
@@ -129,8 +140,7 @@ export class GoalExplorer {
         const filter = {};
         if (params.team) filter.teams = [params.team];
         if (params.category) filter.categories = [params.category];
-        const period = periods().find((p) => p.key === params.period);
-        if (period) filter.periodOverlaps = { start: period.start, end: period.end };
+        if (this.periodNames.has(params.period)) filter.periodOverlaps = { name: params.period };
         const page = await withLoading(this.tree.element, api.rootGoals(filter), "Loading goals…");
         nodes = page.nodes;
         const filtered = Object.keys(filter).length > 0;
