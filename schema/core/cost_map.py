@@ -58,9 +58,9 @@ LIST_SIZES: dict[str, int] = {
     "ReportingMoney.gaps": 20,
     "ExchangeRatesImportPayload.errors": MAX_ERRORS,
     "Query.fiscalPeriods": 100,  # years and quarters with work: 5 a year
-    "KeyResultMeasurement.campaigns": 50,
+    "KeyResultMeasurement.campaigns": 20,
     "KeyResultMeasurement.gaps": 50,
-    "MeasuredCampaign.entries": 200,
+    "MeasuredCampaign.entries": 50,
     "Trace.movedKeyResults": MAX_ALIGNMENTS,  # one per alignment of the entry's campaign
 }
 """Objects a list that is not a connection may hold, for each parent."""
