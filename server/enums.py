@@ -90,6 +90,19 @@ class ResultMetric(StrEnum):
     CLICKS = "CLICKS"
 
 
+class KeyResultSource(StrEnum):
+    """Where a key result's current value comes from: typed check-ins (MANUAL), or its
+    aligned campaigns' entries over its period, each campaign weighted by its alignment
+    share: a metric's total (METRIC), spend per unit of a metric (COST_PER), one metric
+    over another (CONVERSION_RATE) or (revenue - spend) / spend (ROI)."""
+
+    MANUAL = "MANUAL"
+    METRIC = "METRIC"
+    COST_PER = "COST_PER"
+    CONVERSION_RATE = "CONVERSION_RATE"
+    ROI = "ROI"
+
+
 class TaskStatus(StrEnum):
     TODO = "TODO"
     IN_PROGRESS = "IN_PROGRESS"

@@ -16,6 +16,7 @@ from server.enums import (
     Channel,
     GoalCategory,
     HistoryAction,
+    KeyResultSource,
     MeasureUnit,
     MilestoneKind,
     ResultMetric,
@@ -157,6 +158,23 @@ class KeyResult(Entity):
         db_index=True,
     )
     owner_id: int | None
+    source = fields.CharEnumField(
+        KeyResultSource,
+        max_length=16,
+        default=KeyResultSource.MANUAL,
+        db_default=KeyResultSource.MANUAL.value,  # so the column can be added to a table with rows
+        description="MANUAL for check-ins, else a formula over the aligned campaigns entries",
+    )
+    source_metric = fields.CharEnumField(
+        ResultMetric,
+        max_length=16,
+        null=True,
+        description="the metric summed (METRIC), the unit (COST_PER) "
+        "or the numerator (CONVERSION_RATE)",
+    )
+    source_base_metric = fields.CharEnumField(
+        ResultMetric, max_length=16, null=True, description="the denominator of CONVERSION_RATE"
+    )
 
     class Meta:
         table = "key_result"

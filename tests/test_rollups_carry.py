@@ -14,7 +14,7 @@ from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from server import models
 from server.currency.model import ExchangeRate
-from server.enums import TaskStatus
+from server.enums import KeyResultSource, ResultMetric, TaskStatus
 from server.read_model import Snapshot
 from server.rollups.carry import Carried
 from server.rollups.engine import Rollups
@@ -50,6 +50,8 @@ def answers(rollups: Rollups) -> dict:
         "risks under": {g: rollups.risks_involving((models.Goal, g)) for g in goals},
         "risks by node": rollups._risks_by_node,
         "portfolios": [rollups.portfolio(*period) for period in PERIODS],
+        "measurements": [rollups.key_result_measurement(k) for k in key_results],
+        "values": [rollups.key_result_value(k) for k in key_results],
     }
 
 
@@ -126,6 +128,154 @@ def writes(snapshot: Snapshot) -> list[tuple[str, str, callable]]:
 async def organisation(db) -> Snapshot:
     await load_document(generate_document(400, 7, TODAY), name=synthetic_name(400, 7))
     return await current()
+
+
+SOURCES = [
+    (KeyResultSource.METRIC, ResultMetric.LEADS, None),
+    (KeyResultSource.METRIC, ResultMetric.REVENUE, None),
+    (KeyResultSource.COST_PER, ResultMetric.LEADS, None),
+    (KeyResultSource.CONVERSION_RATE, ResultMetric.SQL, ResultMetric.MQL),
+    (KeyResultSource.ROI, None, None),
+]
+
+
+@pytest.fixture
+async def measured(db) -> Snapshot:
+    """The organisation with every aligned key result measured, by one formula or
+    another in turn."""
+    await load_document(generate_document(400, 7, TODAY), name=synthetic_name(400, 7))
+    aligned = sorted(
+        set(await models.Alignment.filter(archived_at=None).values_list("key_result_id", flat=True))
+    )
+    for n, pk in enumerate(aligned):
+        kind, metric, base = SOURCES[n % len(SOURCES)]
+        money = kind in (KeyResultSource.COST_PER, KeyResultSource.ROI) or metric == "REVENUE"
+        await models.KeyResult.filter(pk=pk).update(
+            source=kind,
+            source_metric=metric,
+            source_base_metric=base,
+            **({"currency": "USD"} if money else {}),
+        )
+    return await current()
+
+
+def feeding(
+    snapshot: Snapshot, rollups: Rollups, model: type = models.ResultEntry
+) -> models.Model:
+    """A live result (or spend) entry counted in a live measured key result's value."""
+    kind = model.__name__
+    for entry in sorted(snapshot.table(model).values(), key=lambda e: e.pk):
+        if entry.archived_at is not None:
+            continue
+        for alignment in rollups.graph.alignments_of_campaign.get(entry.campaign_id, []):
+            found = rollups.key_result_measurement(alignment.key_result_id)
+            if (
+                found is not None
+                and rollups.graph.key_result_live(alignment.key_result_id)
+                and found.counted((kind, entry.pk)) is not None
+            ):
+                return entry
+    raise AssertionError(f"no {kind} feeds a measured key result")
+
+
+def moved_into_a_period(snapshot: Snapshot, rollups: Rollups) -> models.Model:
+    """An entry of a campaign supporting a measured key result, given that key result's
+    metric and a date in its period (counted from now on)."""
+    for kr in sorted(rollups.graph.key_results.values(), key=lambda k: k.id):
+        metric = kr.source.metric
+        if metric is None or not rollups.graph.key_result_live(kr.id):
+            continue
+        measurement = rollups.key_result_measurement(kr.id)
+        if measurement is None or measurement.start > TODAY:
+            continue
+        for alignment in rollups.graph.alignments_of_key_result.get(kr.id, []):
+            entries = sorted(
+                (e for e in snapshot.table(models.ResultEntry).values()
+                 if e.campaign_id == alignment.campaign_id and e.archived_at is None
+                 and measurement.counted(("ResultEntry", e.pk)) is None),
+                key=lambda e: e.pk,
+            )  # fmt: skip
+            if entries:
+                return edited(entries[0], metric=metric, date=measurement.start)
+    raise AssertionError("no entry to move into a measured key result's period")
+
+
+def measured_writes(rollups: Rollups) -> list[tuple[str, str, callable]]:
+    """Writes that move measured key results without touching a key result row."""
+    archived = datetime(2026, 6, 14, tzinfo=UTC)
+    return [
+        ("more of a counted result", "result_entry",
+         lambda s: edited(e := feeding(s, rollups), value=e.value + 1000)),
+        ("more counted spend", "spend_entry",
+         lambda s: edited(e := feeding(s, rollups, models.SpendEntry), amount=e.amount + 1000)),
+        ("a new result entry", "result_entry",
+         lambda s: edited(feeding(s, rollups), id=10**6, value=Decimal("5"))),
+        ("an entry moved into a period", "result_entry",
+         lambda s: moved_into_a_period(s, rollups)),
+        ("a counted result archived", "result_entry",
+         lambda s: edited(feeding(s, rollups), archived_at=archived)),
+        ("a key result back to check-ins", "key_result",
+         lambda s: edited(next(k for k in sorted(s.table(models.KeyResult).values(),
+                                                 key=lambda k: k.pk)
+                               if k.source is not KeyResultSource.MANUAL),
+                          source=KeyResultSource.MANUAL, source_metric=None,
+                          source_base_metric=None)),
+    ]  # fmt: skip
+
+
+async def test_measured_key_results_answer_as_an_engine_computed_afresh(measured) -> None:
+    snapshot = measured
+    before = engine(snapshot)
+    answers(before)
+    assert any(before.key_result_measurement(k) for k in before.graph.key_results)
+    for what, table, change in measured_writes(before) + writes(snapshot):
+        # when
+        row = change(snapshot)
+        snapshot = snapshot.changed(snapshot.version + 1, {table: {row.pk: row}})
+        taken = engine(snapshot, before)
+        fresh = engine(snapshot)
+
+        # then
+        assert answers(taken) == answers(fresh), what
+        before = taken
+
+
+async def test_a_result_entry_moves_the_key_results_it_feeds_and_nothing_else(measured) -> None:
+    # given
+    snapshot = measured
+    before = engine(snapshot)
+    answers(before)
+    entry = feeding(snapshot, before)
+    fed = {
+        a.key_result_id
+        for a in before.graph.alignments_of_campaign[entry.campaign_id]
+        if (m := before.key_result_measurement(a.key_result_id)) is not None
+        and m.counted(("ResultEntry", entry.pk)) is not None
+    }
+
+    # when
+    after = snapshot.changed(
+        snapshot.version + 1,
+        {"result_entry": {entry.pk: edited(entry, value=entry.value + 1000)}},
+    )
+    taken = engine(after, before)
+
+    # then: the key results it feeds moved, with the goals above them; others kept
+    moved = {
+        pk
+        for pk in taken.graph.key_results
+        if taken.key_result_value(pk) != before.key_result_value(pk)
+    }
+    assert moved == fed
+    goals_above = set().union(*(_above(before, before.graph.key_results[k].goal_id) for k in fed))
+    for pk in taken.graph.goals:
+        kept = taken.goal_progress(pk) is before.goal_progress(pk)
+        assert kept == (pk not in goals_above), pk
+    for pk in taken.graph.key_results:
+        if pk not in fed:
+            assert taken.key_result_progress(pk) is before.key_result_progress(pk)
+    assert taken.graph.key_results is before.graph.key_results
+    assert answers(taken) == answers(engine(after))
 
 
 async def test_each_write_answers_as_an_engine_computed_afresh(organisation) -> None:

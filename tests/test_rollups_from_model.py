@@ -62,10 +62,10 @@ async def organisation() -> dict:
     await make.align(o["spring"], o["k2"], "0.4")  # to an archived key result
     await make.align(o["winter"], o["k1"])  # of an archived campaign
     o["unaligned"] = await make.align(o["spring"], o["k3"], "0.2")  # archived itself
-    await make.spend(o["spring"], "100.50", channel=Channel.EMAIL)
+    o["spent"] = await make.spend(o["spring"], "100.50", channel=Channel.EMAIL)
     o["refund"] = await make.spend(o["spring"], "7")
-    await make.spend(o["winter"], "20", date=date(2026, 1, 2))
-    await make.result(o["spring"], ResultMetric.LEADS, 12, channel=Channel.EMAIL)
+    o["winter_spent"] = await make.spend(o["winter"], "20", date=date(2026, 1, 2))
+    o["leads"] = await make.result(o["spring"], ResultMetric.LEADS, 12, channel=Channel.EMAIL)
     o["recount"] = await make.result(o["spring"], ResultMetric.LEADS, 99)
     o["own"] = await make.task(campaign=o["spring"], team=o["sales"], assignee=o["ava"])
     o["campaigns"] = await make.task(campaign=o["spring"], estimate_hours=D("2.5"))
@@ -160,11 +160,13 @@ def expected(o: dict) -> dict[Section, list]:
         ],
         Section.ALIGNMENTS: [r.AlignmentRow(spring, k1, D("0.6"))],
         Section.SPEND: [
-            r.SpendRow(spring, march, Channel.EMAIL, D("100.50"), "USD"),
-            r.SpendRow(winter, date(2026, 1, 2), None, D(20), "USD"),
+            r.SpendRow(spring, march, Channel.EMAIL, D("100.50"), "USD", o["spent"].pk),
+            r.SpendRow(winter, date(2026, 1, 2), None, D(20), "USD", o["winter_spent"].pk),
         ],
         Section.RESULTS: [
-            r.ResultRow(spring, date(2026, 3, 20), Channel.EMAIL, ResultMetric.LEADS, D(12))
+            r.ResultRow(
+                spring, date(2026, 3, 20), Channel.EMAIL, ResultMetric.LEADS, D(12), o["leads"].pk
+            )
         ],
         Section.TASKS: [  # the team: its own, its campaign's (archived or not), its goal's
             task_row(o["own"], sales),

@@ -356,6 +356,8 @@ export async function nodeDetail(id) {
         currentValue dueDate weight progress attainment expectedProgress health
         goal { id title ${TEAM} } owner { name } ${MONEY}
         checkIns(last: 100) { nodes { value note checkedInAt author { name } } }
+        source { kind formula } measurement { reason currency gaps { message } }
+        valueHistory(last: 100) { nodes { value at } }
         campaigns(first: 50) { edges { share node { ...Label } } }
         tasks(first: 50) { nodes { ...Label } }
         ${RISKS} }

@@ -58,6 +58,10 @@ LIST_SIZES: dict[str, int] = {
     "ReportingMoney.gaps": 20,
     "ExchangeRatesImportPayload.errors": MAX_ERRORS,
     "Query.fiscalPeriods": 100,  # years and quarters with work: 5 a year
+    "KeyResultMeasurement.campaigns": 20,
+    "KeyResultMeasurement.gaps": 50,
+    "MeasuredCampaign.entries": 50,
+    "Trace.movedKeyResults": MAX_ALIGNMENTS,  # one per alignment of the entry's campaign
 }
 """Objects a list that is not a connection may hold, for each parent."""
 
@@ -86,6 +90,8 @@ ORGANISATION_FIELDS: dict[str, str] = {
         f"Campaign.{name}": ROLLUPS
         for name in ("progress", "expectedProgress", "health", "progressBreakdown", "money")
     },
+    **{f"KeyResult.{name}": ROLLUPS for name in ("currentValue", "measurement", "valueHistory")},
+    "Trace.movedKeyResults": ROLLUPS,
     "Team.workload": ROLLUPS,
     "User.workload": ROLLUPS,
     "Query.portfolio": ROLLUPS,

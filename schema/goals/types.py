@@ -13,6 +13,7 @@ from schema.campaigns.loaders import (
     CampaignByIdLoader,
 )
 from schema.campaigns.types import AlignedCampaignConnection, aligned_campaigns
+from schema.core.connection import Connection
 from schema.core.context import Info
 from schema.core.edges import to_many, to_many_through, to_one
 from schema.core.enums import GoalCategory, MeasureUnit
@@ -29,6 +30,7 @@ from schema.core.refs import (
     TeamRef,
     UserRef,
 )
+from schema.goals import measured
 from schema.goals.loaders import (
     CheckInByIdLoader,
     CheckInsByKeyResultIdLoader,
@@ -134,9 +136,26 @@ class KeyResult(Node, Versioned):
     currency: str | None = strawberry.field(description="ISO 4217 code when unit is CURRENCY.")
     start_value: Decimal
     target_value: Decimal
-    current_value: Decimal = strawberry.field(description="Value at the latest check-in.")
+    current_value: Decimal | None = strawberry.field(
+        resolver=measured.current_value_field,
+        description="Value at the latest check-in; for a measured key result, computed from "
+        "its campaigns' entries (null when its formula has no value, see `measurement`).",
+    )
     due_date: date
     weight: Decimal = strawberry.field(description="Weight among the goal's key results.")
+    source: measured.KeyResultSource = strawberry.field(
+        resolver=measured.source_field,
+        description="Where its current value comes from: check-ins, or a formula over its "
+        "aligned campaigns' entries.",
+    )
+    measurement: measured.KeyResultMeasurement | None = strawberry.field(
+        resolver=measured.measurement_field,
+        description="How a measured key result's value is computed (campaigns, shares, "
+        "entries, gaps); null for a MANUAL one, whose check-ins are its record.",
+    )
+    value_history: Connection[measured.KeyResultValuePoint] = strawberry.field(
+        resolver=measured.value_history_field, description=measured.VALUE_HISTORY_HELP
+    )
 
     goal = to_one(GoalByIdLoader, "goal_id", GoalRef, "The goal this key result measures.")
     owner = to_one(UserByIdLoader, "owner_id", UserRef | None, "Person accountable for it.")

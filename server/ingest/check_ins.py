@@ -18,7 +18,7 @@ from server.ingest.containers import Containers
 from server.ingest.kind import Kind, Written
 from server.permissions import Actor
 from server.writes.checks import MAX_TEXT, Checker
-from server.writes.key_results import checked_in_at_of, measure_of
+from server.writes.key_results import checked_in_at_of, measure_of, refuse_measured
 
 
 def _clean(check: Checker, sent: Mapping[str, Any]) -> dict[str, Any]:
@@ -32,6 +32,16 @@ def _clean(check: Checker, sent: Mapping[str, Any]) -> dict[str, Any]:
         # Required here: a measurement sent again must name the same moment.
         "checked_in_at": checked_in_at_of(check, at) if check.required("checkedInAt", at) else None,
     }
+
+
+def _not_measured(check: Checker, columns: dict[str, Any], containers: Containers) -> None:
+    """A key result measured from its campaigns' results takes no check-in."""
+    key_result = containers.get(models.KeyResult, columns["key_result_id"])
+    if not isinstance(key_result, models.KeyResult):
+        return
+    refused = refuse_measured(key_result, "keyResultId")
+    if refused is not None:
+        check.fail(refused.field, refused.code, refused.message)
 
 
 def _author(actor: Actor) -> dict[str, Any]:
@@ -102,6 +112,7 @@ CHECK_INS = Kind(
     references={"key_result_id": models.KeyResult},
     clean=_clean,
     required=frozenset({"key_result_id", "value", "checked_in_at"}),
+    fit=_not_measured,
     new_columns=_author,
     effects=_current_values,
 )

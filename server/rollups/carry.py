@@ -7,7 +7,12 @@ both graphs (`from_model.section` keeps it with the snapshot), so whatever was c
 from untouched sections alone is still right and is taken over:
 
 - goal and key result progress when goals and key results are untouched; when only key
-  results changed, all but the changed key results and the goals above them;
+  results changed, all but the changed key results and the goals above them; a measured
+  key result (`server.measured`) whose computed value another write moved (a result or
+  spend entry, an alignment, a campaign) counts as changed too, and so do the goals
+  above it;
+- the measurements of measured key results when nothing they read changed (all but
+  the changed key results' when only key results did);
 - the graph's indexes built from an untouched section (campaigns by id, spend by
   campaign, ...);
 - campaign progress (campaigns, tasks) and campaign money (campaigns, channels, spend,
@@ -47,6 +52,16 @@ KEY_RESULT_SHAPE = "key_result_shape"
 SHARES = (Section.GOALS, Section.ALIGNMENTS, KEY_RESULT_SHAPE)
 REACH = (Section.GOALS, KEY_RESULT_SHAPE, Section.ALIGNMENTS, Section.TASKS, Section.MILESTONES)
 """What `server.rollups.reach` reads to place a node under goals."""
+MEASURE_INPUTS = (
+    Section.GOALS,
+    Section.CAMPAIGNS,
+    Section.ALIGNMENTS,
+    Section.SPEND,
+    Section.RESULTS,
+    Section.RATES,
+)
+"""What a measured key result's value reads besides its own row."""
+MEASURES = (*MEASURE_INPUTS, Section.KEY_RESULTS)
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,8 @@ class Comparison:
     def __init__(self, before: OrgGraph, after: OrgGraph) -> None:
         self.before, self.after = before, after
         self._changed_key_results: set[int] | None = None
+        self.remeasured: set[int] = set()
+        """Measured key results whose computed value moved (set by `taken_over`)."""
 
     def same(self, reads: Iterable[Section | str]) -> bool:
         return all(self._same(read) for read in reads)
@@ -132,12 +149,13 @@ class Comparison:
         return True
 
     def goals_above_changed_key_results(self) -> set[int]:
-        """The goals of changed key results (before and after) and every goal above them."""
+        """The goals of changed key results (before and after), of key results whose
+        computed value moved, and every goal above them."""
         goals = self.after.goals
         start = {
             row.goal_id
             for graph in (self.before, self.after)
-            for pk in self.changed_key_results()
+            for pk in self.changed_key_results() | self.remeasured
             if (row := graph.key_results.get(pk)) is not None
         }
         found: set[int] = set()
@@ -162,12 +180,13 @@ def taken_over(
     engine.graph.take_indexes(carried.graph)
     compare = Comparison(carried.graph, engine.graph)
     memos = carried.memos
-    if compare.same(PROGRESS):
+    compare.remeasured = _measures_taken_over(memos, engine, compare)
+    if compare.same(PROGRESS) and not compare.remeasured:
         engine.seed("goal_progress", memos["goal_progress"])
         engine.seed("key_result_progress", memos["key_result_progress"])
     elif compare.same((Section.GOALS,)) and compare.before.has(Section.KEY_RESULTS):
         goals = compare.goals_above_changed_key_results()
-        key_results = compare.changed_key_results()
+        key_results = compare.changed_key_results() | compare.remeasured
         engine.seed("goal_progress", _without(memos["goal_progress"], goals))
         engine.seed("key_result_progress", _without(memos["key_result_progress"], key_results))
     if compare.same((Section.CAMPAIGNS, Section.TASKS)):
@@ -198,7 +217,7 @@ def _key_results_found_again(
     the day unchanged, a key result's risks read only its own row, goal and check-ins)."""
     if not (compare.before.has(Section.KEY_RESULTS) and compare.after.has(Section.KEY_RESULTS)):
         return
-    changed = compare.changed_key_results() | compare.changed_check_ins()
+    changed = compare.changed_key_results() | compare.changed_check_ins() | compare.remeasured
     graph = engine.graph
     again = [
         graph.key_results[pk]
@@ -221,6 +240,30 @@ def _key_results_found_again(
                 goals_of.get(id(risk)) or frozenset().union(*(above(k) for k in risk.nodes))
                 for risk in risks
             ]
+
+
+def _measures_taken_over(memos: dict[str, dict], engine: Rollups, compare: Comparison) -> set[int]:
+    """Seed the measurements that stay right; measure the others again and answer the
+    measured key results whose value moved (or was not known before)."""
+    before = memos.get("key_result_measures", {})
+    if compare.same(MEASURES):
+        engine.seed("key_result_measures", before)
+        return set()
+    if compare.same(MEASURE_INPUTS) and compare.before.has(Section.KEY_RESULTS):
+        engine.seed("key_result_measures", _without(before, compare.changed_key_results()))
+        return set()
+    if not engine.graph.has(Section.KEY_RESULTS) or not engine.graph.has(Section.GOALS):
+        return set()
+    if not all(engine.graph.has(section) for section in MEASURE_INPUTS):
+        return set()
+    moved = set()
+    for pk, kr in engine.graph.key_results.items():
+        if not kr.source.measured:
+            continue
+        now, was = engine.key_result_measurement(pk), before.get(pk)
+        if was is None or now is None or was.value != now.value:
+            moved.add(pk)
+    return moved
 
 
 def _without(memo: dict, dropped: set[int]) -> dict:

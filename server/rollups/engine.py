@@ -13,6 +13,8 @@ from functools import cached_property
 from server import models
 from server.bounded_lru import BoundedLRU
 from server.currency.rates import RateTable
+from server.measured.measure import Measurement, measure
+from server.measured.money import ThroughReporting
 from server.rollups.arithmetic import ZERO
 from server.rollups.graph import OrgGraph
 from server.rollups.money import MoneySummary, campaign_money, total_of
@@ -47,7 +49,8 @@ PORTFOLIO_PERIODS = 32
 class Rollups:
     def __init__(self, graph: OrgGraph, today: date, thresholds: Thresholds) -> None:
         self.graph, self.today, self.thresholds = graph, today, thresholds
-        self._goal_progress = GoalProgress(graph, today, thresholds)
+        self._measures: dict[int, Measurement] = {}
+        self._goal_progress = GoalProgress(graph, today, thresholds, self.key_result_value)
         self._campaign_progress: dict[int, Progress] = {}
         self._campaign_money: dict[int, MoneySummary] = {}
         self._key_result_money: dict[int, MoneySummary] = {}
@@ -73,6 +76,7 @@ class Rollups:
             "key_result_money": self._key_result_money,
             "goal_money": self._goal_money,
             "goal_shares": self._goal_shares,
+            "key_result_measures": self._measures,
         }
 
     def portfolios(self) -> list[tuple[tuple[date, date], Portfolio]]:
@@ -125,6 +129,36 @@ class Rollups:
 
     def goal_progress(self, goal_id: int) -> Progress:
         return self._goal_progress.goal(goal_id)
+
+    # --- measured key results --------------------------------------------------------
+
+    def key_result_measurement(self, key_result_id: int) -> Measurement | None:
+        """How a measured key result's value is computed; None for a typed one."""
+        kr = self.graph.key_results.get(key_result_id)
+        if kr is None or not kr.source.measured:
+            return None
+        found = self._measures.get(key_result_id)
+        if found is None:
+            graph = self.graph
+            found = self._measures[key_result_id] = measure(
+                kr,
+                graph.goals.get(kr.goal_id),
+                graph.alignments_of_key_result.get(key_result_id, []),
+                graph.campaigns,
+                graph.results_of,
+                graph.spend_of,
+                self.today,
+                ThroughReporting(self.rates),
+                self.thresholds.reporting_currency,
+            )
+        return found
+
+    def key_result_value(self, key_result_id: int) -> Decimal | None:
+        """The current value: computed for a measured key result (None when it has
+        none), else the value of its latest check-in."""
+        kr = self.graph.key_results[key_result_id]
+        measurement = self.key_result_measurement(key_result_id)
+        return kr.current_value if measurement is None else measurement.value
 
     def campaign_progress(self, campaign_id: int) -> Progress:
         if campaign_id not in self._campaign_progress:

@@ -20,6 +20,7 @@ from server import models
 from server.currency.model import ExchangeRate
 from server.currency.rates import RateRow
 from server.dates import clamp_date, clamp_moment
+from server.measured.source import source_of
 from server.read_model import Snapshot
 from server.rollups import rows as r
 from server.rollups.sections import Section
@@ -75,6 +76,8 @@ def _key_results(snapshot: Snapshot) -> list[r.KeyResultRow]:
             _day(k.due_date),
             k.weight,
             _archived(k),
+            k.currency,
+            source_of(k),
         )
         for k in _by_id(snapshot.table(models.KeyResult).values())
     ]
@@ -122,14 +125,14 @@ def _alignments(snapshot: Snapshot) -> list[r.AlignmentRow]:
 
 def _spend(snapshot: Snapshot) -> list[r.SpendRow]:
     return [
-        r.SpendRow(s.campaign_id, _day(s.date), s.channel, s.amount, s.currency)
+        r.SpendRow(s.campaign_id, _day(s.date), s.channel, s.amount, s.currency, s.pk)
         for s in _live(snapshot, models.SpendEntry)
     ]
 
 
 def _results(snapshot: Snapshot) -> list[r.ResultRow]:
     return [
-        r.ResultRow(e.campaign_id, _day(e.date), e.channel, e.metric, e.value)
+        r.ResultRow(e.campaign_id, _day(e.date), e.channel, e.metric, e.value, e.pk)
         for e in _live(snapshot, models.ResultEntry)
     ]
 

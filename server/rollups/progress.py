@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -140,11 +140,33 @@ def _contributions(items: Sequence[tuple[NodeKey, Decimal, Progress]], total: De
     return tuple(out)
 
 
-class GoalProgress:
-    """Goal progress for any goal of a graph, each subtree computed once."""
+def unmeasured_key_result(
+    kr: r.KeyResultRow, period_start: date, today: date, thresholds: Thresholds
+) -> Progress:
+    """A measured key result whose formula has no value yet (a ratio over nothing): it
+    measures nothing, like an empty goal, so its goal's mean leaves it out."""
+    expected = elapsed_fraction(period_start, kr.due_date, today)
+    return Progress(ZERO, ZERO, expected, Health.NOT_STARTED, measured=False, total_weight=ONE)
 
-    def __init__(self, graph: OrgGraph, today: date, thresholds: Thresholds) -> None:
+
+MeasuredValue = Callable[[int], "Decimal | None"]
+"""A measured key result's computed value by ID (None: no value)."""
+
+
+class GoalProgress:
+    """Goal progress for any goal of a graph, each subtree computed once. A measured key
+    result's progress reads its computed value (`measured`) where a typed one reads its
+    current value."""
+
+    def __init__(
+        self,
+        graph: OrgGraph,
+        today: date,
+        thresholds: Thresholds,
+        measured: MeasuredValue | None = None,
+    ) -> None:
         self.graph, self.today, self.thresholds = graph, today, thresholds
+        self.measured = measured
         self.goals: dict[int, Progress] = {}
         self.key_results: dict[int, Progress] = {}
         """Memos by ID, which a later engine may take over (`server.rollups.carry`)."""
@@ -155,6 +177,14 @@ class GoalProgress:
             kr = self.graph.key_results[key_result_id]
             goal = self.graph.goals.get(kr.goal_id)
             start = goal.period_start if goal else kr.due_date
+            if kr.source.measured and self.measured is not None:
+                value = self.measured(key_result_id)
+                if value is None:
+                    self.key_results[key_result_id] = unmeasured_key_result(
+                        kr, start, self.today, self.thresholds
+                    )
+                    return self.key_results[key_result_id]
+                kr = replace(kr, current_value=value)
             self.key_results[key_result_id] = key_result_progress(
                 kr, start, self.today, self.thresholds
             )

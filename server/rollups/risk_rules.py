@@ -219,7 +219,7 @@ def off_track_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> 
                 figure("progress", fraction(progress.progress)),
                 figure("expectedProgress", fraction(progress.expected)),
                 figure("health", progress.health.value),
-                figure("currentValue", amount(kr.current_value)),
+                figure("currentValue", _shown(rollups.key_result_value(kr.id))),
                 figure("targetValue", amount(kr.target_value)),
             ),
         )
@@ -231,9 +231,16 @@ def stale_check_ins(rollups: Rollups) -> Iterator[Risk]:
     return stale_among(rollups, live_key_results(rollups))
 
 
+def _shown(value: Decimal | None) -> Decimal | str:
+    return "none" if value is None else amount(value)
+
+
 def stale_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> Iterator[Risk]:
+    """Measured key results are left out: their value comes from entries, not check-ins."""
     stale = rollups.thresholds.stale_check_in_days
     for kr in key_results:
+        if kr.source.measured:
+            continue
         start = rollups.graph.goals[kr.goal_id].period_start
         if rollups.today < start or rollups.key_result_progress(kr.id).health == Health.DONE:
             continue
@@ -391,7 +398,10 @@ RULE_READS: dict[str, tuple[Section | str, ...]] = {
     "budget": CAMPAIGN_MONEY,
     "schedule": (Section.CAMPAIGNS, Section.TASKS),
     "overdue_tasks": (Section.TASKS, Section.CAMPAIGNS, Section.GOALS, KEY_RESULT_SHAPE),
-    "key_results_off_track": (Section.GOALS, Section.KEY_RESULTS),
+    "key_results_off_track": (
+        Section.GOALS, Section.KEY_RESULTS, Section.CAMPAIGNS, Section.ALIGNMENTS,
+        Section.SPEND, Section.RESULTS, Section.RATES,
+    ),
     "stale_check_ins": (Section.GOALS, Section.KEY_RESULTS, Section.CHECK_INS),
     "over_capacity": (Section.TASKS, Section.USERS, Section.TEAMS, Section.MEMBERSHIPS),
     "unaligned_work": (

@@ -18,6 +18,7 @@ from server.enums import (
     ResultMetric,
     TaskStatus,
 )
+from server.measured.source import MANUAL, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,9 @@ class KeyResultRow:
     due_date: date
     weight: Decimal
     archived: bool = False
+    currency: str | None = None
+    source: Source = MANUAL
+    """Where its current value comes from (`server.measured`): typed, or computed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class SpendRow:
     channel: Channel | None
     amount: Decimal
     currency: str
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,7 @@ class ResultRow:
     channel: Channel | None
     metric: ResultMetric
     value: Decimal
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

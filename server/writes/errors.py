@@ -23,6 +23,8 @@ class UserErrorCode(StrEnum):
     SHARES_DO_NOT_SUM_TO_ONE = "SHARES_DO_NOT_SUM_TO_ONE"
     HAS_DEPENDENTS = "HAS_DEPENDENTS"
     NOT_ALLOWED = "NOT_ALLOWED"
+    MEASURED = "MEASURED"
+    """A check-in on a key result whose value is computed from its campaigns' entries."""
     # An imported calendar that could not be read (server.external_calendars.errors).
     NOT_ICALENDAR = "NOT_ICALENDAR"
     TOO_LARGE = "TOO_LARGE"

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from server import clock, models
-from server.enums import HistoryAction, MeasureUnit
+from server.enums import HistoryAction, KeyResultSource, MeasureUnit, ResultMetric
+from server.measured.source import MANUAL, checked, columns_of, source_of
 from server.permissions import Actor, authorize, require_writer
 from server.writes.checks import MAX_TEXT, Checker
 from server.writes.errors import Invalid, UserError, UserErrorCode
@@ -69,6 +70,30 @@ def measure_of(check: Checker, field: str, value: Decimal | None) -> Decimal | N
     return number_of(check, field, required_value(check, field, value))
 
 
+SourceSent = tuple[KeyResultSource | None, ResultMetric | None, ResultMetric | None]
+"""A source as sent: its kind, metric and base metric."""
+
+
+def source_columns(check: Checker, sent: SourceSent | None) -> dict[str, Any]:
+    """The source columns of what was sent (MANUAL when nothing was)."""
+    found = MANUAL if sent is None else checked(check, *sent)
+    return columns_of(found) if found is not None else {}
+
+
+def refuse_measured(key_result: models.KeyResult, field: str = "id") -> UserError | None:
+    """Why a check-in on `key_result` is refused, when its value is computed."""
+    source = source_of(key_result)
+    if not source.measured:
+        return None
+    return UserError(
+        field,
+        Code.MEASURED,
+        f"This key result is measured from its campaigns' results ({source.describe()}, "
+        f"source {source.kind.value}); its value is computed, so it takes no check-in. "
+        "Record result or spend entries on its campaigns, or set its source to MANUAL.",
+    )
+
+
 @transactional
 async def create_key_result(
     actor: Actor,
@@ -84,9 +109,11 @@ async def create_key_result(
     due_date: date | None,
     weight: Decimal | None,
     owner_id: int | None,
+    source: SourceSent | None = None,
 ) -> models.KeyResult:
     """A new key result of a live goal; its current value starts at `start_value`
-    unless given."""
+    unless given (a measured one's is computed, and the stored value is kept for when it
+    goes back to check-ins)."""
     require_writer(actor)
     check = Checker()
     goal = await live_goal(check, "goalId", goal_id, required=True)
@@ -112,6 +139,7 @@ async def create_key_result(
         "due_date": required_value(check, "dueDate", due_date),
         "weight": weight_of(check, weight) if weight is not None else Decimal(1),
         "owner_id": await owner_of(check, owner_id),
+        **source_columns(check, source),
     }
     check.done()
     return await save_new(actor, models.KeyResult(**fields))
@@ -129,6 +157,7 @@ KEY_RESULT_UPDATE_FIELDS = frozenset(
         "due_date",
         "weight",
         "owner_id",
+        "source",
     }
 )
 
@@ -179,6 +208,9 @@ async def update_key_result(
         changes["weight"] = weight_of(check, required_value(check, "weight", sent["weight"]))
     if "owner_id" in sent:
         changes["owner_id"] = await owner_of(check, sent["owner_id"])
+    if "source" in sent:
+        # Recorded in history as its three columns, like any other change.
+        changes.update(source_columns(check, sent["source"]))
     check.done()
     return await save_changes(actor, key_result, version, changes)
 
@@ -249,6 +281,9 @@ async def check_in(
     check-in dated later already exists (a back-dated check-in fills in history)."""
     key_result = await fetch_for_write(actor, models.KeyResult, key_result_id)
     check_version(key_result, version)
+    measured = refuse_measured(key_result)
+    if measured is not None:
+        raise Invalid([measured])
     check = Checker()
     fields = {
         "key_result_id": key_result.pk,

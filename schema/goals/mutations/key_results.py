@@ -10,6 +10,7 @@ import strawberry
 from schema.core.context import Info
 from schema.core.enums import MeasureUnit
 from schema.core.mutations import key_of, perform, target_of
+from schema.goals.measured import KeyResultSourceInput
 from schema.goals.mutations.payloads import (
     KeyResultCheckInPayload,
     KeyResultPayload,
@@ -39,6 +40,9 @@ class KeyResultCreateInput:
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="The person accountable for it."
     )
+    source: KeyResultSourceInput | None = strawberry.field(
+        default=None, description="MANUAL (check-ins) if null."
+    )
 
 
 @strawberry.input(
@@ -65,6 +69,11 @@ class KeyResultUpdateInput:
     owner_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Null: nobody in particular."
     )
+    source: KeyResultSourceInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Measure it by check-ins (MANUAL) or by its campaigns' entries; recorded "
+        "in its history. Null is refused: send `{kind: MANUAL}`.",
+    )
 
 
 @strawberry.input(description="The key result to archive and the version you last read.")
@@ -84,6 +93,14 @@ class KeyResultCheckInInput:
         description="When it was measured, with a time-zone offset; now if null. A "
         "back-dated check-in does not replace the value of a later one.",
     )
+
+
+def _sent_source(source: KeyResultSourceInput | None) -> object:
+    """The source as `update_key_result` takes it: left out stays UNSET; null is sent
+    as a source without a kind (refused as REQUIRED)."""
+    if source is strawberry.UNSET:
+        return strawberry.UNSET
+    return (None, None, None) if source is None else source.sent()
 
 
 @strawberry.type
@@ -107,6 +124,7 @@ class KeyResultMutations:
                 due_date=input.due_date,
                 weight=input.weight,
                 owner_id=key_of(input.owner_id, "User"),
+                source=input.source.sent() if input.source is not None else None,
             ),
         )
 
@@ -125,6 +143,7 @@ class KeyResultMutations:
             due_date=input.due_date,
             weight=input.weight,
             owner_id=sent_key(input.owner_id, "User"),
+            source=_sent_source(input.source),
         )
         return await perform(
             info,
@@ -153,7 +172,8 @@ class KeyResultMutations:
 
     @strawberry.mutation(
         description="Record a measured value of a key result; it becomes the current value "
-        "unless a later check-in exists."
+        "unless a later check-in exists. Refused (MEASURED) on a key result whose source is "
+        "not MANUAL: its value is computed."
     )
     async def key_result_check_in(
         self, info: Info, input: KeyResultCheckInInput

@@ -1,17 +1,19 @@
-// A key result's check-in history as a line, with its start and target as guides.
+// A key result's value history as a line, with its target as a guide: its check-ins, or for
+// a key result measured from its campaigns' results, one point per day its value changed.
 import uPlot from "uplot";
 import { h } from "../../dom.js";
 import { dateTime, number } from "../../format.js";
 
 export function checkInChart(keyResult) {
-  const points = keyResult.checkIns.nodes;
+  const points = keyResult.valueHistory.nodes;
+  const measured = keyResult.source.kind !== "MANUAL";
   const figure = h("figure.chart", {});
   if (!points.length) {
-    figure.append(h("p.empty", {}, "No check-ins yet."));
+    figure.append(h("p.empty", {}, measured ? "No results counted yet." : "No check-ins yet."));
     return { element: figure, destroy() {} };
   }
-  const xs = points.map((point) => Date.parse(point.checkedInAt) / 1000);
-  const values = points.map((point) => Number(point.value));
+  const xs = points.map((point) => Date.parse(point.at) / 1000);
+  const values = points.map((point) => (point.value == null ? null : Number(point.value)));
   const target = points.map(() => Number(keyResult.targetValue));
   const width = 420;
   const plot = new uPlot({
@@ -26,8 +28,9 @@ export function checkInChart(keyResult) {
     ],
   }, [xs, values, target], figure);
   figure.append(h("figcaption", {},
-    `${points.length} check-ins; latest ${number(values.at(-1))} on `
-    + `${dateTime(points.at(-1).checkedInAt)}; target ${number(keyResult.targetValue)} (dashed).`));
+    `${points.length} ${measured ? "days with results" : "check-ins"}; latest `
+    + `${number(points.at(-1).value)} on ${dateTime(points.at(-1).at)}; `
+    + `target ${number(keyResult.targetValue)} (dashed).`));
   const resize = new ResizeObserver(() => {
     const available = Math.max(Math.min(figure.clientWidth, 640), 240);
     if (Math.abs(available - plot.width) > 4) plot.setSize({ width: available, height: 180 });

@@ -203,6 +203,8 @@ export class DetailPanel {
     return [
       figures([
         ["Current value", `${number(kr.currentValue)}${unit}`, "current"],
+        ["Source", kr.source.kind === "MANUAL" ? "Check-ins"
+          : `Measured from its campaigns' results: ${kr.source.formula}`, "source"],
         ["Start → target", `${number(kr.startValue)} → ${number(kr.targetValue)}${unit}`],
         ["Attainment", percent(kr.attainment), "attainment"],
         ["Due", date(kr.dueDate)],
@@ -210,7 +212,9 @@ export class DetailPanel {
         ["Owner", kr.owner?.name ?? "—"],
         ...moneyRows(kr.money),
       ]),
-      section("Check-in history", chart.element,
+      section(kr.source.kind === "MANUAL" ? "Check-in history" : "Value history", chart.element,
+        kr.measurement?.reason ? h("p.hint", {}, kr.measurement.reason) : null,
+        ...(kr.measurement?.gaps ?? []).map((gap) => h("p.hint", {}, gap.message)),
         kr.checkIns.nodes.length ? h("details", {}, h("summary", {}, "All check-ins"),
           h("ul.checkins", {}, kr.checkIns.nodes.slice().reverse().map((c) => h("li", {},
             `${number(c.value)}${unit} · ${date(c.checkedInAt)}`,

@@ -148,7 +148,7 @@ function campaignForm(campaign, callbacks) {
 
 export function editForm(node, callbacks) {
   switch (node.__typename) {
-    case "KeyResult": return checkInForm(node, callbacks);
+    case "KeyResult": return node.source?.kind === "MANUAL" ? checkInForm(node, callbacks) : null;
     case "Task": return taskForm(node, callbacks);
     case "Campaign": return campaignForm(node, callbacks);
     default: return null;
