@@ -34,7 +34,12 @@ from tests import factories
 
 MIGRATION = importlib.import_module("server.migrations.0006_data_changes")
 TOKEN_MIGRATION = importlib.import_module("server.migrations.0007_api_tokens")
-TRACKED_TABLES = (*MIGRATION.TRACKED_TABLES, *TOKEN_MIGRATION.TRACKED_TABLES)
+UPDATE_MIGRATION = importlib.import_module("server.migrations.0012_status_updates")
+TRACKED_TABLES = (
+    *MIGRATION.TRACKED_TABLES,
+    *TOKEN_MIGRATION.TRACKED_TABLES,
+    *UPDATE_MIGRATION.TRACKED_TABLES,
+)
 ONLY_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ONLY_POSTGRES = pytest.mark.parametrize(
     "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
@@ -71,6 +76,7 @@ BUILDERS: dict[type[Model], Callable[[Made], Awaitable[Model]]] = {
     models.ApiToken: lambda made: models.ApiToken.create(
         user=made[models.User], name="Sync", scopes="READ", digest="0" * 64, hint="tl_pat_…abcd"
     ),
+    models.StatusUpdate: lambda made: factories.status_update(goal=made[models.Goal]),
 }
 """One row of each held table, in an order that creates parents first."""
 

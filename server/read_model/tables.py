@@ -1,7 +1,8 @@
 """The tables the read model holds, and how each orders its rows.
 
 The same list names the tables whose writes are recorded by triggers
-(`server/migrations/0006_data_changes.py`, then `0007_api_tokens.py`); a test keeps
+(`server/migrations/0006_data_changes.py`, then `0007_api_tokens.py` and
+`0012_status_updates.py`); a test keeps
 the two equal.
 """
 
@@ -33,6 +34,7 @@ HELD: tuple[type[Model], ...] = (
     models.ExternalCalendar,
     models.ExternalEvent,
     models.ApiToken,
+    models.StatusUpdate,
 )
 
 BY_TABLE: dict[str, type[Model]] = {model._meta.db_table: model for model in HELD}
