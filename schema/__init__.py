@@ -47,6 +47,8 @@ from schema.org.service_accounts import ServiceAccountMutations
 from schema.org.types import Team, User
 from schema.rollups.prepare import computed_first
 from schema.rollups.queries import RollupQueries
+from schema.status_updates.mutations import StatusUpdateMutations
+from schema.status_updates.types import StatusUpdate
 from schema.tasks.mutations import TaskMutations
 from schema.tasks.queries import TaskQueries
 from schema.tasks.types import Task
@@ -68,6 +70,7 @@ NODE_TYPES = [
     Task,
     Milestone,
     ExternalCalendar,
+    StatusUpdate,
 ]
 
 
@@ -106,6 +109,7 @@ MUTATION_CLASSES: list[type] = [
     ServiceAccountMutations,
     IngestMutations,
     WebhookMutations,
+    StatusUpdateMutations,
 ]
 
 

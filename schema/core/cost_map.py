@@ -84,6 +84,7 @@ ORGANISATION_FIELDS: dict[str, str] = {
     "Team.workload": ROLLUPS,
     "User.workload": ROLLUPS,
     "Query.portfolio": ROLLUPS,
+    **{f"{owner}.healthDisagrees": ROLLUPS for owner in ("Goal", "KeyResult", "Campaign")},
     "Query.goalTreeFlat": ROLLUPS,
     **{
         f"{owner}.risks": RISKS
