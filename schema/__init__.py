@@ -45,6 +45,7 @@ from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.service_accounts import ServiceAccountMutations
 from schema.org.types import Team, User
+from schema.rollups.funnel import FunnelQueries
 from schema.rollups.prepare import computed_first
 from schema.rollups.queries import RollupQueries
 from schema.status_updates.mutations import StatusUpdateMutations
@@ -90,6 +91,7 @@ class Query(
     ExternalCalendarQueries,
     ApiTokenQueries,
     WebhookQueries,
+    FunnelQueries,
 ):
     pass
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from server.enums import ResultMetric
 from server.external_calendars.addresses import parse_networks
 
 SUPPORTED_SCHEMES = {
@@ -134,6 +135,15 @@ class TokenLimits:
     cost_per_minute: int = 500_000
 
 
+FUNNEL_STAGES = (
+    ResultMetric.MQL,
+    ResultMetric.SQL,
+    ResultMetric.OPPORTUNITIES,
+    ResultMetric.REVENUE,
+)
+"""The default stages of funnels (`server.rollups.funnel`)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -160,6 +170,8 @@ class Settings:
     statement_timeout_seconds: float = 30.0
     busy_timeout_seconds: float = 5.0
     clock_start: ClockStart | None = None
+    funnel_stages: tuple[ResultMetric, ...] = FUNNEL_STAGES
+    """The stages of funnels, in order (`THROUGHLINE_FUNNEL_STAGES`)."""
 
     @property
     def production(self) -> bool:
@@ -579,7 +591,25 @@ def load_settings(
             "THROUGHLINE_SQLITE_BUSY_TIMEOUT", setting("sqlite_busy_timeout", 5)
         ),
         clock_start=_clock_start(setting("clock", None), environment),
+        funnel_stages=_funnel_stages(setting("funnel_stages", ",".join(FUNNEL_STAGES))),
     )
+
+
+def _funnel_stages(raw: object) -> tuple[ResultMetric, ...]:
+    """Result metrics, comma-separated, each once, at least two (a funnel has a step)."""
+    text = ",".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw)
+    names = [name.strip().upper() for name in text.split(",") if name.strip()]
+    known = ", ".join(ResultMetric)
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise SettingsError(
+            f"THROUGHLINE_FUNNEL_STAGES must name at least two different metrics, got {raw!r}"
+        )
+    unknown = [name for name in names if name not in ResultMetric.__members__]
+    if unknown:
+        raise SettingsError(
+            f"THROUGHLINE_FUNNEL_STAGES: {', '.join(unknown)} is not one of {known}"
+        )
+    return tuple(ResultMetric(name) for name in names)
 
 
 def configure_logging(settings: Settings) -> None:

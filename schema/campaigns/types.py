@@ -40,6 +40,7 @@ from schema.core.refs import (
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.rollups import fields as rollup
+from schema.rollups.funnel import funnel_field
 from schema.status_updates import fields as updates
 from schema.status_updates.loaders import StatusUpdatesByCampaignIdLoader
 from schema.tasks.loaders import TasksByCampaignIdLoader
@@ -212,6 +213,7 @@ class Campaign(Node, Versioned):
         "Budget, spend to date, projected spend, results, revenue, leads, cost per lead "
         "and ROI, also by channel.",
     )
+    funnel = funnel_field(models.Campaign)
     status_updates = updates.status_updates_field(StatusUpdatesByCampaignIdLoader)
     latest_status_update = updates.latest_status_update_field(StatusUpdatesByCampaignIdLoader)
     health_disagrees = updates.health_disagrees_field(

@@ -26,6 +26,9 @@ VALUE_LISTS = frozenset(
         "ChannelMoney",
         "CategoryMoney",
         "RiskFigure",
+        "FunnelStage",  # one per configured stage (a handful)
+        "FunnelStep",
+        "Money",  # a funnel stage's currencies
     }
 )
 """Lists of small computed values, each of them `LIST_ESTIMATE` long: they read nothing
@@ -52,6 +55,7 @@ LIST_SIZES: dict[str, int] = {
     "Portfolio.byChannel": LIST_ESTIMATE,
     "Portfolio.byCategory": LIST_ESTIMATE,
     "MoneySummary.byChannel": LIST_ESTIMATE,
+    "Funnel.byChannel": LIST_ESTIMATE,
     "WebhookDelivery.attempts": 20,  # the retry limit's order, plus redeliveries
 }
 """Objects a list that is not a connection may hold, for each parent."""
@@ -85,6 +89,7 @@ ORGANISATION_FIELDS: dict[str, str] = {
     "User.workload": ROLLUPS,
     "Query.portfolio": ROLLUPS,
     **{f"{owner}.healthDisagrees": ROLLUPS for owner in ("Goal", "KeyResult", "Campaign")},
+    **{f"{owner}.funnel": ROLLUPS for owner in ("Query", "Goal", "KeyResult", "Campaign")},
     "Query.goalTreeFlat": ROLLUPS,
     **{
         f"{owner}.risks": RISKS

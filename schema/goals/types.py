@@ -42,6 +42,7 @@ from schema.goals.loaders import (
 )
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.rollups import fields as rollup
+from schema.rollups.funnel import funnel_field
 from schema.status_updates import fields as updates
 from schema.status_updates.loaders import (
     StatusUpdatesByGoalIdLoader,
@@ -128,6 +129,7 @@ class Goal(Node, Versioned):
         "Money and results of the campaigns supporting its subtree, through their "
         "alignment shares.",
     )
+    funnel = funnel_field(models.Goal)
     status_updates = updates.status_updates_field(StatusUpdatesByGoalIdLoader)
     latest_status_update = updates.latest_status_update_field(StatusUpdatesByGoalIdLoader)
     health_disagrees = updates.health_disagrees_field(rollup.GOAL, StatusUpdatesByGoalIdLoader)
@@ -193,6 +195,7 @@ class KeyResult(Node, Versioned):
         rollup.KEY_RESULT_MONEY,
         "Money and results of its supporting campaigns, each times its alignment share.",
     )
+    funnel = funnel_field(models.KeyResult)
     status_updates = updates.status_updates_field(StatusUpdatesByKeyResultIdLoader)
     latest_status_update = updates.latest_status_update_field(StatusUpdatesByKeyResultIdLoader)
     health_disagrees = updates.health_disagrees_field(
