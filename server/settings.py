@@ -67,6 +67,8 @@ class Thresholds:
     health_at_risk_gap: Decimal = Decimal("0.10")
     health_off_track_gap: Decimal = Decimal("0.25")
     stale_check_in_days: int = 14
+    stale_status_update_days: int = 30
+    """A goal or key result whose latest status update is older raises STALE_CHECK_IN."""
     budget_critical_overrun: Decimal = Decimal("0.10")
     overdue_tasks_high: int = 3
     unestimated_task_hours: Decimal = Decimal("4")
@@ -486,6 +488,12 @@ def _thresholds(setting) -> Thresholds:
         health_off_track_gap=off_track,
         stale_check_in_days=_whole(
             "THROUGHLINE_STALE_CHECK_IN_DAYS", setting("stale_check_in_days", 14), 1, 3650
+        ),
+        stale_status_update_days=_whole(
+            "THROUGHLINE_STALE_STATUS_UPDATE_DAYS",
+            setting("stale_status_update_days", 30),
+            1,
+            3650,
         ),
         budget_critical_overrun=_fraction(
             "THROUGHLINE_BUDGET_CRITICAL_OVERRUN", setting("budget_critical_overrun", "0.10")

@@ -273,3 +273,88 @@ async def test_update_fields_cost_no_statement_per_node(gql, org):
 
     # then
     assert small == large == 1
+
+
+STALE = """
+query Stale {
+  risks(filter: {kinds: [STALE_CHECK_IN]}) {
+    nodes { severity message node { id } figures { name value } }
+  }
+}
+"""
+
+
+async def test_a_goal_or_key_result_without_a_recent_update_raises_the_stale_risk(gql, org):
+    # given: the key result was checked in yesterday (not stale by check-ins) and last
+    # updated 40 days ago (past 30: LOW); the goal updated 61 days ago (past twice 30:
+    # MEDIUM); another goal updated 30 days ago (not past 30) and one never updated
+    now = clock.now()
+    today = clock.today()
+    await factories.check_in(org.key_result, "10", checked_in_at=now - timedelta(days=1))
+    await factories.status_update(key_result=org.key_result, posted_at=now - timedelta(days=40))
+    await factories.status_update(goal=org.goal, posted_at=now - timedelta(days=61))
+    fresh = await factories.goal(org.growth, period_start=today - timedelta(days=50))
+    await factories.status_update(goal=fresh, posted_at=now - timedelta(days=30))
+    await factories.goal(org.growth, period_start=today - timedelta(days=50))
+
+    # when
+    risks = (await gql.as_user(org.viewer).data(STALE))["risks"]["nodes"]
+
+    # then
+    def day(days: int) -> str:
+        return (today - timedelta(days=days)).isoformat()
+
+    assert sorted(risks, key=lambda risk: risk["node"]["id"]) == sorted(
+        [
+            {
+                "severity": "MEDIUM",
+                "message": f"Grow pipeline has had no status update since {day(61)} (61 days).",
+                "node": {"id": gid(org.goal)},
+                "figures": [
+                    {"name": "lastStatusUpdate", "value": day(61)},
+                    {"name": "daysSinceStatusUpdate", "value": "61"},
+                    {"name": "statusUpdateStaleAfterDays", "value": "30"},
+                ],
+            },
+            {
+                "severity": "LOW",
+                "message": f"500 sign-ups has had no status update since {day(40)} (40 days).",
+                "node": {"id": gid(org.key_result)},
+                "figures": [
+                    {"name": "lastStatusUpdate", "value": day(40)},
+                    {"name": "daysSinceStatusUpdate", "value": "40"},
+                    {"name": "statusUpdateStaleAfterDays", "value": "30"},
+                ],
+            },
+        ],
+        key=lambda risk: risk["node"]["id"],
+    )
+
+
+async def test_a_key_result_stale_both_ways_raises_one_risk(gql, org):
+    # given: no check-in since the period started 50 days ago (past 14, and past twice
+    # 14: MEDIUM) and an update 35 days ago (past 30)
+    now = clock.now()
+    await factories.status_update(key_result=org.key_result, posted_at=now - timedelta(days=35))
+
+    # when
+    risks = (await gql.as_admin().data(STALE))["risks"]["nodes"]
+
+    # then
+    updated = (clock.today() - timedelta(days=35)).isoformat()
+    assert risks == [
+        {
+            "severity": "MEDIUM",
+            "message": "500 sign-ups has had no check-in since its period started (50 days) "
+            f"and no status update since {updated} (35 days).",
+            "node": {"id": gid(org.key_result)},
+            "figures": [
+                {"name": "lastCheckIn", "value": "never"},
+                {"name": "daysSinceCheckIn", "value": "50"},
+                {"name": "staleAfterDays", "value": "14"},
+                {"name": "lastStatusUpdate", "value": updated},
+                {"name": "daysSinceStatusUpdate", "value": "35"},
+                {"name": "statusUpdateStaleAfterDays", "value": "30"},
+            ],
+        }
+    ]

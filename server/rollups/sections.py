@@ -24,6 +24,8 @@ class Section(StrEnum):
     TEAMS = "teams"
     MEMBERSHIPS = "memberships"
     MILESTONES = "milestones"
+    STATUS_UPDATES = "status_updates"
+    """Owners' status updates on goals and key results, for the stale risk."""
     CALENDAR = "calendar"
     """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
     CALENDAR_CONFLICT risk: a fixed number of statements."""
