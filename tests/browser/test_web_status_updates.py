@@ -43,9 +43,7 @@ def test_posting_an_update_that_disagrees_shows_both_healths(page, api):
     expect(page.get_by_test_id("status-disagrees")).to_be_visible()
     expect(latest.locator(".status-body strong")).to_have_text("Shipped")
     expect(latest.locator(".status-body li")).to_have_count(2)
-    expect(latest.locator(".status-body a")).to_have_attribute(
-        "href", "https://example.com/notes"
-    )
+    expect(latest.locator(".status-body a")).to_have_attribute("href", "https://example.com/notes")
     expect(latest.locator(".status-body a")).to_have_count(1)
     expect(latest.locator("script")).to_have_count(0)
     expect(latest).to_contain_text("<script>window.hacked = 1</script>")
