@@ -207,6 +207,18 @@ async def test_a_bad_body_is_a_user_error_and_writes_nothing(gql, org, body, fie
     assert await models.Event.all().count() == 0
 
 
+async def test_an_archived_node_takes_no_update(gql, org):
+    # given
+    await factories.archive(org.campaign)
+
+    # when
+    payload = await gql.as_admin().mutate(POST, post_input(org.campaign), "statusUpdatePost")
+
+    # then
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("nodeId", "ARCHIVED")]
+    assert await stored_updates() == 0
+
+
 async def test_a_node_that_takes_no_updates_is_a_user_error(gql, org):
     # when: a task is named
     payload = await gql.as_admin().mutate(POST, post_input(org.task), "statusUpdatePost")

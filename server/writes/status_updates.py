@@ -8,6 +8,8 @@ STATUS_UPDATE_POSTED, which the event log turns into `statusUpdate.posted`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from server import clock, models
 from server.enums import HistoryAction, ReportedHealth
 from server.history import record
@@ -56,7 +58,10 @@ async def post_status_update(
                 )
             ]
         )
-    node = await fetch_for_write(actor, model, node_id)
+    try:
+        node = await fetch_for_write(actor, model, node_id)
+    except Invalid as refused:  # an archived node: say so of the input's field
+        raise Invalid([replace(e, field="nodeId") for e in refused.errors]) from None
     check = Checker()
     check.required("health", health)
     text = check.text("body", body, max_length=MAX_BODY, required=True, multiline=True)
