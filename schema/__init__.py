@@ -50,8 +50,11 @@ from schema.org.mutations import OrgMutations
 from schema.org.queries import OrgQueries
 from schema.org.service_accounts import ServiceAccountMutations
 from schema.org.types import Team, User
+from schema.rollups.funnel import FunnelQueries
 from schema.rollups.prepare import computed_first
 from schema.rollups.queries import RollupQueries
+from schema.status_updates.mutations import StatusUpdateMutations
+from schema.status_updates.types import StatusUpdate
 from schema.tasks.mutations import TaskMutations
 from schema.tasks.queries import TaskQueries
 from schema.tasks.types import Task
@@ -73,6 +76,7 @@ NODE_TYPES = [
     Task,
     Milestone,
     ExternalCalendar,
+    StatusUpdate,
 ]
 
 
@@ -93,6 +97,7 @@ class Query(
     ApiTokenQueries,
     WebhookQueries,
     CurrencyQueries,
+    FunnelQueries,
 ):
     pass
 
@@ -113,6 +118,7 @@ MUTATION_CLASSES: list[type] = [
     IngestMutations,
     WebhookMutations,
     CurrencyMutations,
+    StatusUpdateMutations,
 ]
 
 

@@ -32,6 +32,7 @@ class HistoryAction(StrEnum):
     RESULT_ADDED = "RESULT_ADDED"
     PASSWORD_SET = "PASSWORD_SET"
     SESSIONS_REVOKED = "SESSIONS_REVOKED"
+    STATUS_UPDATE_POSTED = "STATUS_UPDATE_POSTED"
 
 
 class GoalCategory(StrEnum):
@@ -149,3 +150,11 @@ CURRENCIES = frozenset(
         "AED",
     }
 )
+
+
+class ReportedHealth(StrEnum):
+    """The health an owner reports in a status update, beside the computed one."""
+
+    ON_TRACK = "ON_TRACK"
+    AT_RISK = "AT_RISK"
+    OFF_TRACK = "OFF_TRACK"

@@ -19,6 +19,7 @@ from server.enums import (
     KeyResultSource,
     MeasureUnit,
     MilestoneKind,
+    ReportedHealth,
     ResultMetric,
     Role,
     TaskStatus,
@@ -654,3 +655,38 @@ class WebhookAttempt(Model):
         table = "webhook_attempt"
         ordering = ["id"]
         indexes = (("delivery_id", "id"),)
+
+
+class StatusUpdate(Entity):
+    """An owner's written update on a goal, key result or campaign (exactly one of the
+    three is set): the health they report, the computed health when it was posted, and
+    a Markdown body kept as written (rendered safely when read)."""
+
+    goal = fields.ForeignKeyField(
+        "models.Goal", related_name="status_updates", null=True, db_index=True
+    )
+    goal_id: int | None
+    key_result = fields.ForeignKeyField(
+        "models.KeyResult", related_name="status_updates", null=True, db_index=True
+    )
+    key_result_id: int | None
+    campaign = fields.ForeignKeyField(
+        "models.Campaign", related_name="status_updates", null=True, db_index=True
+    )
+    campaign_id: int | None
+    health = fields.CharEnumField(ReportedHealth, max_length=16)
+    computed_health = fields.CharField(max_length=16, default="")
+    body = fields.TextField()
+    author = fields.ForeignKeyField(
+        "models.User",
+        related_name="status_updates",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    author_id: int | None
+    posted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "status_update"
+        ordering = ["posted_at", "id"]

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from server.enums import CURRENCIES
+from server.enums import CURRENCIES, ResultMetric
 from server.external_calendars.addresses import parse_networks
 
 SUPPORTED_SCHEMES = {
@@ -67,6 +67,8 @@ class Thresholds:
     health_at_risk_gap: Decimal = Decimal("0.10")
     health_off_track_gap: Decimal = Decimal("0.25")
     stale_check_in_days: int = 14
+    stale_status_update_days: int = 30
+    """A goal or key result whose latest status update is older raises STALE_CHECK_IN."""
     budget_critical_overrun: Decimal = Decimal("0.10")
     overdue_tasks_high: int = 3
     unestimated_task_hours: Decimal = Decimal("4")
@@ -138,6 +140,15 @@ class TokenLimits:
     cost_per_minute: int = 500_000
 
 
+FUNNEL_STAGES = (
+    ResultMetric.MQL,
+    ResultMetric.SQL,
+    ResultMetric.OPPORTUNITIES,
+    ResultMetric.REVENUE,
+)
+"""The default stages of funnels (`server.rollups.funnel`)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -172,6 +183,8 @@ class Settings:
     @property
     def reporting_currency(self) -> str:
         return self.thresholds.reporting_currency
+    funnel_stages: tuple[ResultMetric, ...] = FUNNEL_STAGES
+    """The stages of funnels, in order (`THROUGHLINE_FUNNEL_STAGES`)."""
 
     @property
     def production(self) -> bool:
@@ -487,6 +500,12 @@ def _thresholds(setting) -> Thresholds:
         stale_check_in_days=_whole(
             "THROUGHLINE_STALE_CHECK_IN_DAYS", setting("stale_check_in_days", 14), 1, 3650
         ),
+        stale_status_update_days=_whole(
+            "THROUGHLINE_STALE_STATUS_UPDATE_DAYS",
+            setting("stale_status_update_days", 30),
+            1,
+            3650,
+        ),
         budget_critical_overrun=_fraction(
             "THROUGHLINE_BUDGET_CRITICAL_OVERRUN", setting("budget_critical_overrun", "0.10")
         ),
@@ -606,7 +625,25 @@ def load_settings(
         fiscal_year_start_month=_whole(
             "THROUGHLINE_FISCAL_YEAR_START_MONTH", setting("fiscal_year_start_month", 1), 1, 12
         ),
+        funnel_stages=_funnel_stages(setting("funnel_stages", ",".join(FUNNEL_STAGES))),
     )
+
+
+def _funnel_stages(raw: object) -> tuple[ResultMetric, ...]:
+    """Result metrics, comma-separated, each once, at least two (a funnel has a step)."""
+    text = ",".join(map(str, raw)) if isinstance(raw, list | tuple) else str(raw)
+    names = [name.strip().upper() for name in text.split(",") if name.strip()]
+    known = ", ".join(ResultMetric)
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise SettingsError(
+            f"THROUGHLINE_FUNNEL_STAGES must name at least two different metrics, got {raw!r}"
+        )
+    unknown = [name for name in names if name not in ResultMetric.__members__]
+    if unknown:
+        raise SettingsError(
+            f"THROUGHLINE_FUNNEL_STAGES: {', '.join(unknown)} is not one of {known}"
+        )
+    return tuple(ResultMetric(name) for name in names)
 
 
 def configure_logging(settings: Settings) -> None:

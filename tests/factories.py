@@ -104,6 +104,15 @@ async def milestone(team: models.Team, **fields) -> models.Milestone:
     return await models.Milestone.create(team=team, **fields)
 
 
+async def status_update(**fields) -> models.StatusUpdate:
+    """An update on the goal, key result or campaign given as `goal=`, `key_result=` or
+    `campaign=`."""
+    fields.setdefault("health", "ON_TRACK")
+    fields.setdefault("body", "Going well.")
+    fields.setdefault("posted_at", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    return await models.StatusUpdate.create(**fields)
+
+
 ARCHIVED_AT = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 

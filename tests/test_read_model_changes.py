@@ -36,10 +36,12 @@ from tests import factories
 MIGRATION = importlib.import_module("server.migrations.0006_data_changes")
 TOKEN_MIGRATION = importlib.import_module("server.migrations.0007_api_tokens")
 RATE_MIGRATION = importlib.import_module("server.migrations.0011_exchange_rates")
+UPDATE_MIGRATION = importlib.import_module("server.migrations.0012_status_updates")
 TRACKED_TABLES = (
     *MIGRATION.TRACKED_TABLES,
     *TOKEN_MIGRATION.TRACKED_TABLES,
     *RATE_MIGRATION.TRACKED_TABLES,
+    *UPDATE_MIGRATION.TRACKED_TABLES,
 )
 ONLY_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ONLY_POSTGRES = pytest.mark.parametrize(
@@ -80,6 +82,7 @@ BUILDERS: dict[type[Model], Callable[[Made], Awaitable[Model]]] = {
     ExchangeRate: lambda made: ExchangeRate.create(
         currency="EUR", quote="USD", date=date(2027, 1, 4), rate=Decimal("1.1")
     ),
+    models.StatusUpdate: lambda made: factories.status_update(goal=made[models.Goal]),
 }
 """One row of each held table, in an order that creates parents first."""
 

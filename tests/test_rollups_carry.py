@@ -14,11 +14,12 @@ from fixtures.generator import generate_document, synthetic_name
 from fixtures.loader import load_document
 from server import models
 from server.currency.model import ExchangeRate
-from server.enums import KeyResultSource, ResultMetric, TaskStatus
+from server.enums import KeyResultSource, ReportedHealth, ResultMetric, TaskStatus
 from server.read_model import Snapshot
 from server.rollups.carry import Carried
 from server.rollups.engine import Rollups
 from server.rollups.from_model import FROM_MODEL, section
+from server.rollups.funnel import DEFAULT_STAGES
 from server.rollups.risk_rules import RULE_READS, RULES
 from server.rollups.shared import _computed
 from server.settings import Thresholds
@@ -52,6 +53,11 @@ def answers(rollups: Rollups) -> dict:
         "portfolios": [rollups.portfolio(*period) for period in PERIODS],
         "measurements": [rollups.key_result_measurement(k) for k in key_results],
         "values": [rollups.key_result_value(k) for k in key_results],
+        "funnels": [
+            rollups.funnel(node, *period, DEFAULT_STAGES)
+            for node in [None, *((models.Goal, g) for g in goals[:20])]
+            for period in PERIODS
+        ],
     }
 
 
@@ -85,7 +91,24 @@ def writes(snapshot: Snapshot) -> list[tuple[str, str, callable]]:
         row = first_live(s, models.CheckIn)
         return edited(row, id=10**6, checked_in_at=later, value=Decimal("7"))
 
+    def status_update(pk: int, at: datetime, **target) -> callable:
+        def build(s: Snapshot) -> models.Model:
+            return models.StatusUpdate(
+                id=pk, health=ReportedHealth.ON_TRACK, body="", posted_at=at, **target
+            )
+
+        return build
+
+    old = datetime(2026, 4, 1, 9, tzinfo=UTC)  # 75 days before: past the 30 days
+    key_result = first_live(snapshot, models.KeyResult, archived_at=None).pk
+    goal = first_live(snapshot, models.Goal).pk
     return [
+        ("a key result's old status update", "status_update",
+         status_update(10**6, old, key_result_id=key_result)),
+        ("a goal's old status update", "status_update",
+         status_update(10**6 + 1, old, goal_id=goal)),
+        ("the key result's update renewed", "status_update",
+         status_update(10**6 + 2, later, key_result_id=key_result)),
         ("a check-in", "key_result",
          lambda s: edited(first_live(s, models.KeyResult), current_value=Decimal("999"))),
         ("a check-in row", "check_in", new_check_in),

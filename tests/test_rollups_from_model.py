@@ -81,6 +81,17 @@ async def organisation() -> dict:
     await make.exchange_rate("EUR", "1.1", date(2026, 3, 2))
     await make.exchange_rate("EUR", "0.9", date(2026, 3, 2), quote="GBP")
     await make.exchange_rate("EUR", "1.05", date(2026, 1, 5))
+    # status updates: on a goal late in the evening east of UTC (the next UTC day), on a
+    # key result, one withdrawn, and one on a campaign (which the stale risk ignores)
+    o["said"] = await make.status_update(
+        goal=o["g1"], posted_at=datetime(2026, 3, 1, 22, 30, tzinfo=EASTERN)
+    )
+    o["noted"] = await make.status_update(
+        key_result=o["k1"], posted_at=datetime(2026, 2, 1, 9, tzinfo=UTC)
+    )
+    o["retracted"] = await make.status_update(key_result=o["k1"])
+    await make.status_update(campaign=o["spring"])
+    await make.archive(o["retracted"])
     for name in ("gone", "ben", "g2", "k2", "withdrawn", "winter", "unaligned", "refund"):
         await make.archive(o[name])
     for name in ("recount", "cancelled", "moved"):
@@ -202,6 +213,10 @@ def expected(o: dict) -> dict[Section, list]:
                 spring,
                 None,
             )
+        ],
+        Section.STATUS_UPDATES: [
+            r.StatusUpdateRow(None, k1, date(2026, 2, 1)),
+            r.StatusUpdateRow(g1, None, date(2026, 3, 2)),
         ],
     }
 

@@ -561,3 +561,23 @@ export async function fiscalPeriods() {
   const data = await request(`{ fiscalPeriods { name kind start end } }`);
   return data.fiscalPeriods;
 }
+
+// Status updates (web/components/status/status.js).
+const STATUS_UPDATE = `id health computedHealth healthDisagrees bodyHtml postedAt author { name }`;
+
+export async function statusUpdates(id) {
+  const data = await request(`query StatusUpdates($id: ID!) { node(id: $id) {
+    ... on Goal { health healthDisagrees latestStatusUpdate { ${STATUS_UPDATE} } }
+    ... on KeyResult { health healthDisagrees latestStatusUpdate { ${STATUS_UPDATE} } }
+    ... on Campaign { health healthDisagrees latestStatusUpdate { ${STATUS_UPDATE} } }
+  } }`, { id });
+  return data.node;
+}
+
+export function postStatusUpdate(input) {
+  return write(
+    `mutation PostStatusUpdate($input: StatusUpdatePostInput!) {
+      statusUpdatePost(input: $input) { statusUpdate { ${STATUS_UPDATE} } ${ERRORS} } }`,
+    "statusUpdatePost", "statusUpdate", input,
+  );
+}

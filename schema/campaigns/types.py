@@ -40,6 +40,9 @@ from schema.core.refs import (
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.rollups import fields as rollup
+from schema.rollups.funnel import funnel_field
+from schema.status_updates import fields as updates
+from schema.status_updates.loaders import StatusUpdatesByCampaignIdLoader
 from schema.tasks.loaders import TasksByCampaignIdLoader
 from server import models
 
@@ -209,6 +212,12 @@ class Campaign(Node, Versioned):
         rollup.CAMPAIGN_MONEY,
         "Budget, spend to date, projected spend, results, revenue, leads, cost per lead "
         "and ROI, also by channel.",
+    )
+    funnel = funnel_field(models.Campaign)
+    status_updates = updates.status_updates_field(StatusUpdatesByCampaignIdLoader)
+    latest_status_update = updates.latest_status_update_field(StatusUpdatesByCampaignIdLoader)
+    health_disagrees = updates.health_disagrees_field(
+        rollup.CAMPAIGN, StatusUpdatesByCampaignIdLoader
     )
 
 

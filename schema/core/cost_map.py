@@ -27,6 +27,9 @@ VALUE_LISTS = frozenset(
         "ChannelMoney",
         "CategoryMoney",
         "RiskFigure",
+        "FunnelStage",  # one per configured stage (a handful)
+        "FunnelStep",
+        "Money",  # a funnel stage's currencies
     }
 )
 """Lists of small computed values, each of them `LIST_ESTIMATE` long: they read nothing
@@ -53,6 +56,7 @@ LIST_SIZES: dict[str, int] = {
     "Portfolio.byChannel": LIST_ESTIMATE,
     "Portfolio.byCategory": LIST_ESTIMATE,
     "MoneySummary.byChannel": LIST_ESTIMATE,
+    "Funnel.byChannel": LIST_ESTIMATE,
     "WebhookDelivery.attempts": 20,  # the retry limit's order, plus redeliveries
     "ReportingMoney.ratesUsed": 100,  # a rate per currency and day with entries
     "ReportingMoney.gaps": 20,
@@ -95,6 +99,8 @@ ORGANISATION_FIELDS: dict[str, str] = {
     "Team.workload": ROLLUPS,
     "User.workload": ROLLUPS,
     "Query.portfolio": ROLLUPS,
+    **{f"{owner}.healthDisagrees": ROLLUPS for owner in ("Goal", "KeyResult", "Campaign")},
+    **{f"{owner}.funnel": ROLLUPS for owner in ("Query", "Goal", "KeyResult", "Campaign")},
     "Query.goalTreeFlat": ROLLUPS,
     **{
         f"{owner}.risks": RISKS

@@ -44,6 +44,12 @@ from schema.goals.loaders import (
 )
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.rollups import fields as rollup
+from schema.rollups.funnel import funnel_field
+from schema.status_updates import fields as updates
+from schema.status_updates.loaders import (
+    StatusUpdatesByGoalIdLoader,
+    StatusUpdatesByKeyResultIdLoader,
+)
 from schema.tasks.loaders import TaskByIdLoader, TasksByKeyResultIdLoader
 from server import models
 
@@ -125,6 +131,10 @@ class Goal(Node, Versioned):
         "Money and results of the campaigns supporting its subtree, through their "
         "alignment shares.",
     )
+    funnel = funnel_field(models.Goal)
+    status_updates = updates.status_updates_field(StatusUpdatesByGoalIdLoader)
+    latest_status_update = updates.latest_status_update_field(StatusUpdatesByGoalIdLoader)
+    health_disagrees = updates.health_disagrees_field(rollup.GOAL, StatusUpdatesByGoalIdLoader)
 
 
 @strawberry.type(description="A measurable result of a goal: from a start value to a target.")
@@ -203,6 +213,12 @@ class KeyResult(Node, Versioned):
     money = rollup.money_field(
         rollup.KEY_RESULT_MONEY,
         "Money and results of its supporting campaigns, each times its alignment share.",
+    )
+    funnel = funnel_field(models.KeyResult)
+    status_updates = updates.status_updates_field(StatusUpdatesByKeyResultIdLoader)
+    latest_status_update = updates.latest_status_update_field(StatusUpdatesByKeyResultIdLoader)
+    health_disagrees = updates.health_disagrees_field(
+        rollup.KEY_RESULT, StatusUpdatesByKeyResultIdLoader
     )
 
 

@@ -39,6 +39,7 @@ class EventType(StrEnum):
     CALENDAR_ENTRY_MOVED = "calendarEntry.moved"
     RISK_RAISED = "risk.raised"
     RISK_CLEARED = "risk.cleared"
+    STATUS_UPDATE_POSTED = "statusUpdate.posted"
 
 
 # Node type -> its created, updated and archived events.
@@ -72,6 +73,11 @@ SPECIAL_ACTIONS: dict[tuple[str, HistoryAction], EventType] = {
     # An entry sent again from its source with other figures (bulk upserts).
     ("SpendEntry", HistoryAction.UPDATED): EventType.SPEND_UPDATED,
     ("ResultEntry", HistoryAction.UPDATED): EventType.RESULT_UPDATED,
+    # An owner's written update (`server.writes.status_updates`), on the node it is about.
+    **{
+        (node_type, HistoryAction.STATUS_UPDATE_POSTED): EventType.STATUS_UPDATE_POSTED
+        for node_type in ("Goal", "KeyResult", "Campaign")
+    },
 }
 # The columns that place an entry on the calendar, by node type.
 CALENDAR_DATES: dict[str, frozenset[str]] = {

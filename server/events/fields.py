@@ -18,6 +18,7 @@ from server.global_ids import encode_global_id
 RELATED_KEYS: dict[str, tuple[str, type[Model]]] = {
     "team_ids": ("teams", models.Team),
     "check_in_id": ("checkIn", models.CheckIn),
+    "status_update_id": ("statusUpdate", models.StatusUpdate),
 }
 # Recorded structured values (alignments, an added spend or result entry): the keys
 # inside them that hold references.

@@ -40,7 +40,7 @@ async def record_rate_changes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_webhooks')]
+    dependencies = [('models', '0010_key_result_sources')]
 
     initial = False
 

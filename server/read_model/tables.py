@@ -2,7 +2,7 @@
 
 The same list names the tables whose writes are recorded by triggers
 (`server/migrations/0006_data_changes.py`, then `0007_api_tokens.py` and
-`0011_exchange_rates.py`); a test keeps
+`0011_exchange_rates.py` and `0012_status_updates.py`); a test keeps
 the two equal.
 """
 
@@ -36,6 +36,7 @@ HELD: tuple[type[Model], ...] = (
     models.ExternalEvent,
     models.ApiToken,
     ExchangeRate,
+    models.StatusUpdate,
 )
 
 BY_TABLE: dict[str, type[Model]] = {model._meta.db_table: model for model in HELD}

@@ -136,6 +136,15 @@ class Comparison:
         old, new = self.before.last_check_in, self.after.last_check_in
         return {pk for pk in old.keys() | new.keys() if old.get(pk) != new.get(pk)}
 
+    def changed_status_updates(self) -> set[int]:
+        """Key results whose latest status update is another day than before."""
+        if self.same((Section.STATUS_UPDATES,)):
+            return set()
+        if not (self.before.has(Section.STATUS_UPDATES) and self.after.has(Section.STATUS_UPDATES)):
+            return set(self.before.key_results) | set(self.after.key_results)
+        old, new = self.before.last_key_result_update, self.after.last_key_result_update
+        return {pk for pk in old.keys() | new.keys() if old.get(pk) != new.get(pk)}
+
     def _shapes_kept(self) -> bool:
         if not (self.before.has(Section.KEY_RESULTS) and self.after.has(Section.KEY_RESULTS)):
             return False
@@ -213,11 +222,17 @@ def _key_results_found_again(
     carried: Carried, engine: Rollups, compare: Comparison, placed: bool, per_key_result: dict
 ) -> None:
     """The risks of per-key-result rules found again for the key results whose row or
-    latest check-in changed; the others' risks are taken over as they were (goals and
-    the day unchanged, a key result's risks read only its own row, goal and check-ins)."""
+    latest check-in or status update changed; the others' risks are taken over as they
+    were (goals and the day unchanged, a key result's risks read only its own row, goal,
+    check-ins and status updates)."""
     if not (compare.before.has(Section.KEY_RESULTS) and compare.after.has(Section.KEY_RESULTS)):
         return
-    changed = compare.changed_key_results() | compare.changed_check_ins() | compare.remeasured
+    changed = (
+        compare.changed_key_results()
+        | compare.changed_check_ins()
+        | compare.changed_status_updates()
+        | compare.remeasured
+    )
     graph = engine.graph
     again = [
         graph.key_results[pk]

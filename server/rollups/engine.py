@@ -15,7 +15,9 @@ from server.bounded_lru import BoundedLRU
 from server.currency.rates import RateTable
 from server.measured.measure import Measurement, measure
 from server.measured.money import ThroughReporting
+from server.enums import Channel, ResultMetric
 from server.rollups.arithmetic import ZERO
+from server.rollups.funnel import FunnelReport, Tally, add_campaign, report
 from server.rollups.graph import OrgGraph
 from server.rollups.money import MoneySummary, campaign_money, total_of
 from server.rollups.portfolio import Portfolio, portfolio
@@ -44,6 +46,11 @@ RISKS = tuple(Section)
 
 
 PORTFOLIO_PERIODS = 32
+FUNNELS = 4096
+"""Funnels kept per engine (node, period, stages and channel), least recently asked
+forgotten first; none is carried to the next engine (`carry.py`): each is one pass
+over the results of its node's campaigns."""
+FunnelKey = tuple[NodeKey | None, date, date, tuple[ResultMetric, ...], Channel | None]
 
 
 class Rollups:
@@ -58,6 +65,9 @@ class Rollups:
         self._goal_shares: dict[int, dict[int, Decimal]] = {}
         self._portfolios: BoundedLRU[tuple[date, date], Portfolio] = BoundedLRU(
             PORTFOLIO_PERIODS, PORTFOLIO_PERIODS, lambda _: 1
+        )
+        self._funnels: BoundedLRU[FunnelKey, FunnelReport] = BoundedLRU(
+            FUNNELS, FUNNELS, lambda _: 1
         )
         self.reach = Reach(graph)
         self.rule_risks: dict[str, list[Risk]] = {}
@@ -243,6 +253,54 @@ class Rollups:
             found = portfolio(self, start, end)
             self._portfolios.put((start, end), found)
         return found
+
+    # --- funnels ---------------------------------------------------------------------
+
+    def funnel(
+        self,
+        node: NodeKey | None,
+        start: date,
+        end: date,
+        stages: tuple[ResultMetric, ...],
+        channel: Channel | None = None,
+    ) -> FunnelReport:
+        """The funnel of a campaign, key result or goal (`node`), or of the portfolio
+        (None), from results dated start..end up to today (`server.rollups.funnel`)."""
+        key: FunnelKey = (node, start, end, stages, channel)
+        found = self._funnels.get(key)
+        if found is None:
+            found = report(
+                self._funnel_tally(node, start, min(end, self.today), stages), stages, channel
+            )
+            self._funnels.put(key, found)
+        return found
+
+    def _funnel_tally(
+        self, node: NodeKey | None, start: date, end: date, stages: tuple[ResultMetric, ...]
+    ) -> Tally:
+        graph = self.graph
+        if node is None:
+            shares = {c.id: Decimal(1) for c in graph.campaigns.values() if not c.archived}
+        elif node[0] is models.Campaign:
+            shares = {node[1]: Decimal(1)} if node[1] in graph.campaigns else {}
+        elif node[0] is models.KeyResult:
+            shares = self._key_result_shares(node[1])
+        else:
+            shares = self.campaign_shares(node[1]) if node[1] in graph.goals else {}
+        tally: Tally = {}
+        wanted = frozenset(stages)
+        for campaign_id, share in sorted(shares.items()):
+            add_campaign(
+                tally,
+                graph.campaigns[campaign_id],
+                [row.channel for row in graph.channels_of.get(campaign_id, [])],
+                graph.results_of.get(campaign_id, []),
+                share,
+                start,
+                end,
+                wanted,
+            )
+        return tally
 
     # --- workload --------------------------------------------------------------------
 

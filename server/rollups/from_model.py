@@ -89,6 +89,17 @@ def _check_ins(snapshot: Snapshot) -> list[r.CheckInRow]:
     return [r.CheckInRow(c.key_result_id, _utc_day(c.checked_in_at)) for c in ordered]
 
 
+def _status_updates(snapshot: Snapshot) -> list[r.StatusUpdateRow]:
+    """Live updates on goals and key results, oldest first."""
+    live = (
+        u
+        for u in snapshot.table(models.StatusUpdate).values()
+        if u.archived_at is None and (u.goal_id is not None or u.key_result_id is not None)
+    )
+    ordered = sorted(live, key=lambda u: (u.posted_at, u.pk))
+    return [r.StatusUpdateRow(u.goal_id, u.key_result_id, _utc_day(u.posted_at)) for u in ordered]
+
+
 def _campaigns(snapshot: Snapshot) -> list[r.CampaignRow]:
     return [
         r.CampaignRow(
@@ -222,6 +233,7 @@ BUILDERS: dict[Section, tuple[tuple[str, ...], Callable[[Snapshot], list]]] = {
     Section.MEMBERSHIPS: (("membership", "team.archived_at", "user.archived_at"), _memberships),
     Section.MILESTONES: (_tables(models.Milestone), _milestones),
     Section.RATES: (_tables(ExchangeRate), _rates),
+    Section.STATUS_UPDATES: (_tables(models.StatusUpdate), _status_updates),
 }
 """Each section built from the snapshot: the tables it reads, and how."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 
 from server.currency.rates import RateRow
@@ -56,6 +57,8 @@ INDEX_READS: dict[str, Section] = {
     "teams_of": Section.MEMBERSHIPS,
     "milestones": Section.MILESTONES,
     "rate_rows": Section.RATES,
+    "last_goal_update": Section.STATUS_UPDATES,
+    "last_key_result_update": Section.STATUS_UPDATES,
 }
 """Each index below and the one section it is built from."""
 
@@ -122,6 +125,24 @@ class OrgGraph:
             if row.key_result_id not in latest or row.day >= latest[row.key_result_id].day:
                 latest[row.key_result_id] = row
         return latest
+
+    @cached_property
+    def last_goal_update(self) -> dict[int, date]:
+        """The day of each goal's latest status update."""
+        return {
+            row.goal_id: row.day
+            for row in self.rows(Section.STATUS_UPDATES)
+            if row.goal_id is not None
+        }
+
+    @cached_property
+    def last_key_result_update(self) -> dict[int, date]:
+        """The day of each key result's latest status update."""
+        return {
+            row.key_result_id: row.day
+            for row in self.rows(Section.STATUS_UPDATES)
+            if row.key_result_id is not None
+        }
 
     # --- campaigns and their money ---------------------------------------------------
 

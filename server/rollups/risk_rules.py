@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -227,12 +228,32 @@ def off_track_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> 
 
 def stale_check_ins(rollups: Rollups) -> Iterator[Risk]:
     """Key results under way, not done, with no check-in for more than the configured
-    days (counted from the period start when there is none); MEDIUM past twice that."""
+    days (counted from the period start when there is none), or whose latest status
+    update is older than its own configured days; MEDIUM past twice either. One risk
+    per key result, whichever of the two (or both) made it stale."""
     return stale_among(rollups, live_key_results(rollups))
 
 
 def _shown(value: Decimal | None) -> Decimal | str:
     return "none" if value is None else amount(value)
+
+
+def _stale_update(rollups: Rollups, last: date | None) -> tuple[int, bool] | None:
+    """Days since the latest status update and whether past twice the threshold, when
+    there is one older than the threshold. A node never updated is not stale by this
+    measure: status updates are optional, and its check-ins (or progress) speak."""
+    if last is None:
+        return None
+    days, stale = (rollups.today - last).days, rollups.thresholds.stale_status_update_days
+    return (days, days > 2 * stale) if days > stale else None
+
+
+def _update_figures(rollups: Rollups, last: date, days: int) -> tuple:
+    return (
+        figure("lastStatusUpdate", last.isoformat()),
+        figure("daysSinceStatusUpdate", days),
+        figure("statusUpdateStaleAfterDays", rollups.thresholds.stale_status_update_days),
+    )
 
 
 def stale_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> Iterator[Risk]:
@@ -247,19 +268,51 @@ def stale_among(rollups: Rollups, key_results: Iterable[r.KeyResultRow]) -> Iter
         last = rollups.graph.last_check_in.get(kr.id)
         since = last.day if last else start
         days = (rollups.today - since).days
-        if days <= stale:
+        updated = rollups.graph.last_key_result_update.get(kr.id)
+        update = _stale_update(rollups, updated)
+        if days <= stale and update is None:
             continue
         when = f"since {last.day.isoformat()}" if last else "since its period started"
-        yield Risk(
-            RiskKind.STALE_CHECK_IN,
-            Severity.MEDIUM if days > 2 * stale else Severity.LOW,
-            (models.KeyResult, kr.id),
-            f"{kr.title} has had no check-in {when} ({days} days).",
-            (
+        messages, figures = [], ()
+        if days > stale:
+            messages.append(f"no check-in {when} ({days} days)")
+            figures = (
                 figure("lastCheckIn", last.day.isoformat() if last else "never"),
                 figure("daysSinceCheckIn", days),
                 figure("staleAfterDays", stale),
-            ),
+            )
+        severe = days > 2 * stale
+        if update is not None and updated is not None:
+            messages.append(f"no status update since {updated.isoformat()} ({update[0]} days)")
+            figures += _update_figures(rollups, updated, update[0])
+            severe = severe or update[1]
+        yield Risk(
+            RiskKind.STALE_CHECK_IN,
+            Severity.MEDIUM if severe else Severity.LOW,
+            (models.KeyResult, kr.id),
+            f"{kr.title} has had {' and '.join(messages)}.",
+            figures,
+        )
+
+
+def stale_goal_updates(rollups: Rollups) -> Iterator[Risk]:
+    """Live goals under way, not done, whose latest status update is older than the
+    configured days (STALE_CHECK_IN on the goal); MEDIUM past twice that."""
+    graph = rollups.graph
+    for goal_id, updated in sorted(graph.last_goal_update.items()):
+        goal = graph.goals.get(goal_id)
+        if goal is None or goal.archived or rollups.today < goal.period_start:
+            continue
+        update = _stale_update(rollups, updated)
+        if update is None or rollups.goal_progress(goal_id).health == Health.DONE:
+            continue
+        yield Risk(
+            RiskKind.STALE_CHECK_IN,
+            Severity.MEDIUM if update[1] else Severity.LOW,
+            (models.Goal, goal_id),
+            f"{goal.title} has had no status update since {updated.isoformat()} "
+            f"({update[0]} days).",
+            _update_figures(rollups, updated, update[0]),
         )
 
 
@@ -402,7 +455,10 @@ RULE_READS: dict[str, tuple[Section | str, ...]] = {
         Section.GOALS, Section.KEY_RESULTS, Section.CAMPAIGNS, Section.ALIGNMENTS,
         Section.SPEND, Section.RESULTS, Section.RATES,
     ),
-    "stale_check_ins": (Section.GOALS, Section.KEY_RESULTS, Section.CHECK_INS),
+    "stale_check_ins": (
+        Section.GOALS, Section.KEY_RESULTS, Section.CHECK_INS, Section.STATUS_UPDATES,
+    ),
+    "stale_goal_updates": (Section.GOALS, Section.KEY_RESULTS, Section.STATUS_UPDATES),
     "over_capacity": (Section.TASKS, Section.USERS, Section.TEAMS, Section.MEMBERSHIPS),
     "unaligned_work": (
         Section.CAMPAIGNS, Section.ALIGNMENTS, Section.TASKS, Section.GOALS, KEY_RESULT_SHAPE,
@@ -426,6 +482,7 @@ RULES = (
     overdue_tasks,
     key_results_off_track,
     stale_check_ins,
+    stale_goal_updates,
     over_capacity,
     unaligned_work,
     calendar_conflicts,

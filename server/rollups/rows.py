@@ -51,6 +51,13 @@ class KeyResultRow:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusUpdateRow:
+    goal_id: int | None
+    key_result_id: int | None
+    day: date  # the UTC date it was posted on
+
+
+@dataclass(frozen=True, slots=True)
 class CheckInRow:
     key_result_id: int
     day: date  # the UTC date it was recorded on

@@ -26,6 +26,8 @@ class Section(StrEnum):
     MILESTONES = "milestones"
     RATES = "rates"
     """Exchange rates (`server.currency`), for the figures in the reporting currency."""
+    STATUS_UPDATES = "status_updates"
+    """Owners' status updates on goals and key results, for the stale risk."""
     CALENDAR = "calendar"
     """Calendar entries of today and the year ahead (`server.calendar.horizon`), for the
     CALENDAR_CONFLICT risk: a fixed number of statements."""

@@ -9,6 +9,7 @@ import {
 import { healthBadge, progressBar, teamChip } from "../tree/tree.js";
 import { breakdownBars, checkInChart } from "../chart/checkins.js";
 import { editForm } from "./edit.js";
+import { statusBlock } from "../status/status.js";
 
 export function nodeLink(node) {
   return h("a.node-link", { href: `#/goals/${encodeURIComponent(node.id)}` },
@@ -147,6 +148,7 @@ export class DetailPanel {
         h("strong", { dataset: { figure: "progress" } }, percent(node.progress)),
         " done, ", percent(node.expectedProgress), " expected ", healthBadge(node.health)));
     }
+    parts.push(statusBlock(node, { canPost: canWrite(node, api.currentUser()) }));
     parts.push(h("p.actions", {}, h("button", { type: "button", onclick: () =>
       this.element.dispatchEvent(new CustomEvent("trace")) }, "Trace to objectives")),
     this.traceBox);

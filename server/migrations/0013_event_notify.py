@@ -27,7 +27,7 @@ async def create_event_notify(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0009_webhooks")]
+    dependencies = [("models", "0012_status_updates")]
 
     initial = False
 

@@ -1,0 +1,1 @@
+"""The GraphQL side of status updates: the type, the node fields, `statusUpdatePost`."""

@@ -1,0 +1,1 @@
+"""Status updates: owners' written updates on goals, key results and campaigns."""
