@@ -13,9 +13,9 @@ from functools import cached_property
 from server import models
 from server.bounded_lru import BoundedLRU
 from server.currency.rates import RateTable
+from server.enums import Channel, ResultMetric
 from server.measured.measure import Measurement, measure
 from server.measured.money import ThroughReporting
-from server.enums import Channel, ResultMetric
 from server.rollups.arithmetic import ZERO
 from server.rollups.funnel import FunnelReport, Tally, add_campaign, report
 from server.rollups.graph import OrgGraph
