@@ -1,7 +1,16 @@
 // A key result's check-in history as a line, with its start and target as guides.
 import uPlot from "uplot";
 import { h } from "../../dom.js";
-import { dateTime, number } from "../../format.js";
+import { compact, dateTime, number, shortDate } from "../../format.js";
+
+// Axis labels in the user's locale: short dates below, compact numbers (8.7M) at the side,
+// so neither is cut off by the axis' width.
+const xValues = (u, splits) => splits.map((seconds) => shortDate(new Date(seconds * 1000)));
+const yValues = (u, splits) => splits.map((value) => compact(value));
+
+function ink() {
+  return getComputedStyle(document.documentElement).getPropertyValue("--muted").trim() || "#44506a";
+}
 
 export function checkInChart(keyResult) {
   const points = keyResult.checkIns.nodes;
@@ -18,7 +27,7 @@ export function checkInChart(keyResult) {
     width, height: 180,
     legend: { show: false },
     scales: { x: { time: true } },
-    axes: [{ stroke: "#44506a" }, { stroke: "#44506a", size: 56 }],
+    axes: [{ stroke: ink(), values: xValues }, { stroke: ink(), size: 64, values: yValues }],
     series: [
       {},
       { label: "Value", stroke: "#2456c7", width: 2, points: { size: 6, fill: "#2456c7" } },
