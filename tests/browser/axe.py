@@ -8,6 +8,7 @@ serves it as a static file from its own origin, so the page's Content-Security-P
     from tests.browser.axe import assert_no_serious_violations
     assert_no_serious_violations(page)                     # the whole page
     assert_no_serious_violations(page, include=".detail")  # one region
+    assert_no_serious_violations(page, disable=["aria-required-parent"])  # a rule off
 """
 
 from __future__ import annotations
@@ -31,19 +32,21 @@ def violations(
     include: str | None = None,
     exclude: list[str] | tuple[str, ...] = (),
     impacts: tuple[str, ...] = SERIOUS,
+    disable: list[str] | tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """The violations axe finds on the page (or inside `include`, without the parts under
-    `exclude`) whose impact is one of `impacts`."""
+    `exclude`, with the rules named in `disable` off) whose impact is one of `impacts`."""
     load_axe(page)
     context: dict[str, Any] = {}
     if include:
         context["include"] = [[include]]
     if exclude:
         context["exclude"] = [[selector] for selector in exclude]
+    rules = {rule: {"enabled": False} for rule in disable}
     results = page.evaluate(
-        """async (context) => {
+        """async ([context, rules]) => {
             const target = Object.keys(context).length ? context : document;
-            const result = await window.axe.run(target, { resultTypes: ["violations"] });
+            const result = await window.axe.run(target, { resultTypes: ["violations"], rules });
             return result.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map((n) => ({
@@ -52,7 +55,7 @@ def violations(
                 })),
             }));
         }""",
-        context,
+        [context, rules],
     )
     found = []
     for violation in results:
@@ -77,8 +80,12 @@ def describe(found: list[dict[str, Any]]) -> str:
 
 
 def assert_no_serious_violations(
-    page, *, include: str | None = None, exclude: list[str] | tuple[str, ...] = ()
+    page,
+    *,
+    include: str | None = None,
+    exclude: list[str] | tuple[str, ...] = (),
+    disable: list[str] | tuple[str, ...] = (),
 ) -> None:
     """Fail with axe's own explanation when anything serious or critical is found."""
-    found = violations(page, include=include, exclude=exclude)
+    found = violations(page, include=include, exclude=exclude, disable=disable)
     assert not found, "axe-core found serious or critical violations:\n" + describe(found)
