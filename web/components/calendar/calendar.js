@@ -6,7 +6,7 @@ import * as api from "../../api.js";
 import * as router from "../../router.js";
 import { create, destroy } from "event-calendar";
 import { h, clear, empty, errorBox } from "../../dom.js";
-import { date, enumLabel, kindLabel } from "../../format.js";
+import { date, enumLabel, kindLabel, locale } from "../../format.js";
 import { nodeLink } from "../detail/detail.js";
 import { exportControl } from "../export/export.js";
 import { textOn } from "../../colour.js";
@@ -189,6 +189,7 @@ export class CalendarView {
       date: day || undefined,
       height: heightOf(viewKey),
       firstDay: 1,
+      locale: locale(),
       headerToolbar: { start: "prev,next today", center: "title", end: "" },
       resources,
       dayMaxEvents: true,
