@@ -222,6 +222,8 @@ def test_risks_read_as_sentences_with_counts_by_severity(page, api, size):
     assert "OFF_TRACK" not in text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
     assert not re.search(r"\d\.\d{4}", text)
+    sentences = " ".join(page.locator(".risk-table td.risk-sentence").all_inner_texts())
+    assert not re.search(r"\b[A-Z]{2,}_[A-Z_]+\b", sentences)
     assert page_width(page) <= SIZES[size]["width"]
     screenshot(page, f"shell-risks-{size}")
 

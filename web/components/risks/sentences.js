@@ -38,6 +38,17 @@ const SENTENCES = {
     : `${name} belongs to no campaign and no key result.`),
 };
 
+const CHANNELS = ["EMAIL", "PAID_SEARCH", "PAID_SOCIAL", "ORGANIC_SOCIAL", "CONTENT", "SEO",
+  "DISPLAY", "VIDEO", "EVENTS", "WEBINAR", "PR", "PARTNER", "AFFILIATE", "DIRECT_MAIL",
+  "OUTBOUND", "IN_PRODUCT", "OTHER"];
+const SHORT = { SEO: "SEO", PR: "PR" };
+
+/** Channel codes in a sentence ("PAID_SEARCH") as words ("paid search"). */
+function channelsInText(text) {
+  return text.replace(new RegExp(`\\b(${CHANNELS.join("|")})\\b`, "g"),
+    (code) => SHORT[code] ?? code.toLowerCase().replaceAll("_", " "));
+}
+
 /** "1,234.00 USD" written by the server, as the user's locale writes money. */
 function moneyInText(text) {
   return text.replace(/(-?\d[\d,]*(?:\.\d+)?) ([A-Z]{3})\b/g,
@@ -57,5 +68,5 @@ export function riskSentence(risk) {
       // figures of another shape: the server's own words below
     }
   }
-  return moneyInText(datesInText(risk.message));
+  return channelsInText(moneyInText(datesInText(risk.message)));
 }
