@@ -162,6 +162,9 @@ def test_a_goal_in_two_currencies_shows_each_in_the_tree_and_the_detail(page, ap
     expect(detail).not_to_contain_text(re.compile(r"\d+\.\d\d /"))
 
     # then: the tree row shows spend of budget in both currencies, not "no budget"
+    screenshot(page, f"shell-two-currencies-detail-{size}")
+    if size == "phone":
+        page.get_by_role("button", name="Back to the tree").click()
     item = page.locator(f"li[role=treeitem][data-id='{goal['id']}']").first
     expect(item).to_be_visible()
     text = item.locator(":scope > .item .budget").inner_text()

@@ -148,20 +148,21 @@ export class GoalExplorer {
     const wasOpen = this.element.classList.contains("sheet-open");
     this.element.classList.toggle("sheet-open", open);
     document.body.classList.toggle("sheet-open", open && this.phone.matches);
-    if (open && !wasOpen && this.phone.matches) {
+    if (!this.phone.matches) return;
+    if (open && !wasOpen) {
       this.sheet.scrollTop = 0;
       this.back.focus();
+    } else if (!open && wasOpen) {
+      // Back where the user was: the item whose details were open.
+      const item = this.tree.items().find((li) => li.dataset.id === this.sheetId);
+      if (item) this.tree.focus(item);
     }
+    this.sheetId = id;
   }
 
   closeSheet() {
     const place = router.parse();
-    const id = place.id;
     router.navigate({ view: "goals", params: place.params });
-    requestAnimationFrame(() => {
-      const item = this.tree.items().find((li) => li.dataset.id === id);
-      if (item) this.tree.focus(item);
-    });
   }
 
   /**
