@@ -316,19 +316,22 @@ export async function searchTree(search, team = null) {
   const teams = team ? [team] : null;
   const data = await request(
     `query Search($search: String!, $first: Int, $teams: [ID!]) {
-      goals(filter: {search: $search, teams: $teams}, first: $first) {
+      goals(filter: {search: $search, teams: $teams}, first: $first) { totalCount
         nodes { ${TREE_GOAL} ${SEARCH_PATH.Goal} } }
-      keyResults(filter: {search: $search, teams: $teams}, first: $first) {
+      keyResults(filter: {search: $search, teams: $teams}, first: $first) { totalCount
         nodes { ${TREE_KEY_RESULT} ${SEARCH_PATH.KeyResult} } }
-      campaigns(filter: {search: $search, teams: $teams}, first: $first) {
+      campaigns(filter: {search: $search, teams: $teams}, first: $first) { totalCount
         nodes { ${TREE_CAMPAIGN} ${SEARCH_PATH.Campaign} } }
-      tasks(filter: {search: $search, teams: $teams}, first: $first) {
+      tasks(filter: {search: $search, teams: $teams}, first: $first) { totalCount
         nodes { ${TREE_TASK} ${SEARCH_PATH.Task} } }
     }`,
     { search, first: 20, teams },
   );
-  return [...data.goals.nodes, ...data.keyResults.nodes, ...data.campaigns.nodes,
+  const found = [...data.goals.nodes, ...data.keyResults.nodes, ...data.campaigns.nodes,
     ...data.tasks.nodes].map((node) => ({ ...node, path: pathOf(node) }));
+  found.total = data.goals.totalCount + data.keyResults.totalCount + data.campaigns.totalCount
+    + data.tasks.totalCount;
+  return found;
 }
 
 const MORE = `pageInfo { hasNextPage endCursor }`;

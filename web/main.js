@@ -102,7 +102,9 @@ document.querySelector("a.skip").addEventListener("click", (event) => {
 
 // How numbers and dates read: the browser's locale, or the one chosen here.
 const localeSelect = header.querySelector("select[name=locale]");
-for (const [tag, text] of LOCALES) localeSelect.append(new Option(text, tag));
+for (const [tag, text] of LOCALES) {
+  localeSelect.append(new Option(tag ? text : `${text} (${navigator.language})`, tag));
+}
 localeSelect.value = chosenLocale();
 localeSelect.addEventListener("change", () => {
   setLocale(localeSelect.value);

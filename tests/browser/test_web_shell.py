@@ -36,10 +36,10 @@ RISKS = """
 """
 TEAM_TASKS = """
 query($teams: [ID!], $search: String!) {
-  tasks(first: 100, filter: {teams: $teams, search: $search}) { nodes { id title } }
-  goals(first: 100, filter: {teams: $teams, search: $search}) { nodes { id } }
-  keyResults(first: 100, filter: {teams: $teams, search: $search}) { nodes { id } }
-  campaigns(first: 100, filter: {teams: $teams, search: $search}) { nodes { id } } }
+  tasks(first: 100, filter: {teams: $teams, search: $search}) { totalCount nodes { id title } }
+  goals(first: 100, filter: {teams: $teams, search: $search}) { totalCount nodes { id } }
+  keyResults(first: 100, filter: {teams: $teams, search: $search}) { totalCount nodes { id } }
+  campaigns(first: 100, filter: {teams: $teams, search: $search}) { totalCount nodes { id } } }
 """
 TEAMS = "{ teams(first: 100) { nodes { id name } } }"
 
@@ -461,3 +461,20 @@ def test_skip_link_reaches_the_main_content_in_two_keys(page):
     assert page.evaluate("location.hash") == hash_before
     page.keyboard.press("Tab")
     expect(page.get_by_role("searchbox", name="Search")).to_be_focused()
+
+
+def test_a_search_with_more_matches_than_shown_says_so(page, api):
+    # given: a word in more than 20 tasks
+    word = "a"
+    data = api(TEAM_TASKS.replace("first: 100", "first: 0"), teams=None, search=word)
+    total = sum(data[k]["totalCount"] for k in data)
+    shown = sum(min(data[k]["totalCount"], 20) for k in data)
+    assert total > shown
+    sign_in(page)
+
+    # when
+    page.goto(f"/#/goals?q={word}")
+
+    # then
+    expect(page.locator(".summary")).to_contain_text(f"{shown} of {total} matches for “a”")
+    expect(page.locator(".tree > li[role=treeitem]")).to_have_count(shown)

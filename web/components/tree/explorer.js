@@ -191,11 +191,14 @@ export class GoalExplorer {
       if (params.q) {
         nodes = await withLoading(this.tree.element, api.searchTree(params.q, params.team || null),
           "Searching…");
-        text = `${nodes.length} match${nodes.length === 1 ? "" : "es"} for “${params.q}”`;
+        text = nodes.total > nodes.length
+          ? `${nodes.length} of ${nodes.total} matches for “${params.q}”`
+          : `${nodes.length} match${nodes.length === 1 ? "" : "es"} for “${params.q}”`;
         if (params.team) {
           const team = this.filters.elements.team.selectedOptions[0]?.textContent;
           text += ` in ${team ?? "the team"}`;
         }
+        if (nodes.total > nodes.length) text += " (20 of each kind: add words to narrow it)";
       } else {
         const filter = {};
         if (params.team) filter.teams = [params.team];
