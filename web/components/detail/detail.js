@@ -127,7 +127,7 @@ export class DetailPanel {
     if (notice) parts.push(h("p.notice", { role: "status" }, notice));
     if (node.description) parts.push(h("p.description", {}, node.description));
     if (node.progress != null) {
-      parts.push(h("p.headline", {}, progressBar(node.progress),
+      parts.push(h("p.headline", {}, progressBar(node.progress, "Progress", node.health),
         h("strong", { dataset: { figure: "progress" } }, percent(node.progress)),
         " done, ", percent(node.expectedProgress), " expected ", healthBadge(node.health)));
     }
