@@ -60,6 +60,22 @@ PACKAGES = [
         "licence_file": "LICENSE",
         "purpose": "check-in history charts",
     },
+    {
+        "name": "axe-core",
+        "version": "4.14.1",
+        "integrity": (
+            "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37O"
+            "gudVGtQ=="
+        ),
+        "licence": "MPL-2.0",
+        "dir": "axe-core",
+        "files": ["axe.min.js", "LICENSE-3RD-PARTY.txt"],
+        "licence_file": "LICENSE",
+        "purpose": (
+            "accessibility checks in the browser tests (tests/browser/axe.py); "
+            "never loaded by the app"
+        ),
+    },
 ]
 
 

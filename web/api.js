@@ -258,6 +258,7 @@ export async function resumeSession() {
 
 const MONEY = `money { currency budget { amount currency } spendToDate { amount currency }
   projectedSpend { amount currency } leads roi costPerLead { amount currency }
+  revenue { amount currency }
   byCurrency { currency budget spendToDate projectedSpend revenue roi }
   reporting { currency budget { amount currency } spendToDate { amount currency }
     projectedSpend { amount currency } costPerLead { amount currency } roi
@@ -266,14 +267,16 @@ const TEAM = `ownerTeam { id name color }`;
 
 const TREE_GOAL = `__typename id title category periodStart periodEnd progress health ${TEAM}
   money { currency budget { amount currency } spendToDate { amount currency }
-    reporting { budget { amount currency } spendToDate { amount currency } } }
+    byCurrency { currency budget spendToDate }
+    reporting { currency budget { amount currency } spendToDate { amount currency } } }
   children(first: 1) { totalCount } keyResults(first: 1) { totalCount }`;
 const TREE_KEY_RESULT = `__typename id title progress health
   goal { id ${TEAM} } owner { name }
   campaigns(first: 1) { totalCount } tasks(first: 1) { totalCount }`;
 const TREE_CAMPAIGN = `__typename id name progress health status ${TEAM}
   money { currency budget { amount currency } spendToDate { amount currency }
-    reporting { budget { amount currency } spendToDate { amount currency } } }
+    byCurrency { currency budget spendToDate }
+    reporting { currency budget { amount currency } spendToDate { amount currency } } }
   tasks(first: 1) { totalCount }`;
 const TREE_TASK = `__typename id title status team { id name color } assignee { name }`;
 
@@ -294,42 +297,118 @@ export async function rootGoals(filter = {}) {
   return data.goals;
 }
 
-export async function searchTree(search) {
-  const data = await request(
-    `query Search($search: String!, $first: Int) {
-      goals(filter: {search: $search}, first: $first) { nodes { ${TREE_GOAL} } }
-      keyResults(filter: {search: $search}, first: $first) { nodes { ${TREE_KEY_RESULT} } }
-      campaigns(filter: {search: $search}, first: $first) { nodes { ${TREE_CAMPAIGN} } }
-      tasks(filter: {search: $search}, first: $first) { nodes { ${TREE_TASK} } }
-    }`,
-    { search, first: 20 },
-  );
-  return [...data.goals.nodes, ...data.keyResults.nodes, ...data.campaigns.nodes,
-    ...data.tasks.nodes];
+// Where a search result sits: up to three levels of what it serves, nearest last.
+const SEARCH_PATH = {
+  Goal: `parent { title parent { title parent { title } } }`,
+  KeyResult: `goal { title parent { title parent { title } } }`,
+  Campaign: `keyResults(first: 1) { nodes { title goal { title } } }`,
+  Task: `campaign { name } keyResult { title goal { title } }`,
+};
+
+function pathOf(node) {
+  const names = [];
+  const up = (item) => {
+    if (!item) return;
+    up(item.parent ?? item.goal ?? null);
+    names.push(item.title ?? item.name);
+  };
+  if (node.__typename === "Goal") up(node.parent);
+  else if (node.__typename === "KeyResult") up(node.goal);
+  else if (node.__typename === "Campaign") up(node.keyResults?.nodes[0]);
+  else up(node.campaign ?? node.keyResult);
+  return names;
 }
 
-/** The next level under a tree node: child goals and key results, campaigns, or tasks. */
+/** Nodes of every kind matching `search`, of `team` when given, each with its `path`. */
+export async function searchTree(search, team = null) {
+  const teams = team ? [team] : null;
+  const data = await request(
+    `query Search($search: String!, $first: Int, $teams: [ID!]) {
+      goals(filter: {search: $search, teams: $teams}, first: $first) { totalCount
+        nodes { ${TREE_GOAL} ${SEARCH_PATH.Goal} } }
+      keyResults(filter: {search: $search, teams: $teams}, first: $first) { totalCount
+        nodes { ${TREE_KEY_RESULT} ${SEARCH_PATH.KeyResult} } }
+      campaigns(filter: {search: $search, teams: $teams}, first: $first) { totalCount
+        nodes { ${TREE_CAMPAIGN} ${SEARCH_PATH.Campaign} } }
+      tasks(filter: {search: $search, teams: $teams}, first: $first) { totalCount
+        nodes { ${TREE_TASK} ${SEARCH_PATH.Task} } }
+    }`,
+    { search, first: 20, teams },
+  );
+  const found = [...data.goals.nodes, ...data.keyResults.nodes, ...data.campaigns.nodes,
+    ...data.tasks.nodes].map((node) => ({ ...node, path: pathOf(node) }));
+  found.total = data.goals.totalCount + data.keyResults.totalCount + data.campaigns.totalCount
+    + data.tasks.totalCount;
+  return found;
+}
+
+const MORE = `pageInfo { hasNextPage endCursor }`;
+// Each connection under a tree node, by the kind of node it hangs from.
+const CHILD_CONNECTIONS = {
+  children: (after) => `children(first: $first${after}) { ${MORE} nodes { ${TREE_GOAL} } }`,
+  keyResults: (after) => `keyResults(first: $first${after}) { ${MORE} nodes { ${TREE_KEY_RESULT} } }`,
+  campaigns: (after) => `campaigns(first: $first${after}) { ${MORE}
+    edges { share node { ${TREE_CAMPAIGN} } } }`,
+  tasks: (after) => `tasks(first: $first${after}) { ${MORE} nodes { ${TREE_TASK} } }`,
+};
+const CHILD_KINDS = {
+  Goal: ["children", "keyResults"],
+  KeyResult: ["campaigns", "tasks"],
+  Campaign: ["tasks"],
+};
+
+function childrenOf(node, connections) {
+  const out = [];
+  out.more = [];
+  for (const name of connections) {
+    const connection = node[name];
+    if (!connection) continue;
+    if (connection.edges) out.push(...connection.edges.map((e) => ({ ...e.node, share: e.share })));
+    else out.push(...connection.nodes);
+    if (connection.pageInfo?.hasNextPage) {
+      out.more.push({ connection: name, after: connection.pageInfo.endCursor });
+    }
+  }
+  return out;
+}
+
+/**
+ * The next level under a tree node: child goals and key results, campaigns, or tasks, a
+ * page of each; `.more` lists the connections with more to load ({connection, after}).
+ */
 export async function treeChildren(id) {
   const data = await request(
-    `query Children($id: ID!, $first: Int) { node(id: $id) {
-      ... on Goal { children(first: $first) { nodes { ${TREE_GOAL} } }
-                    keyResults(first: $first) { nodes { ${TREE_KEY_RESULT} } } }
-      ... on KeyResult { campaigns(first: $first) { edges { share node { ${TREE_CAMPAIGN} } } }
-                         tasks(first: $first) { nodes { ${TREE_TASK} } } }
-      ... on Campaign { tasks(first: $first) { nodes { ${TREE_TASK} } } }
+    `query Children($id: ID!, $first: Int) { node(id: $id) { __typename
+      ... on Goal { ${CHILD_CONNECTIONS.children("")} ${CHILD_CONNECTIONS.keyResults("")} }
+      ... on KeyResult { ${CHILD_CONNECTIONS.campaigns("")} ${CHILD_CONNECTIONS.tasks("")} }
+      ... on Campaign { ${CHILD_CONNECTIONS.tasks("")} }
     } }`,
     { id, first: PAGE },
   );
-  const node = data.node;
-  if (!node) return [];
+  if (!data.node) return Object.assign([], { more: [] });
+  return childrenOf(data.node, CHILD_KINDS[data.node.__typename] ?? []);
+}
+
+/** The next page of one connection under a tree node of kind `kind`. */
+export async function treeChildrenMore(id, kind, { connection, after }) {
+  const data = await request(
+    `query MoreChildren($id: ID!, $first: Int, $after: String) { node(id: $id) {
+      ... on ${kind} { ${CHILD_CONNECTIONS[connection](", after: $after")} } } }`,
+    { id, first: PAGE, after },
+  );
+  return data.node ? childrenOf(data.node, [connection]) : Object.assign([], { more: [] });
+}
+
+/** Every page of a connection: `query` takes $after and answers {pageInfo, nodes}. */
+async function allPages(query, pick, variables = {}) {
   const out = [];
-  if (node.children) out.push(...node.children.nodes);
-  if (node.campaigns) {
-    out.push(...node.campaigns.edges.map((edge) => ({ ...edge.node, share: edge.share })));
+  let after = null;
+  for (;;) {
+    const page = pick(await request(query, { ...variables, after }));
+    out.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return out;
+    after = page.pageInfo.endCursor;
   }
-  if (node.keyResults) out.push(...node.keyResults.nodes);
-  if (node.tasks) out.push(...node.tasks.nodes);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -398,24 +477,39 @@ export async function trace(id) {
 }
 
 export async function teams() {
-  const data = await request(`{ teams(first: 100) { nodes { id name color } } }`);
-  return data.teams.nodes;
+  return allPages(`query Teams($after: String) { teams(first: 100, after: $after) {
+    ${MORE} nodes { id name color } } }`, (data) => data.teams);
 }
 
 export async function users() {
-  const data = await request(`{ users(first: 100) { nodes { id name teams { id } } } }`);
-  return data.users.nodes;
+  return allPages(`query Users($after: String) { users(first: 100, after: $after) {
+    ${MORE} nodes { id name teams { id } } } }`, (data) => data.users);
 }
 
-export async function risks(filter = {}) {
+/**
+ * One page of risks (most severe first) from `after`, and how many there are of each
+ * severity under the same filter (`counts`: {CRITICAL, HIGH, MEDIUM, LOW}).
+ */
+export async function risks(filter = {}, { first = 50, after = null } = {}) {
+  const { severity, ...rest } = filter;
   const data = await request(
-    `query Risks($filter: RiskFilter) { risks(filter: $filter, first: 100) { totalCount
-      nodes { kind severity message figures { name value }
-        node { ...Label } related { ...Label } } } }
+    `query Risks($filter: RiskFilter, $rest: RiskFilter, $first: Int, $after: String,
+      $critical: RiskFilter, $high: RiskFilter, $medium: RiskFilter) {
+      risks(filter: $filter, first: $first, after: $after) { totalCount ${MORE}
+        nodes { kind severity message figures { name value }
+          node { ...Label } related { ...Label } } }
+      all: risks(filter: $rest, first: 0) { totalCount }
+      critical: risks(filter: $critical, first: 0) { totalCount }
+      high: risks(filter: $high, first: 0) { totalCount }
+      medium: risks(filter: $medium, first: 0) { totalCount } }
     ${LABEL}`,
-    { filter },
+    { filter, rest, first, after, critical: { ...rest, severity: "CRITICAL" },
+      high: { ...rest, severity: "HIGH" }, medium: { ...rest, severity: "MEDIUM" } },
   );
-  return data.risks;
+  // The severity filter means "at least": each count is a difference of two of them.
+  const atLeast = [data.critical, data.high, data.medium, data.all].map((c) => c.totalCount);
+  return { ...data.risks, counts: { CRITICAL: atLeast[0], HIGH: atLeast[1] - atLeast[0],
+    MEDIUM: atLeast[2] - atLeast[1], LOW: atLeast[3] - atLeast[2] } };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -465,9 +559,9 @@ export async function campaignVersion(id) {
 // The shared calendar
 
 export async function goalOptions() {
-  const data = await request(`{ goals(first: 100, orderBy: {field: TITLE}) {
-    nodes { id title parent { id } } } }`);
-  return data.goals.nodes;
+  return allPages(`query GoalOptions($after: String) {
+    goals(first: 100, after: $after, orderBy: {field: TITLE}) {
+      ${MORE} nodes { id title parent { id } } } }`, (data) => data.goals);
 }
 
 export async function calendar(from, to, timeZone, filter) {

@@ -6,6 +6,7 @@ import { renderSignIn } from "./components/signin/signin.js";
 import { GoalExplorer } from "./components/tree/explorer.js";
 import { RisksView } from "./components/risks/risks.js";
 import { startLive } from "./live.js";
+import { LOCALES, chosenLocale, setLocale } from "./format.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -42,7 +43,10 @@ async function render(place) {
   if (!user || place.view === "signin") {
     current?.view.destroy?.();
     current = null;
-    renderSignIn(main, place.params.next);
+    // A link opened while signed out (a risk, a calendar entry, a feed's link) is where
+    // the user goes once signed in.
+    const next = place.view === "signin" ? place.params.next : location.hash;
+    renderSignIn(main, next);
     return;
   }
   for (const link of header.querySelectorAll("nav a")) {
@@ -89,6 +93,26 @@ api.onSessionChange((kind) => {
 });
 
 header.querySelector(".signout").addEventListener("click", () => api.signOut());
+
+// The skip link moves focus into <main> without touching the hash (the router's).
+document.querySelector("a.skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  const target = main.querySelector("[data-skip-target]") ?? main;
+  target.focus();
+});
+
+// How numbers and dates read: the browser's locale, or the one chosen here.
+const localeSelect = header.querySelector("select[name=locale]");
+for (const [tag, text] of LOCALES) {
+  localeSelect.append(new Option(tag ? text : `${text} (${navigator.language})`, tag));
+}
+localeSelect.value = chosenLocale();
+localeSelect.addEventListener("change", () => {
+  setLocale(localeSelect.value);
+  current?.view.destroy?.();
+  current = null;
+  update();
+});
 
 // Renders run one after another, each for the place current when it starts.
 let queue = Promise.resolve();

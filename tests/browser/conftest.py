@@ -179,6 +179,8 @@ def watched_page(browser, server: str, allowed_console: list[str]) -> Iterator:
         base_url=server,
         viewport={"width": 1280, "height": 900},
         timezone_id=os.environ.get("THROUGHLINE_TEST_TIMEZONE", "UTC"),
+        # The client formats in the browser's locale: a British reader's, as the tests expect.
+        locale=os.environ.get("THROUGHLINE_TEST_LOCALE", "en-GB"),
     )
     context.set_default_timeout(15_000)
     context.clock.install(time=browser_start())

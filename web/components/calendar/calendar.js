@@ -6,9 +6,10 @@ import * as api from "../../api.js";
 import * as router from "../../router.js";
 import { create, destroy } from "event-calendar";
 import { h, clear, empty, errorBox } from "../../dom.js";
-import { date, enumLabel, kindLabel } from "../../format.js";
+import { date, enumLabel, kindLabel, locale } from "../../format.js";
 import { nodeLink } from "../detail/detail.js";
 import { exportControl } from "../export/export.js";
+import { textOn } from "../../colour.js";
 
 const VIEWS = {
   month: { name: "dayGridMonth", text: "Month" },
@@ -38,14 +39,6 @@ function addDays(iso, days) {
   const d = new Date(`${iso}T12:00:00`);
   d.setDate(d.getDate() + days);
   return isoDay(d);
-}
-
-/** Black or white text, whichever reads better on the team's colour. */
-function textOn(hex) {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
-    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return luminance > 0.179 ? "#111" : "#fff";
 }
 
 function checks(legend, name, options, selected) {
@@ -204,6 +197,7 @@ export class CalendarView {
       date: day || undefined,
       height: heightOf(viewKey),
       firstDay: 1,
+      locale: locale(),
       headerToolbar: { start: "prev,next today", center: "title", end: "" },
       resources,
       dayMaxEvents: true,

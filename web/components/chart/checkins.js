@@ -2,7 +2,16 @@
 // a key result measured from its campaigns' results, one point per day its value changed.
 import uPlot from "uplot";
 import { h } from "../../dom.js";
-import { dateTime, number } from "../../format.js";
+import { compact, dateTime, number, shortDate } from "../../format.js";
+
+// Axis labels in the user's locale: short dates below, compact numbers (8.7M) at the side,
+// so neither is cut off by the axis' width.
+const xValues = (u, splits) => splits.map((seconds) => shortDate(new Date(seconds * 1000)));
+const yValues = (u, splits) => splits.map((value) => compact(value));
+
+function ink() {
+  return getComputedStyle(document.documentElement).getPropertyValue("--muted").trim() || "#44506a";
+}
 
 export function checkInChart(keyResult) {
   const points = keyResult.valueHistory.nodes;
@@ -20,7 +29,7 @@ export function checkInChart(keyResult) {
     width, height: 180,
     legend: { show: false },
     scales: { x: { time: true } },
-    axes: [{ stroke: "#44506a" }, { stroke: "#44506a", size: 56 }],
+    axes: [{ stroke: ink(), values: xValues }, { stroke: ink(), size: 64, values: yValues }],
     series: [
       {},
       { label: "Value", stroke: "#2456c7", width: 2, points: { size: 6, fill: "#2456c7" } },

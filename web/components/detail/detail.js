@@ -4,7 +4,8 @@
 import * as api from "../../api.js";
 import { h, clear, empty, errorBox, withLoading } from "../../dom.js";
 import {
-  date, enumLabel, kindLabel, label, money, number, percent,
+  count, currencyAmount, date, datesInText, enumLabel, kindLabel, label, measure, money, number,
+  percent, roiText,
 } from "../../format.js";
 import { healthBadge, progressBar, teamChip } from "../tree/tree.js";
 import { breakdownBars, checkInChart } from "../chart/checkins.js";
@@ -26,16 +27,18 @@ function figures(rows) {
 function moneyRows(summary) {
   if (!summary) return [];
   if (!summary.currency && summary.byCurrency.length > 1) {
-    return [...summary.byCurrency.map((c) => [`Budget / spend (${c.currency})`,
-      `${c.budget ?? "—"} / ${c.spendToDate}`]), ...reportingRows(summary.reporting)];
+    return [...summary.byCurrency.map((c) => [`Spend of budget (${c.currency})`,
+      `${currencyAmount(c.spendToDate, c.currency)} of `
+      + `${c.budget == null ? "no budget" : currencyAmount(c.budget, c.currency)}`]),
+      ...reportingRows(summary.reporting)];
   }
   return [
     ["Budget", money(summary.budget), "budget"],
     ["Spend to date", money(summary.spendToDate), "spend"],
     ["Projected spend", money(summary.projectedSpend), "projected"],
-    ["Leads", number(summary.leads)],
+    ["Leads", count(summary.leads), "leads"],
     ["Cost per lead", money(summary.costPerLead)],
-    ["ROI", summary.roi == null ? "—" : percent(summary.roi)],
+    ["ROI", roiText(summary), "roi"],
   ];
 }
 
@@ -70,8 +73,8 @@ function linkList(nodes, emptyText, extra) {
 export function riskList(risks) {
   if (!risks.nodes.length) return empty("No risks found here.");
   return h("ul.risks", {}, risks.nodes.map((risk) => h("li", {},
-    h(`span.severity.severity-${risk.severity.toLowerCase()}`, {}, risk.severity), " ",
-    h("span.risk-kind", {}, enumLabel(risk.kind)), ": ", risk.message, " ",
+    h(`span.severity.severity-${risk.severity.toLowerCase()}`, {}, enumLabel(risk.severity)), " ",
+    h("span.risk-kind", {}, enumLabel(risk.kind)), ": ", datesInText(risk.message), " ",
     nodeLink(risk.node))));
 }
 
@@ -144,7 +147,7 @@ export class DetailPanel {
     if (notice) parts.push(h("p.notice", { role: "status" }, notice));
     if (node.description) parts.push(h("p.description", {}, node.description));
     if (node.progress != null) {
-      parts.push(h("p.headline", {}, progressBar(node.progress),
+      parts.push(h("p.headline", {}, progressBar(node.progress, "Progress", node.health),
         h("strong", { dataset: { figure: "progress" } }, percent(node.progress)),
         " done, ", percent(node.expectedProgress), " expected ", healthBadge(node.health)));
     }
@@ -201,13 +204,14 @@ export class DetailPanel {
   renderKeyResult(kr) {
     const chart = checkInChart(kr);
     this.cleanup.push(() => chart.destroy());
-    const unit = kr.unit === "PERCENT" ? "%" : kr.unit === "CURRENCY" ? ` ${kr.currency}` : "";
+    const unit = { unit: kr.unit === "PERCENT" ? "%" : null,
+      currency: kr.unit === "CURRENCY" ? kr.currency : null };
     return [
       figures([
-        ["Current value", `${number(kr.currentValue)}${unit}`, "current"],
+        ["Current value", measure(kr.currentValue, unit), "current"],
         ["Source", kr.source.kind === "MANUAL" ? "Check-ins"
           : `Measured from its campaigns' results: ${kr.source.formula}`, "source"],
-        ["Start → target", `${number(kr.startValue)} → ${number(kr.targetValue)}${unit}`],
+        ["Start → target", `${measure(kr.startValue, unit)} → ${measure(kr.targetValue, unit)}`],
         ["Attainment", percent(kr.attainment), "attainment"],
         ["Due", date(kr.dueDate)],
         ["Goal", nodeLink({ __typename: "Goal", ...kr.goal })],
@@ -219,7 +223,7 @@ export class DetailPanel {
         ...(kr.measurement?.gaps ?? []).map((gap) => h("p.hint", {}, gap.message)),
         kr.checkIns.nodes.length ? h("details", {}, h("summary", {}, "All check-ins"),
           h("ul.checkins", {}, kr.checkIns.nodes.slice().reverse().map((c) => h("li", {},
-            `${number(c.value)}${unit} · ${date(c.checkedInAt)}`,
+            `${measure(c.value, unit)} · ${date(c.checkedInAt)}`,
             c.author ? ` · ${c.author.name}` : "", c.note ? ` · ${c.note}` : "")))) : null),
       section("Linked items",
         linkList(kr.campaigns.edges.map((edge) => edge.node), "No campaigns support it yet.",

@@ -1,20 +1,38 @@
 // Risks, most severe first, filtered by severity, kind and team; each links to its node.
 // State in the hash: #/risks?severity=HIGH&kind=BUDGET_OVERRUN&team=<id>
+// Counts by severity at the top; pages of 50 with "Show more".
 import * as api from "../../api.js";
 import * as router from "../../router.js";
 import { h, clear, empty, errorBox, withLoading } from "../../dom.js";
-import { enumLabel } from "../../format.js";
+import { count, enumLabel } from "../../format.js";
 import { nodeLink } from "../detail/detail.js";
+import { riskSentence } from "./sentences.js";
 
 const SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
 const KINDS = ["BUDGET_OVERRUN", "BUDGET_BURN", "SCHEDULE_SLIP", "OVERDUE_TASKS",
   "KEY_RESULT_OFF_TRACK", "STALE_CHECK_IN", "OVER_CAPACITY", "UNALIGNED_WORK",
   "CALENDAR_CONFLICT", "MISSING_EXCHANGE_RATE"];
 const ICONS = { LOW: "◔", MEDIUM: "◑", HIGH: "◕", CRITICAL: "⬤" };
+const PAGE = 50;
 
 function select(name, text, options, all = "All") {
   return h("label.filter", {}, text, h("select", { name }, h("option", { value: "" }, all),
     options.map(([value, optionText]) => h("option", { value }, optionText))));
+}
+
+function severityBadge(severity) {
+  return h(`span.severity.severity-${severity.toLowerCase()}`, {},
+    h("span", { "aria-hidden": "true" }, ICONS[severity]), " ", enumLabel(severity));
+}
+
+function riskRow(risk) {
+  return h("tr", { dataset: { kind: risk.kind, severity: risk.severity } },
+    h("td", {}, severityBadge(risk.severity)),
+    h("td", {}, enumLabel(risk.kind)),
+    h("td.risk-sentence", {}, riskSentence(risk)),
+    h("td", {}, nodeLink(risk.node)),
+    h("td", {}, risk.related.slice(0, 4).map((node) => h("div", {}, nodeLink(node))),
+      risk.related.length > 4 ? h("div", {}, `and ${count(risk.related.length - 4)} more`) : null));
 }
 
 export class RisksView {
@@ -27,8 +45,10 @@ export class RisksView {
     this.filters.addEventListener("change", (event) => {
       router.patch({ [event.target.name]: event.target.value });
     });
+    this.counts = h("ul.risk-counts", { "aria-label": "Risks by severity" });
     this.list = h("div.risk-list", {});
-    this.element = h("section.risks-view", {}, h("h1", {}, "Risks"), this.filters, this.list);
+    this.element = h("section.risks-view", {}, h("h1", {}, "Risks"), this.filters, this.counts,
+      this.list);
     this.teamsLoaded = false;
   }
 
@@ -48,33 +68,60 @@ export class RisksView {
       if (params.severity) filter.severity = params.severity;
       if (params.kind) filter.kinds = [params.kind];
       if (params.team) filter.teams = [params.team];
-      const risks = await withLoading(this.list, api.risks(filter), "Finding risks…");
+      this.filter = filter;
+      const risks = await withLoading(this.list, api.risks(filter, { first: PAGE }),
+        "Finding risks…");
       this.render(risks);
     } catch (error) {
       clear(this.list, errorBox(error));
     }
   }
 
+  renderCounts(counts) {
+    clear(this.counts, [...SEVERITIES].reverse().map((severity) => h("li", {
+      dataset: { severity, count: String(counts[severity]) },
+    }, severityBadge(severity), h("span.risk-count", {}, count(counts[severity])))));
+  }
+
   render(risks) {
+    this.renderCounts(risks.counts);
     if (!risks.nodes.length) {
       clear(this.list, empty("No risks match these filters. Lower the severity or clear a filter."));
       return;
     }
-    const shown = risks.totalCount > risks.nodes.length
-      ? `Showing the ${risks.nodes.length} most severe of ${risks.totalCount} risks.`
-      : `${risks.totalCount} risk${risks.totalCount === 1 ? "" : "s"}.`;
-    clear(this.list, h("p.summary", {}, shown), h("table.risk-table", {},
+    this.summary = h("p.summary", { "aria-live": "polite" });
+    this.items = h("tbody", {});
+    const table = h("table.risk-table", {},
       h("thead", {}, h("tr", {}, ["Severity", "Kind", "What", "About", "Involves"].map((t) =>
-        h("th", { scope: "col" }, t)))),
-      h("tbody", {}, risks.nodes.map((risk) => h("tr", { dataset: { kind: risk.kind } },
-        h("td", {}, h(`span.severity.severity-${risk.severity.toLowerCase()}`, {},
-          h("span", { "aria-hidden": "true" }, ICONS[risk.severity]), " ", enumLabel(risk.severity))),
-        h("td", {}, enumLabel(risk.kind)),
-        h("td", {}, risk.message, risk.figures.length ? h("div.risk-figures", {},
-          risk.figures.map((f) => `${f.name}: ${f.value}`).join(" · ")) : null),
-        h("td", {}, nodeLink(risk.node)),
-        h("td", {}, risk.related.slice(0, 4).map((node) => h("div", {}, nodeLink(node))),
-          risk.related.length > 4 ? h("div", {}, `and ${risk.related.length - 4} more`) : null))))));
+        h("th", { scope: "col" }, t)))), this.items);
+    this.more = h("button.secondary.more-risks", { type: "button" }, "Show more risks");
+    this.more.addEventListener("click", () => this.loadMore());
+    clear(this.list, this.summary, table, this.more);
+    this.total = risks.totalCount;
+    this.append(risks);
+  }
+
+  append(page) {
+    this.items.append(...page.nodes.map(riskRow));
+    this.after = page.pageInfo.endCursor;
+    const shown = this.items.children.length;
+    this.summary.textContent = shown < this.total
+      ? `Showing the ${count(shown)} most severe of ${count(this.total)} risks.`
+      : `${count(this.total)} risk${this.total === 1 ? "" : "s"}.`;
+    this.more.hidden = !page.pageInfo.hasNextPage;
+  }
+
+  async loadMore() {
+    this.more.disabled = true;
+    try {
+      const first = this.items.children.length;
+      this.append(await api.risks(this.filter, { first: PAGE, after: this.after }));
+      this.items.children[first]?.querySelector("a")?.focus();
+    } catch (error) {
+      this.list.append(errorBox(error));
+    } finally {
+      this.more.disabled = false;
+    }
   }
 
   destroy() {}

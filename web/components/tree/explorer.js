@@ -1,5 +1,7 @@
 // The goal tree explorer: search and filters, the tree, and the selected node's details.
 // Its whole state is in the hash: #/goals/<id>?q=&team=&category=&health=&period=&trace=1
+// On a phone the filters fold behind a button and the details open as a full-screen
+// sheet with a Back button; arriving at a node from a link opens the tree down to it.
 import * as api from "../../api.js";
 import * as router from "../../router.js";
 import { h, clear, errorBox, withLoading } from "../../dom.js";
@@ -34,12 +36,20 @@ export class GoalExplorer {
     this.detail = new DetailPanel();
     this.search = h("input", { type: "search", name: "q", placeholder: "Search goals, key results, campaigns, tasks",
       "aria-label": "Search" });
+    this.filterToggle = h("button.secondary.filter-toggle", { type: "button",
+      "aria-expanded": "false", "aria-controls": "goal-filters" }, "Filters");
+    this.filterToggle.addEventListener("click", () => {
+      const open = this.filterToggle.getAttribute("aria-expanded") !== "true";
+      this.filterToggle.setAttribute("aria-expanded", String(open));
+    });
     this.filters = h("form.filters", { role: "search", onsubmit: (e) => e.preventDefault() },
       h("label.filter.grow", {}, "Search", this.search),
-      select("team", "Team", []),
-      select("category", "Category", CATEGORIES.map((c) => [c, enumLabel(c)])),
-      select("health", "Health", HEALTHS.map((value) => [value, healthLabel(value)])),
-      select("period", "Period", []));
+      this.filterToggle,
+      h("div.filter-more", { id: "goal-filters" },
+        select("team", "Team", []),
+        select("category", "Category", CATEGORIES.map((c) => [c, enumLabel(c)])),
+        select("health", "Health", HEALTHS.map((value) => [value, healthLabel(value)])),
+        select("period", "Period", [])));
     this.summary = h("p.summary", { "aria-live": "polite" });
     // The whole tree (of the team filtered on) with its campaigns and figures.
     this.exporter = exportControl("tree", () => {
@@ -47,11 +57,19 @@ export class GoalExplorer {
       return { campaigns: "true", ...(team ? { teams: team } : {}) };
     }, "Export the tree");
     this.treeBox = h("div.tree-box", {}, this.tree.element);
+    const heads = ["Title", "Team", "Progress", "Health", "Spend of budget"];
+    this.treeHead = h("div.tree-head", { "aria-hidden": "true" }, heads.map((text, index) =>
+      h(`span.cell${index === 4 ? ".cell-budget" : ""}`, {}, text)));
+    this.back = h("button.secondary.sheet-back", { type: "button" }, "← Back to the tree");
+    this.back.addEventListener("click", () => this.closeSheet());
+    this.sheet = h("div.detail-sheet", {}, h("div.sheet-bar", {}, this.back), this.detail.element);
     this.element = h("section.explorer", {},
       h("h1.visually-hidden", {}, "Goal tree"),
       this.filters,
-      h("div.split", {}, h("div.tree-pane", {}, this.exporter, this.summary, this.treeBox),
-        this.detail.element));
+      h("div.split", {}, h("div.tree-pane", {}, this.exporter, this.summary, this.treeHead,
+        this.treeBox),
+        this.sheet));
+    this.phone = window.matchMedia("(max-width: 700px)");
     this.loadedKey = null;
     this.teamsLoading = null;
     this.periodsLoading = null;
@@ -70,6 +88,7 @@ export class GoalExplorer {
       const place = router.parse();
       const params = { ...place.params };
       delete params.trace;
+      this.openedFromTree = true;
       router.navigate({ view: "goals", id: event.detail.id, params });
     });
     this.detail.element.addEventListener("trace", () => router.patch({ trace: "1" }));
@@ -140,9 +159,56 @@ export class GoalExplorer {
       await this.loadRoots(params);
     }
     this.tree.setSelected(place.id);
+    this.setSheet(place.id);
+    const fromTree = this.openedFromTree;
+    this.openedFromTree = false;
     await this.detail.show(place.id);
     if (place.id && params.trace === "1") await this.traceSelected(place.id);
-    else this.tree.clearHighlight();
+    else {
+      this.tree.clearHighlight();
+      if (place.id && !fromTree) await this.revealInTree(place.id, params);
+    }
+  }
+
+  /** On a phone the selected node's details cover the screen, with Back to the tree. */
+  setSheet(id) {
+    const open = Boolean(id);
+    const wasOpen = this.element.classList.contains("sheet-open");
+    this.element.classList.toggle("sheet-open", open);
+    document.body.classList.toggle("sheet-open", open && this.phone.matches);
+    if (!this.phone.matches) return;
+    if (open && !wasOpen) {
+      this.sheet.scrollTop = 0;
+      this.back.focus();
+    } else if (!open && wasOpen) {
+      // Back where the user was: the item whose details were open.
+      const item = this.tree.items().find((li) => li.dataset.id === this.sheetId);
+      if (item) this.tree.focus(item);
+    }
+    this.sheetId = id;
+  }
+
+  closeSheet() {
+    const place = router.parse();
+    router.navigate({ view: "goals", params: place.params });
+  }
+
+  /**
+   * A node reached from a link (a risk, a calendar entry, a feed) is shown where it sits:
+   * the tree opens along its first path to an objective. Not under a search or filter,
+   * whose tree is not the whole one.
+   */
+  async revealInTree(id, params) {
+    if (params.q || params.team || params.category || params.period || params.health) return;
+    if (this.tree.items().some((li) => li.dataset.id === id && li.offsetParent !== null)) return;
+    try {
+      const result = await api.trace(id);
+      const path = result?.paths?.[0];
+      if (!path || router.parse().id !== id) return;
+      await this.tree.reveal(path.nodes.map((node) => node.id).reverse());
+    } catch {
+      // the details say what went wrong; the tree stays as it was
+    }
   }
 
   async loadRoots(params) {
@@ -151,8 +217,16 @@ export class GoalExplorer {
       let nodes;
       let text;
       if (params.q) {
-        nodes = await withLoading(this.tree.element, api.searchTree(params.q), "Searching…");
-        text = `${nodes.length} match${nodes.length === 1 ? "" : "es"} for “${params.q}”`;
+        nodes = await withLoading(this.tree.element, api.searchTree(params.q, params.team || null),
+          "Searching…");
+        text = nodes.total > nodes.length
+          ? `${nodes.length} of ${nodes.total} matches for “${params.q}”`
+          : `${nodes.length} match${nodes.length === 1 ? "" : "es"} for “${params.q}”`;
+        if (params.team) {
+          const team = this.filters.elements.team.selectedOptions[0]?.textContent;
+          text += ` in ${team ?? "the team"}`;
+        }
+        if (nodes.total > nodes.length) text += " (20 of each kind: add words to narrow it)";
       } else {
         const filter = {};
         if (params.team) filter.teams = [params.team];
@@ -193,6 +267,7 @@ export class GoalExplorer {
   destroy() {
     document.removeEventListener("throughline:changed", this.onLive);
     document.removeEventListener("throughline:resync", this.onResync);
+    document.body.classList.remove("sheet-open");
     this.detail.destroy();
   }
 }

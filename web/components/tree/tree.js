@@ -4,9 +4,15 @@
 // or goes to the parent, Home/End jump, Enter or Space selects. The same campaign can sit
 // under several key results, so items are keyed by their path, not only by their ID.
 // Sends `select` (detail: {id}) when the user picks a node.
+//
+// Each row has the same columns at every level (title, team, progress, health, spend of
+// budget), so figures line up down the tree; levels come in pages with "Show more".
 import * as api from "../../api.js";
 import { h, clear, spinner } from "../../dom.js";
-import { healthIcon, healthLabel, kindLabel, label, money, percent } from "../../format.js";
+import {
+  compactMoney, currencyAmount, healthClass, healthIcon, healthLabel, kindLabel, label, percent,
+} from "../../format.js";
+import { textOn } from "../../colour.js";
 
 function childCount(node) {
   switch (node.__typename) {
@@ -21,54 +27,78 @@ function teamOf(node) {
   return node.ownerTeam ?? node.goal?.ownerTeam ?? node.team ?? null;
 }
 
-export function progressBar(fraction, text) {
+/** A progress bar filled in the colour of the node's health (when it has one). */
+export function progressBar(fraction, text, health = null) {
   const value = Math.round(Math.min(Math.max(Number(fraction), 0), 1) * 100);
   return h("span.progress", {
     role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
     "aria-valuenow": String(value), "aria-label": text ?? "Progress",
-  }, h("span.progress-fill", { style: { width: `${value}%` } }));
+  }, h(`span.progress-fill.fill-${healthClass(health)}`, { style: { width: `${value}%` } }));
 }
 
 export function healthBadge(health) {
-  return h(`span.health.health-${health.toLowerCase().replaceAll("_", "-")}`,
+  return h(`span.health.health-${healthClass(health)}`,
     { title: "Health" }, h("span", { "aria-hidden": "true" }, healthIcon(health)), " ",
     healthLabel(health));
 }
 
+/** A team's name on its own colour, in black or white, whichever reads better on it. */
 export function teamChip(team) {
   if (!team) return null;
-  return h("span.team", {}, h("span.swatch", { style: { background: team.color },
-    "aria-hidden": "true" }), team.name);
+  const style = team.color ? { background: team.color, color: textOn(team.color) } : {};
+  return h("span.team", { style }, team.name);
+}
+
+/** "$48K of $120K" per currency; "(over)" where spend passed the budget. */
+function spendOfBudget(money) {
+  const rows = money.byCurrency?.length ? money.byCurrency.map((row) => ({
+    currency: row.currency, budget: row.budget, spent: row.spendToDate,
+  })) : [{ currency: money.currency, budget: money.budget?.amount ?? null,
+    spent: money.spendToDate?.amount ?? null }];
+  const withBudget = rows.filter((row) => row.budget != null && Number(row.budget) !== 0);
+  if (!withBudget.length) return { text: "no budget", over: false };
+  const over = withBudget.some((row) => Number(row.spent ?? 0) > Number(row.budget));
+  const text = withBudget.map((row) => {
+    const spent = compactMoney({ amount: row.spent ?? 0, currency: row.currency });
+    return `${spent} of ${compactMoney({ amount: row.budget, currency: row.currency })}`;
+  }).join(" · ");
+  const full = withBudget.map((row) => `${currencyAmount(row.spent ?? 0, row.currency)} of `
+    + `${currencyAmount(row.budget, row.currency)}`).join(", ");
+  return { text: over ? `${text} (over)` : text, full, over };
 }
 
 function row(node) {
-  const parts = [
-    h("span.kind", { "data-kind": node.__typename }, kindLabel(node.__typename)),
+  const title = [
+    h("span.kind", { "data-kind": node.__typename }, kindLabel(node.__typename)), " ",
     h("span.title", {}, label(node)),
-    teamChip(teamOf(node)),
   ];
   if (node.share != null && node.share !== "1") {
-    parts.push(h("span.share", { title: "Share of the campaign on this key result" },
+    title.push(" ", h("span.share", { title: "Share of the campaign on this key result" },
       `${percent(node.share)} share`));
   }
-  if (node.progress != null) {
-    parts.push(h("span.figure", {}, progressBar(node.progress),
-      h("span.progress-text", {}, percent(node.progress))));
-  }
-  if (node.health) parts.push(healthBadge(node.health));
   if (node.status && node.__typename === "Task") {
-    parts.push(h("span.status", {}, node.status.replaceAll("_", " ").toLowerCase()));
+    title.push(" ", h("span.status", {}, node.status.replaceAll("_", " ").toLowerCase()));
   }
+  if (node.path?.length) title.push(h("span.path-text", {}, `in ${node.path.join(" › ")}`));
+  const cells = [
+    h("span.cell.cell-title", {}, title),
+    h("span.cell.cell-team", {}, teamChip(teamOf(node))),
+    h("span.cell.cell-progress", {}, node.progress == null ? null : h("span.figure", {},
+      progressBar(node.progress, "Progress", node.health),
+      h("span.progress-text", {}, percent(node.progress)))),
+    h("span.cell.cell-health", {}, node.health ? healthBadge(node.health) : null),
+  ];
+  let budget = null;
   if (node.money && (node.__typename === "Goal" || node.__typename === "Campaign")) {
     // Work in several currencies shows its figures in the reporting currency.
-    const shown = node.money.currency || !node.money.reporting ? node.money : node.money.reporting;
-    const budget = shown.budget;
-    const spent = shown.spendToDate;
-    const over = budget && spent && Number(spent.amount) > Number(budget.amount);
-    parts.push(h(`span.budget${over ? ".over" : ""}`, { title: "Spend to date of budget" },
-      budget ? `${money(spent)} of ${money(budget)}${over ? " (over)" : ""}` : "no budget"));
+    const mixed = !node.money.currency && node.money.reporting?.budget;
+    const figure = spendOfBudget(mixed ? node.money.reporting : node.money);
+    budget = h(`span.budget${figure.over ? ".over" : ""}`,
+      { title: figure.full ? `Spend to date of budget: ${figure.full}` : "No budget" },
+      figure.text);
   }
-  return h("span.row", {}, parts);
+  cells.push(h("span.cell.cell-budget", {}, budget));
+  return h("span.row", {}, cells);
 }
 
 export class GoalTree {
@@ -135,16 +165,93 @@ export class GoalTree {
     if (li.querySelector(":scope > ul")) return;
     const group = h("ul", { role: "group" }, h("li", { role: "none" }, spinner()));
     li.append(group);
+    li.loading = (async () => {
+      try {
+        const children = await api.treeChildren(li.dataset.id);
+        const level = Number(li.getAttribute("aria-level")) + 1;
+        clear(group, children.map((child) => this.item(child, level, li.dataset.key)));
+        if (!children.length) {
+          group.append(h("li.empty", { role: "none" }, "Nothing under it yet."));
+        }
+        this.addMore(li, group, children.more);
+        this.markSelected();
+      } catch (error) {
+        clear(group, h("li.error", { role: "none" }, error.message));
+        group.dataset.failed = "true";
+      }
+    })();
+    await li.loading;
+  }
+
+  /** A "Show more" item after a page of children, while any connection has more. */
+  addMore(li, group, more) {
+    group.querySelector(":scope > li.more")?.remove();
+    group.more = more ?? [];
+    if (!more?.length) return;
+    const level = Number(li.getAttribute("aria-level")) + 1;
+    group.append(h("li.more", { role: "treeitem", "aria-level": String(level), tabindex: "-1" },
+      h("div.item", {}, h("span.toggle.leaf", { "aria-hidden": "true" }, "+"),
+        h("span.show-more", {}, "Show more"))));
+  }
+
+  async showMore(moreItem) {
+    const li = moreItem.parentElement.closest("li[role=treeitem]");
+    const wasFocused = document.activeElement === moreItem;
+    const added = await this.loadMore(li);
+    if (wasFocused && added[0]) this.focus(added[0]);
+  }
+
+  /** The next page of every connection under `li` that has more; returns the new items. */
+  async loadMore(li) {
+    const group = li.querySelector(":scope > ul");
+    const more = group?.more ?? [];
+    if (!more.length) return [];
+    group.querySelector(":scope > li.more")?.setAttribute("aria-busy", "true");
+    const level = Number(li.getAttribute("aria-level")) + 1;
+    const added = [];
+    const next = [];
     try {
-      const children = await api.treeChildren(li.dataset.id);
-      const level = Number(li.getAttribute("aria-level")) + 1;
-      clear(group, children.map((child) => this.item(child, level, li.dataset.key)));
-      if (!children.length) group.append(h("li.empty", { role: "none" }, "Nothing under it yet."));
+      for (const page of more) {
+        const children = await api.treeChildrenMore(li.dataset.id, li.dataset.kind, page);
+        added.push(...children.map((child) => this.item(child, level, li.dataset.key)));
+        next.push(...children.more);
+      }
+    } finally {
+      const moreItem = group.querySelector(":scope > li.more");
+      if (moreItem) moreItem.before(...added);
+      else group.append(...added);
+      group.more = next;
+      this.addMore(li, group, next);
       this.markSelected();
-    } catch (error) {
-      clear(group, h("li.error", { role: "none" }, error.message));
-      group.dataset.failed = "true";
     }
+    return added;
+  }
+
+  /**
+   * Open the tree along `ids` (top-level objective first), loading further pages where a
+   * child is not on the first; returns the item of the last id, or null.
+   */
+  async reveal(ids) {
+    let items = [...this.element.querySelectorAll(":scope > li[role=treeitem]")];
+    let found = null;
+    for (const [depth, id] of ids.entries()) {
+      found = items.find((li) => li.dataset.id === id) ?? null;
+      if (!found) return null;
+      if (depth === ids.length - 1) break;
+      await this.expand(found);
+      await found.loading;
+      const childrenOf = () => [...found.querySelectorAll(":scope > ul > li[role=treeitem]")];
+      while (!childrenOf().some((li) => li.dataset.id === ids[depth + 1])
+        && found.querySelector(":scope > ul")?.more?.length) {
+        await this.loadMore(found);
+      }
+      items = childrenOf();
+    }
+    if (found) {
+      this.focusable(found);
+      found.scrollIntoView({ block: "nearest" });
+    }
+    return found;
   }
 
   collapse(li) {
@@ -179,7 +286,8 @@ export class GoalTree {
   onClick(event) {
     const li = event.target.closest("li[role=treeitem]");
     if (!li) return;
-    if (event.target.closest(".toggle")) this.toggle(li);
+    if (li.classList.contains("more")) this.showMore(li);
+    else if (event.target.closest(".toggle")) this.toggle(li);
     else this.select(li);
   }
 
@@ -203,8 +311,8 @@ export class GoalTree {
         if (li.getAttribute("aria-expanded") === "true") this.collapse(li);
         else this.focus(li.parentElement.closest("li[role=treeitem]"));
       },
-      Enter: () => this.select(li),
-      " ": () => this.select(li),
+      Enter: () => (li.classList.contains("more") ? this.showMore(li) : this.select(li)),
+      " ": () => (li.classList.contains("more") ? this.showMore(li) : this.select(li)),
     };
     const move = moves[event.key];
     if (!move) return;

@@ -1,0 +1,182 @@
+"""Long lists are never cut off silently: a campaign with 57 tasks pages in the tree with
+"Show more", the team filters list all 106 teams, and 50+ risks page with "Show more
+risks". A server of its own, so the extra rows reach no other test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import (
+    USERS,
+    Api,
+    running_server,
+    screenshot,
+    sign_in,
+    sync_api,
+    watched_page,
+)
+
+pytestmark = pytest.mark.date_sensitive
+
+expect = sync_api.expect
+
+SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+EXTRA_TEAMS = 100
+CAMPAIGN_TASKS = 57
+UNALIGNED_TASKS = 20
+BATCH = 25  # aliases per request, under the server's limit of 30
+
+CAMPAIGN = """
+{ campaigns(first: 100) { nodes { id name tasks(first: 1) { totalCount }
+  keyResults(first: 1) { nodes { id goal { id } } } } } }
+"""
+TRACE = "query($id: ID!) { trace(id: $id) { paths { nodes { id } } } }"
+COUNTS = "{ teams(first: 0) { totalCount } risks(first: 0) { totalCount } }"
+
+
+def create_many(api: Api, field: str, inputs: list[str]) -> None:
+    """Mutations in batches of aliased calls; every one must succeed."""
+    for start in range(0, len(inputs), BATCH):
+        batch = inputs[start : start + BATCH]
+        body = " ".join(
+            f"m{i}: {field}(input: {text}) {{ userErrors {{ message }} }}"
+            for i, text in enumerate(batch)
+        )
+        data = api(f"mutation {{ {body} }}")
+        assert all(not payload["userErrors"] for payload in data.values()), data
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """A server whose demo organisation has many more teams, tasks and risks."""
+    with running_server(tmp_path_factory.mktemp("crowded")) as base:
+        api = Api(base, USERS["ADMIN"])
+        campaigns = api(CAMPAIGN)["campaigns"]["nodes"]
+        campaign = next(c for c in campaigns if c["keyResults"]["nodes"])
+        create_many(
+            api, "teamCreate", [f'{{name: "Extra team {n:03}"}}' for n in range(EXTRA_TEAMS)]
+        )
+        have = campaign["tasks"]["totalCount"]
+        create_many(
+            api,
+            "taskCreate",
+            [
+                f'{{title: "Extra step {n:02}", campaignId: "{campaign["id"]}"}}'
+                for n in range(CAMPAIGN_TASKS - have)
+            ],
+        )
+        # Tasks on no campaign and no key result: one LOW risk each (unaligned work).
+        create_many(
+            api, "taskCreate", [f'{{title: "Loose end {n:02}"}}' for n in range(UNALIGNED_TASKS)]
+        )
+        yield base, api, campaign
+
+
+@pytest.fixture(params=sorted(SIZES))
+def crowded_page(request, browser, crowded, allowed_console):
+    base, _, _ = crowded
+    with watched_page(browser, base, allowed_console) as page:
+        page.set_viewport_size(SIZES[request.param])
+        page.size = request.param
+        yield page
+
+
+def test_tree_children_page_past_fifty_with_show_more(crowded_page, crowded):
+    # given: the campaign's key result's goal path, opened by arriving at the campaign
+    page = crowded_page
+    _, api, campaign = crowded
+    sign_in(page)
+    page.goto(f"/#/goals/{campaign['id']}")
+    item = page.locator(f"li[role=treeitem][data-id='{campaign['id']}']").first
+    expect(item).to_have_attribute("aria-selected", "true")
+    if page.size == "phone":
+        page.get_by_role("button", name="Back to the tree").click()
+
+    # when: the campaign opened
+    item.locator(":scope > .item .toggle").click()
+
+    # then: the first 50 tasks and a "Show more" item
+    tasks = item.locator(":scope > ul > li[role=treeitem][data-kind=Task]")
+    expect(tasks).to_have_count(50)
+    more = item.locator(":scope > ul > li.more")
+    expect(more).to_have_text("+Show more")
+
+    # when
+    more.click()
+
+    # then: all 57, and nothing more to show
+    expect(tasks).to_have_count(CAMPAIGN_TASKS)
+    expect(more).to_have_count(0)
+    screenshot(page, f"lists-tree-more-{page.size}")
+
+
+def test_show_more_works_from_the_keyboard(crowded_page, crowded):
+    # given
+    page = crowded_page
+    _, _, campaign = crowded
+    sign_in(page)
+    page.goto(f"/#/goals/{campaign['id']}")
+    item = page.locator(f"li[role=treeitem][data-id='{campaign['id']}']").first
+    expect(item).to_have_attribute("aria-selected", "true")
+    if page.size == "phone":
+        page.get_by_role("button", name="Back to the tree").click()
+    item.focus()
+    page.keyboard.press("ArrowRight")
+    tasks = item.locator(":scope > ul > li[role=treeitem][data-kind=Task]")
+    expect(tasks).to_have_count(50)
+
+    # when: into the first task, down past the 50th to "Show more", Enter loads the rest
+    page.keyboard.press("ArrowRight")
+    for _ in range(50):
+        page.keyboard.press("ArrowDown")
+    expect(item.locator(":scope > ul > li.more")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # then: the 51st task has the focus
+    expect(tasks).to_have_count(CAMPAIGN_TASKS)
+    expect(tasks.nth(50)).to_be_focused()
+
+
+def test_team_filters_list_every_team(crowded_page, crowded):
+    # given
+    page = crowded_page
+    _, api, _ = crowded
+    total = api(COUNTS)["teams"]["totalCount"]
+    assert total == 6 + EXTRA_TEAMS
+    sign_in(page)
+
+    # then: the goal tree's and the risks' team filters have every team, and "All"
+    expect(page.locator("select[name=team] option")).to_have_count(total + 1)
+    page.goto("/#/risks")
+    expect(page.locator("select[name=team] option")).to_have_count(total + 1)
+
+
+def test_risks_page_past_fifty(crowded_page, crowded):
+    # given
+    page = crowded_page
+    _, api, _ = crowded
+    total = api(COUNTS)["risks"]["totalCount"]
+    assert total > 50
+    sign_in(page)
+
+    # when
+    page.goto("/#/risks")
+
+    # then
+    rows = page.locator(".risk-table tbody tr")
+    expect(rows).to_have_count(50)
+    expect(page.locator(".risk-list .summary")).to_have_text(
+        f"Showing the 50 most severe of {total} risks."
+    )
+
+    # when
+    page.get_by_role("button", name="Show more risks").click()
+
+    # then
+    expect(rows).to_have_count(total)
+    expect(page.locator(".risk-list .summary")).to_have_text(f"{total} risks.")
+    expect(page.get_by_role("button", name="Show more risks")).to_be_hidden()
+    expect(page.locator(".risk-counts li[data-severity=LOW]")).to_have_attribute(
+        "data-count", str(int(page.locator(".risk-table tbody tr[data-severity=LOW]").count()))
+    )
+    screenshot(page, f"lists-risks-more-{page.size}")
