@@ -19,6 +19,7 @@ import { conflictsByDay, conflictsByEntry, daysOf, isRunning, loadRange, MAX_ENT
   from "./calendar-data.js";
 import { runningBand } from "./running-band.js";
 import { renderConflicts } from "./conflict-panel.js";
+import { withoutTableRoles } from "./calendar-aria.js";
 
 const VIEWS = {
   month: { name: "dayGridMonth", text: "Month" },
@@ -51,12 +52,15 @@ function addDays(iso, days) {
   return isoDay(d);
 }
 
-/** Black or white text, whichever reads better on the team's colour. */
+/** Near-black or white text, whichever has the higher measured contrast (WCAG) on the
+ * team's colour. */
 function textOn(hex) {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
     .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return luminance > 0.179 ? "#111" : "#fff";
+  const onWhite = 1.05 / (luminance + 0.05);
+  const onDark = (luminance + 0.05) / 0.05; // #000: the darkest ink there is
+  return onDark > onWhite ? "#000" : "#fff";
 }
 
 function checks(legend, name, options, selected) {
@@ -304,6 +308,7 @@ export class CalendarView {
       },
       ...libraryFormats(viewKey),
     });
+    this.aria = withoutTableRoles(this.calendarEl);
   }
 
   /** What an entry's box says, view by view. */
@@ -593,6 +598,7 @@ export class CalendarView {
 
   destroy() {
     document.removeEventListener("keydown", this.onKey);
+    this.aria?.disconnect();
     if (this.ec) destroy(this.ec);
     this.ec = null;
   }
