@@ -39,6 +39,8 @@ const RANK = { CLASH: 0, LAUNCH: 1, RELEASE: 2, EVENT: 3, SALES_KICKOFF: 4, WEBI
   DEADLINE: 6, BLOCKING: 7, OTHER: 8, CAMPAIGN: 9, TASK_DUE: 10, EXTERNAL: 11 };
 const SEVERITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
 const NARROW = "(max-width: 700px)";
+/** The band of running campaigns starts unfolded on a wide screen up to this many rows. */
+const BAND_OPEN_UP_TO = 20;
 
 function isoDay(value) {
   const d = new Date(value);
@@ -414,7 +416,7 @@ export class CalendarView {
       campaigns: running, from, to,
       clashesOf: (entry) => this.conflictsOf(entry),
       open: (entry) => this.openEntry(entry),
-      expanded: wasOpen ?? !matchMedia(NARROW).matches,
+      expanded: wasOpen ?? (!matchMedia(NARROW).matches && running.length <= BAND_OPEN_UP_TO),
     }));
   }
 
