@@ -325,20 +325,7 @@ def test_a_drag_in_the_month_can_be_undone(page, cal_api):
     expect(bar.first).to_be_visible()
 
     # when: dragged one week on, then undone
-    bar.first.scroll_into_view_if_needed()
-    cell = page.locator(f".ec-day:has(time[datetime='{start.isoformat()}'])").bounding_box()
-    later = page.locator(
-        f".ec-day:has(time[datetime='{(start + timedelta(days=7)).isoformat()}'])"
-    ).bounding_box()
-    box = bar.first.bounding_box()
-    x, y = box["x"] + 6, box["y"] + box["height"] / 2
-    dx, dy = later["x"] - cell["x"], later["y"] - cell["y"]
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 11):
-        page.mouse.move(x + dx * step / 10, y + dy * step / 10)
-        page.wait_for_timeout(20)
-    page.mouse.up()
+    drag_a_week_on(page, bar.first, start)
 
     # then: moved on the server, and the move can be taken back
     expect(status_of(page)).to_contain_text(f"Moved {SHORT_CAMPAIGN}")
@@ -362,8 +349,62 @@ def test_a_drag_in_the_month_can_be_undone(page, cal_api):
     screenshot(page, "calendar-move-undone-desktop")
 
 
+def drag_a_week_on(page, bar, start: date) -> None:
+    """Drag `bar` from the day cell of `start` to the cell a week later."""
+    bar.scroll_into_view_if_needed()
+    cell = page.locator(f".ec-day:has(time[datetime='{start.isoformat()}'])").bounding_box()
+    later = page.locator(
+        f".ec-day:has(time[datetime='{(start + timedelta(days=7)).isoformat()}'])"
+    ).bounding_box()
+    box = bar.bounding_box()
+    x, y = box["x"] + 6, box["y"] + box["height"] / 2
+    dx, dy = later["x"] - cell["x"], later["y"] - cell["y"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x + dx * step / 10, y + dy * step / 10)
+        page.wait_for_timeout(20)
+    page.mouse.up()
+
+
+def test_ctrl_z_undoes_the_last_move(page, cal_api):
+    # given: the four-day campaign dragged a week on
+    campaign = next(
+        c for c in cal_api(CAMPAIGNS)["campaigns"]["nodes"] if c["name"] == SHORT_CAMPAIGN
+    )
+    start = date.fromisoformat(campaign["startDate"])
+    sign_in(page)
+    open_calendar(page, "month", start.replace(day=1))
+    bar = page.locator(".ec-event.kind-campaign.ec-draggable").filter(has_text=SHORT_CAMPAIGN)
+    drag_a_week_on(page, bar.first, start)
+    expect(status_of(page)).to_contain_text(f"Moved {SHORT_CAMPAIGN}")
+
+    # when
+    page.keyboard.press("Control+z")
+
+    # then
+    expect(status_of(page)).to_contain_text(f"Move undone: {SHORT_CAMPAIGN}")
+    back = cal_api(CAMPAIGN, id=campaign["id"])["node"]
+    assert (back["startDate"], back["endDate"]) == (campaign["startDate"], campaign["endDate"])
+    assert back["version"] == campaign["version"] + 2
+
+
 # ---------------------------------------------------------------------------------------
 # Keyboard and accessibility
+
+
+def test_on_a_phone_a_picked_entry_comes_into_sight(page):
+    # given
+    at_size(page, "phone")
+    sign_in(page)
+    open_calendar(page, "list")
+
+    # when
+    page.locator(".ec-list [data-entry]").first.click()
+
+    # then: the entry's panel, below the list, is scrolled to
+    expect(page.get_by_test_id("entry-title")).to_be_in_viewport()
+    screenshot(page, "calendar-entry-phone")
 
 
 def test_the_grid_is_a_few_key_presses_away(page):
