@@ -425,17 +425,22 @@ def test_the_grid_is_a_few_key_presses_away(page):
     expect(page.get_by_test_id("entry-title")).to_be_visible()
 
 
-@pytest.mark.parametrize("view", VIEWS)
-def test_no_serious_accessibility_finding(page, view):
+@pytest.mark.parametrize("size", list(SIZES))
+def test_no_serious_accessibility_finding(page, size):
     try:
         from tests.browser.axe import assert_no_serious_violations
     except ImportError:
         pytest.skip("the axe-core harness (tests/browser/axe.py) is not there")
     # given
+    at_size(page, size)
     sign_in(page)
+    open_calendar(page, "month")
 
-    # when
-    open_calendar(page, view)
+    for view in VIEWS:
+        # when
+        page.get_by_role("button", name=view.capitalize(), exact=True).click()
+        expect(page.locator(f".calendar-view[data-view={view}] .ec")).to_be_visible()
+        expect(status_of(page)).to_contain_text("entries from")
 
-    # then
-    assert_no_serious_violations(page, include=".calendar-view")
+        # then
+        assert_no_serious_violations(page, include=".calendar-view")
