@@ -48,5 +48,6 @@ export function libraryFormats(viewKey) {
     listDayFormat: { weekday: "long" },
     listDaySideFormat: { day: "numeric", month: "short", year: "numeric" },
     eventTimeFormat: { hour: "2-digit", minute: "2-digit" },
+    buttonText: (texts) => ({ ...texts, today: "Today" }),
   };
 }
