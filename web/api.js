@@ -465,19 +465,19 @@ export async function goalOptions() {
 export async function calendar(from, to, timeZone, filter, after = null) {
   const data = await request(
     `query Calendar($from: Date!, $to: Date!, $timeZone: String!, $filter: CalendarFilter,
-      $after: String, $first: Boolean!) {
+      $after: String, $withClashes: Boolean!) {
       calendar(from: $from, to: $to, timeZone: $timeZone, filter: $filter) {
         timeZone
         entries(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
           nodes { ...Entry } }
-        conflictGroups @include(if: $first) { rule severity count }
-        conflicts @include(if: $first) { rule severity startDate endDate message
+        conflictGroups @include(if: $withClashes) { rule severity count }
+        conflicts @include(if: $withClashes) { rule severity startDate endDate message
           entries { id title } }
       } }
     fragment Entry on CalendarEntry { id title description kind allDay startDate endDate
       startsAt endsAt color team { id name } node { __typename id }
       objectives { id title } channels audience blocking externalCalendar location }`,
-    { from, to, timeZone, filter, after, first: after == null },
+    { from, to, timeZone, filter, after, withClashes: after == null },
   );
   return data.calendar;
 }
