@@ -3,7 +3,7 @@
 // so a thousand clashes are a few lines until someone opens one.
 import { h, clear, empty } from "../../dom.js";
 import { enumLabel } from "../../format.js";
-import { counted, span } from "./calendar-format.js";
+import { calendarLocale, counted, span } from "./calendar-format.js";
 
 /** Clashes a group lists before "Show more". */
 export const GROUP_PAGE = 20;
@@ -50,7 +50,7 @@ export function renderConflicts(box, groups, conflicts, show) {
     return;
   }
   const open = total <= OPEN_UP_TO;
-  clear(box, h("h2", {}, `Conflicts (${new Intl.NumberFormat().format(total)})`),
+  clear(box, h("h2", {}, `Conflicts (${new Intl.NumberFormat(calendarLocale()).format(total)})`),
     groups.map((group) => groupBox(group, conflicts.filter((c) => c.rule === group.rule
       && c.severity === group.severity), open, show)));
 }
