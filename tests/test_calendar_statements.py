@@ -21,6 +21,7 @@ CALENDAR = """
     entries(first: 100) { totalCount nodes {
       id title team { name } node { id } objectives { title } } }
     conflicts { rule entries { id node { id } } }
+    conflictGroups { count conflicts(first: 5) { nodes { entries { node { id } } } } }
 } }
 """
 
@@ -84,6 +85,7 @@ async def test_calendar_statements_do_not_grow_with_the_data(gql):
     assert small["entries"]["totalCount"] == 8
     assert large["entries"]["totalCount"] == 5 * 8
     assert len(large["conflicts"]) > len(small["conflicts"]) > 0
+    assert sum(g["count"] for g in large["conflictGroups"]) == len(large["conflicts"])
     assert small_count == large_count == CALENDAR_STATEMENTS
 
 

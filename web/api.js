@@ -564,18 +564,24 @@ export async function goalOptions() {
       ${MORE} nodes { id title parent { id } } } }`, (data) => data.goals);
 }
 
-export async function calendar(from, to, timeZone, filter) {
+/** One page of the calendar's entries (the page after `after`); the clashes and their
+ * counts by rule and severity come with the first page only. */
+export async function calendar(from, to, timeZone, filter, after = null) {
   const data = await request(
-    `query Calendar($from: Date!, $to: Date!, $timeZone: String!, $filter: CalendarFilter) {
+    `query Calendar($from: Date!, $to: Date!, $timeZone: String!, $filter: CalendarFilter,
+      $after: String, $withClashes: Boolean!) {
       calendar(from: $from, to: $to, timeZone: $timeZone, filter: $filter) {
         timeZone
-        entries(first: 100) { totalCount nodes { ...Entry } }
-        conflicts { rule severity startDate endDate message entries { id title } }
+        entries(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+          nodes { ...Entry } }
+        conflictGroups @include(if: $withClashes) { rule severity count }
+        conflicts @include(if: $withClashes) { rule severity startDate endDate message
+          entries { id title } }
       } }
     fragment Entry on CalendarEntry { id title description kind allDay startDate endDate
       startsAt endsAt color team { id name } node { __typename id }
       objectives { id title } channels audience blocking externalCalendar location }`,
-    { from, to, timeZone, filter },
+    { from, to, timeZone, filter, after, withClashes: after == null },
   );
   return data.calendar;
 }

@@ -20,6 +20,7 @@ from schema.core.refs import GoalRef, TeamRef
 from schema.goals.loaders import GoalByIdLoader
 from schema.org.loaders import TeamByIdLoader
 from schema.rollups.risks import RiskSeverity
+from server.calendar import conflict_groups
 from server.calendar import conflicts as domain_conflicts
 from server.calendar import entries as domain
 from server.calendar.view import CalendarView
@@ -195,6 +196,39 @@ class CalendarConflict:
         return [CalendarEntry(entry=e, zone=self.zone) for e in self.conflict.entries]
 
 
+@strawberry.type(description="The clashes of one rule at one severity, and how many there are.")
+class CalendarConflictGroup:
+    group: strawberry.Private[conflict_groups.ConflictGroup]
+    zone: strawberry.Private[Any]
+
+    @strawberry.field
+    def rule(self) -> ConflictRule:
+        return self.group.rule
+
+    @strawberry.field
+    def severity(self) -> RiskSeverity:
+        return self.group.severity
+
+    @strawberry.field(description="How many clashes the group holds.")
+    def count(self) -> int:
+        return self.group.count
+
+    @strawberry.field(description="Its clashes, by first day. Cursor pagination.")
+    def conflicts(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[CalendarConflict]:
+        zone = self.zone
+        return connection_from_list(
+            self.group.conflicts,
+            page_args(first, after, last, before),
+            lambda c: CalendarConflict(conflict=c, zone=zone),
+        )
+
+
 @strawberry.type(description="The shared calendar over a range of dates.")
 class Calendar:
     view: strawberry.Private[CalendarView]
@@ -235,3 +269,14 @@ class Calendar:
     def conflicts(self) -> list[CalendarConflict]:
         zone = self.view.query.zone
         return [CalendarConflict(conflict=c, zone=zone) for c in self.view.conflicts]
+
+    @strawberry.field(
+        description="The clashes of `conflicts` grouped by rule and severity with their "
+        "counts, the most severe first, then by rule."
+    )
+    def conflict_groups(self) -> list[CalendarConflictGroup]:
+        zone = self.view.query.zone
+        return [
+            CalendarConflictGroup(group=g, zone=zone)
+            for g in conflict_groups.grouped(self.view.conflicts)
+        ]

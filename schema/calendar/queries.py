@@ -105,7 +105,11 @@ class SharedCalendarQueries:
         query = calendar_query(start, end, time_zone, filter or CalendarFilter())
         allowed = thresholds_of(info).launches_per_day
         # conflicts compare every entry of the range; a page of entries needs only its own
-        wanted = any(asks_for(field.selections, "conflicts") for field in info.selected_fields)
+        wanted = any(
+            asks_for(field.selections, name)
+            for field in info.selected_fields
+            for name in ("conflicts", "conflictGroups")
+        )
         snapshot = info.context.snapshot
         assert snapshot is not None, "every GraphQL request reads a snapshot of the read model"
         return Calendar(view=load_calendar(snapshot, query, allowed, conflicts_wanted=wanted))

@@ -10,8 +10,10 @@ or a new organisation-wide field gets a considered figure rather than a guess.
 from __future__ import annotations
 
 from schema.rollups.fields import MAX_WORKLOAD_WEEKS
+from server.calendar.conflicts import ConflictRule
 from server.ingest.csv_import import MAX_ERRORS
 from server.ingest.upsert import MAX_ENTRIES
+from server.rollups.risks import Severity
 from server.writes.alignments import MAX_ALIGNMENTS
 from server.writes.org import MAX_TEAMS
 
@@ -44,6 +46,7 @@ LIST_SIZES: dict[str, int] = {
     "CampaignSpendUpsertPayload.spendEntries": MAX_ENTRIES,
     "CampaignResultUpsertPayload.resultEntries": MAX_ENTRIES,
     "KeyResultCheckInUpsertPayload.checkIns": MAX_ENTRIES,
+    "Calendar.conflictGroups": len(ConflictRule) * len(Severity),  # one per rule and severity
     # Estimates: nothing bounds them but the data.
     "TracePath.nodes": 20,
     "WorkloadWeek.tasks": 50,
