@@ -255,17 +255,22 @@ export async function resumeSession() {
 
 const MONEY = `money { currency budget { amount currency } spendToDate { amount currency }
   projectedSpend { amount currency } leads roi costPerLead { amount currency }
-  byCurrency { currency budget spendToDate projectedSpend revenue roi } }`;
+  byCurrency { currency budget spendToDate projectedSpend revenue roi }
+  reporting { currency budget { amount currency } spendToDate { amount currency }
+    projectedSpend { amount currency } costPerLead { amount currency } roi
+    ratesUsed { currency date rate } gaps { message } } }`;
 const TEAM = `ownerTeam { id name color }`;
 
 const TREE_GOAL = `__typename id title category periodStart periodEnd progress health ${TEAM}
-  money { currency budget { amount currency } spendToDate { amount currency } }
+  money { currency budget { amount currency } spendToDate { amount currency }
+    reporting { budget { amount currency } spendToDate { amount currency } } }
   children(first: 1) { totalCount } keyResults(first: 1) { totalCount }`;
 const TREE_KEY_RESULT = `__typename id title progress health
   goal { id ${TEAM} } owner { name }
   campaigns(first: 1) { totalCount } tasks(first: 1) { totalCount }`;
 const TREE_CAMPAIGN = `__typename id name progress health status ${TEAM}
-  money { currency budget { amount currency } spendToDate { amount currency } }
+  money { currency budget { amount currency } spendToDate { amount currency }
+    reporting { budget { amount currency } spendToDate { amount currency } } }
   tasks(first: 1) { totalCount }`;
 const TREE_TASK = `__typename id title status team { id name color } assignee { name }`;
 

@@ -11,6 +11,10 @@ currency converts to itself at 1 and needs no rate.
     table.convert(Decimal("100"), "EUR", date(2027, 1, 5))
     # Converted(amount=Decimal("110.00"), currency="USD", rate=Rate("EUR", 2027-01-04, 1.1))
     # or Gap(currency="EUR", on=2027-01-05) when no EUR rate is dated on or before it
+
+The rollups engine holds the table of its data version and reporting currency as
+`Rollups.rates` (built from the read model's RATES section): computations convert
+through it, so a rate written recomputes what they found (`server.rollups.carry`).
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ function figures(rows) {
 function moneyRows(summary) {
   if (!summary) return [];
   if (!summary.currency && summary.byCurrency.length > 1) {
-    return summary.byCurrency.map((c) => [`Budget / spend (${c.currency})`,
-      `${c.budget ?? "—"} / ${c.spendToDate}`]);
+    return [...summary.byCurrency.map((c) => [`Budget / spend (${c.currency})`,
+      `${c.budget ?? "—"} / ${c.spendToDate}`]), ...reportingRows(summary.reporting)];
   }
   return [
     ["Budget", money(summary.budget), "budget"],
@@ -35,6 +35,24 @@ function moneyRows(summary) {
     ["Leads", number(summary.leads)],
     ["Cost per lead", money(summary.costPerLead)],
     ["ROI", summary.roi == null ? "—" : percent(summary.roi)],
+  ];
+}
+
+// Mixed currencies converted into the reporting currency, with the rates behind them and
+// any rate still missing (a figure it blocks shows "—", never a partial sum).
+function reportingRows(reported) {
+  if (!reported) return [];
+  const code = reported.currency;
+  const rates = reported.ratesUsed.map((r) => `${r.currency} ${r.rate} (${r.date})`);
+  return [
+    [`Budget in ${code}`, money(reported.budget), "reporting-budget"],
+    [`Spend to date in ${code}`, money(reported.spendToDate), "reporting-spend"],
+    [`Projected spend in ${code}`, money(reported.projectedSpend)],
+    [`Cost per lead in ${code}`, money(reported.costPerLead)],
+    [`ROI in ${code}`, reported.roi == null ? "—" : percent(reported.roi), "reporting-roi"],
+    rates.length ? ["Exchange rates used", rates.length > 4
+      ? `${rates.slice(0, 4).join(", ")} and ${rates.length - 4} more` : rates.join(", ")] : null,
+    ...reported.gaps.map((gap) => ["Missing exchange rate", gap.message, "reporting-gap"]),
   ];
 }
 

@@ -60,8 +60,10 @@ function row(node) {
     parts.push(h("span.status", {}, node.status.replaceAll("_", " ").toLowerCase()));
   }
   if (node.money && (node.__typename === "Goal" || node.__typename === "Campaign")) {
-    const budget = node.money.budget;
-    const spent = node.money.spendToDate;
+    // Work in several currencies shows its figures in the reporting currency.
+    const shown = node.money.currency || !node.money.reporting ? node.money : node.money.reporting;
+    const budget = shown.budget;
+    const spent = shown.spendToDate;
     const over = budget && spent && Number(spent.amount) > Number(budget.amount);
     parts.push(h(`span.budget${over ? ".over" : ""}`, { title: "Spend to date of budget" },
       budget ? `${money(spent)} of ${money(budget)}${over ? " (over)" : ""}` : "no budget"));
