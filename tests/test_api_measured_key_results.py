@@ -271,6 +271,30 @@ async def test_a_manual_check_in_on_a_metric_key_result_is_refused(gql):
     assert (await node(admin, sqls))["currentValue"] == "140"
 
 
+async def test_a_csv_of_check_ins_on_a_metric_key_result_is_refused(gql):
+    # given
+    _, sqls, *_ = await two_campaigns()
+    admin = gql.as_admin()
+    body = (
+        "source,external_id,key_result_id,value,checked_in_at,note\n"
+        f"crm,week-1,{gid(sqls)},500,2026-04-01T09:00:00+00:00,\n"
+    )
+
+    # when
+    response = await admin.http.post(
+        "/import/check-ins",
+        content=body.encode(),
+        headers={"Content-Type": "text/csv", **(await admin.headers())},
+    )
+
+    # then: refused by line and column, nothing written
+    assert response.status_code == 422
+    assert [(e["line"], e["column"], e["code"]) for e in response.json()["errors"]] == [
+        (2, "key_result_id", "MEASURED")
+    ]
+    assert await models.CheckIn.filter(key_result_id=sqls.pk).count() == 0
+
+
 async def test_a_ratio_with_a_zero_denominator_has_no_value_and_no_progress(gql):
     # given: spend per lead on a campaign (share 0.5) with spend and no lead yet
     team = await make.team()
@@ -499,6 +523,7 @@ async def test_create_update_and_history_of_the_source(gql):
         ),
         ({"kind": "COST_PER", "metric": "REVENUE"}, [("source.metric", "INVALID")]),
         ({"kind": "MANUAL", "baseMetric": "MQL"}, [("source.baseMetric", "INVALID")]),
+        (None, [("source.kind", "REQUIRED")]),
     ],
 )
 async def test_a_source_that_names_the_wrong_metrics_is_refused(gql, source, errors):
