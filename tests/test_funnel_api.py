@@ -327,7 +327,7 @@ async def test_funnels_cost_no_statement_per_node(gql, org):
     small = await statements()
 
     # when
-    await add(20)
+    await add(12)
     large = await statements()
 
     # then

@@ -257,7 +257,7 @@ async def test_only_those_who_may_edit_the_node_post_on_it(gql, anonymous, org, 
 
 async def test_update_fields_cost_no_statement_per_node(gql, org):
     """Reading every goal's latest update, disagreement and updates costs the freshness
-    check alone, for three goals as for thirty."""
+    check alone, for three goals as for fifteen."""
 
     async def statements() -> int:
         admin = gql.as_admin()
@@ -280,7 +280,7 @@ async def test_update_fields_cost_no_statement_per_node(gql, org):
     small = await statements()
 
     # when
-    await add_goals(27)
+    await add_goals(12)
     large = await statements()
 
     # then
