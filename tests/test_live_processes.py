@@ -2,7 +2,8 @@
 made through a third exactly once, woken by PostgreSQL NOTIFY (or Redis pub/sub) rather
 than the tail, which runs only every ten seconds with a wake-up channel; a write that
 rolls back is heard by no one; an event whose ID is taken before another's but
-committed after it is not lost."""
+committed after it is not lost; SQLite processes without a channel hear each other
+through the tail."""
 
 from __future__ import annotations
 
@@ -165,6 +166,27 @@ def test_redis_carries_wake_ups_between_sqlite_processes(tmp_path: Path) -> None
         # when
         goal = new_goal(writer, token, "Demand")
         # then
+        event = heard(live)
+        assert (event["type"], event["nodeId"]) == ("GOAL_CREATED", goal["id"])
+        live.silent(1.0)
+
+
+def test_sqlite_processes_hear_each_other_through_the_tail(tmp_path: Path) -> None:
+    # given: two processes on one SQLite file, no wake-up channel between them
+    env = process_env(
+        f"sqlite://{tmp_path / 'data' / 'throughline.sqlite3'}",
+        tmp_path / "data",
+        THROUGHLINE_WEBHOOK_WORKER="false",
+        THROUGHLINE_LIVE_POLL="0.2",
+    )
+    prepare(env)
+    with ExitStack() as stack:
+        writer, reader = servers(env, tmp_path, stack, 2)
+        token = writer.sign_in()
+        live = listening(reader, token, stack)
+        # when
+        goal = new_goal(writer, token, "Brand")
+        # then: the reader's tail finds it
         event = heard(live)
         assert (event["type"], event["nodeId"]) == ("GOAL_CREATED", goal["id"])
         live.silent(1.0)

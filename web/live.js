@@ -1,13 +1,13 @@
 // Live updates: one GraphQL subscription over WebSocket (the graphql-transport-ws
 // protocol) while someone is signed in. Each event is dispatched on `document` as a
 // `throughline:changed` CustomEvent whose detail is the event ({id, type, nodeId,
-// nodeType, changes}); views listen and reload what it touches. A lost connection is
+// nodeType, at, actor: {id}, changes}); views listen and reload what it touches. A lost connection is
 // opened again after a growing, jittered delay; once it is back, a
 // `throughline:resync` event tells views that changes may have been missed meanwhile.
 import { liveToken, onSessionChange } from "./api.js";
 
 const PROTOCOL = "graphql-transport-ws";
-const EVENTS = `subscription { events { id type nodeId nodeType at
+const EVENTS = `subscription { events { id type nodeId nodeType at actor { id }
   changes { field before after } } }`;
 const FIRST_DELAY_MS = 500;
 const LONGEST_DELAY_MS = 30_000;

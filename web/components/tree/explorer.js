@@ -111,7 +111,17 @@ export class GoalExplorer {
       }
       this.tree.updateNode(change.nodeId, fields);
     }
-    if (this.detail.id && this.detail.id === change.nodeId) this.detail.reload();
+    if (!this.detail.id || this.detail.id !== change.nodeId) return;
+    // An edit form may hold what the user is typing: offer the reload instead (a stale
+    // save is refused with CONFLICT and reloads anyway); their own saves reloaded already.
+    if (!this.detail.element.querySelector("form")) {
+      this.detail.reload();
+    } else if (change.actor?.id !== api.currentUser()?.id
+      && !this.detail.element.querySelector(".live-notice")) {
+      this.detail.body.prepend(h("p.live-notice", { role: "status" },
+        "Someone else changed this. ",
+        h("button.secondary", { type: "button", onclick: () => this.detail.reload() }, "Reload")));
+    }
   }
 
   // The periods holding work, from the server: its fiscal years and their quarters.
