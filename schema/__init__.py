@@ -28,9 +28,11 @@ from schema.core.known_queries import answer_known_query
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.planned import PlannedExecution
+from schema.core.restore import RestoreMutations
 from schema.core.sign_in import SignInRequired
 from schema.core.storable_text import StorableText
 from schema.core.supported_dates import hold_dates_to_supported_range
+from schema.core.viewer_can import ViewerQueries
 from schema.external_calendars.mutations import ExternalCalendarMutations
 from schema.external_calendars.queries import ExternalCalendarQueries
 from schema.external_calendars.types import ExternalCalendar
@@ -87,6 +89,7 @@ class Query(
     ExternalCalendarQueries,
     ApiTokenQueries,
     WebhookQueries,
+    ViewerQueries,
 ):
     pass
 
@@ -106,6 +109,7 @@ MUTATION_CLASSES: list[type] = [
     ServiceAccountMutations,
     IngestMutations,
     WebhookMutations,
+    RestoreMutations,
 ]
 
 

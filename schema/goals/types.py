@@ -29,6 +29,7 @@ from schema.core.refs import (
     TeamRef,
     UserRef,
 )
+from schema.core.viewer_can import Permitted
 from schema.goals.loaders import (
     CheckInByIdLoader,
     CheckInsByKeyResultIdLoader,
@@ -78,7 +79,7 @@ class SupportingWork:
 
 @strawberry.type(description="An objective: a node of the goal tree.")
 @presents(models.Goal, GoalByIdLoader)
-class Goal(Node, Versioned):
+class Goal(Node, Versioned, Permitted):
     title: str
     description: str
     category: GoalCategory
@@ -127,7 +128,7 @@ class Goal(Node, Versioned):
 
 @strawberry.type(description="A measurable result of a goal: from a start value to a target.")
 @presents(models.KeyResult, KeyResultByIdLoader)
-class KeyResult(Node, Versioned):
+class KeyResult(Node, Versioned, Permitted):
     title: str
     description: str
     unit: MeasureUnit
