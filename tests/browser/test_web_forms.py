@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     sync_api,
     watched_page,
 )
+from tests.feed_server import serving
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -62,7 +63,9 @@ END:VCALENDAR\r
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A server of this module alone, on a fresh copy of the demo organisation."""
-    with running_server(tmp_path_factory.mktemp("forms-server")) as base:
+    data = tmp_path_factory.mktemp("forms-server")
+    # Imported calendars may be fetched from the test's own feed server on 127.0.0.1.
+    with running_server(data, THROUGHLINE_IMPORT_ALLOW_NETWORKS="127.0.0.1/32") as base:
         yield base
 
 
@@ -91,6 +94,11 @@ def shot(page, size: str, name: str, focus=None) -> None:
     # the next click on a phone-sized page. People do not take screenshots mid-form.
     page.evaluate("document.activeElement?.blur()")
     screenshot(page, f"forms-{name}-{size}")
+
+
+def assert_fits(page, size: str) -> None:
+    """Nothing wider than the screen."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
 
 
 def key_results(api: Api) -> list[dict]:
@@ -159,6 +167,7 @@ def test_create_a_campaign_aligned_60_40_and_see_it_under_both(page, api, size):
         sorted([(first["id"], Decimal("0.6")), (second["id"], Decimal("0.4"))])
     )
     shot(page, size, "campaign-in-tree")
+    assert_fits(page, size)
 
 
 def test_alignment_errors_show_by_their_row_in_plain_words(page, api, size):
@@ -194,6 +203,7 @@ def test_alignment_errors_show_by_their_row_in_plain_words(page, api, size):
     assert "`" not in first_error.inner_text()
     assert api(NODE, id=campaign["id"])["node"]["version"] == campaign["version"]
     shot(page, size, "alignment-errors", form)
+    assert_fits(page, size)
 
 
 # ---------------------------------------------------------------------------------------
@@ -219,6 +229,7 @@ def test_create_a_key_result_then_a_task_and_a_milestone_on_it(page, api, size):
     error = form.locator("[data-error-for=targetValue]")
     expect(error).to_have_text("The target value must differ from the start value (both are 10).")
     shot(page, size, "create-key-result-error", form)
+    assert_fits(page, size)
 
     # when: fixed
     form.get_by_label("Target value", exact=True).fill("40")
@@ -273,6 +284,7 @@ def test_edit_a_key_result_and_read_its_history(page, api, size):
     expect(latest).to_contain_text(f"Title: {kr['title']} → {renamed}")
     expect(latest).to_contain_text("Olivia Bennett")
     shot(page, size, "history")
+    assert_fits(page, size)
 
 
 def test_new_top_level_goal(page, api, size):
@@ -317,12 +329,13 @@ def test_add_spend_and_a_result_to_a_campaign(page, api, size):
     form.get_by_label("Amount", exact=True).fill("1234.50")
     shot(page, size, "add-spend", form)
     form.get_by_role("button", name="Add spend").click()
-    expect(page.get_by_role("status").filter(has_text="Spend recorded.").first).to_be_visible()
+    # the panel reloads with the new figures and says so
+    expect(page.locator(".detail .notice")).to_have_text("Spend recorded.")
     actions(page).get_by_role("button", name="Add result").click()
     result = page.get_by_test_id("create-ResultEntry")
     result.get_by_label("Value", exact=True).fill("17")
     result.get_by_role("button", name="Add result").click()
-    expect(page.get_by_role("status").filter(has_text="Result recorded.").first).to_be_visible()
+    expect(page.locator(".detail .notice")).to_have_text("Result recorded.")
 
     # then
     money = api(NODE, id=campaign["id"])["node"]["money"]
@@ -349,6 +362,7 @@ def test_archive_a_campaign_and_undo(page, api, size):
     assert api(NODE, id=campaign["id"])["node"]["archivedAt"] is not None
     expect(page.get_by_test_id("detail-title")).to_have_count(0)
     shot(page, size, "archived-toast")
+    assert_fits(page, size)
 
     # when
     toast.get_by_role("button", name="Undo").click()
@@ -357,6 +371,10 @@ def test_archive_a_campaign_and_undo(page, api, size):
     expect(page.get_by_test_id("detail-title")).to_have_text(campaign["name"])
     assert api(NODE, id=campaign["id"])["node"]["archivedAt"] is None
     expect(toast).to_contain_text("restored")
+    page.get_by_role("tab", name="History").click()
+    entries = page.get_by_test_id("history").get_by_test_id("history-entry")
+    expect(entries.nth(0)).to_contain_text("Restored")
+    expect(entries.nth(1)).to_contain_text("Archived")
 
 
 # ---------------------------------------------------------------------------------------
@@ -411,6 +429,7 @@ def test_my_feeds_lists_and_revokes(page, api, size):
     row = page.get_by_test_id("feed-row").filter(has_text=name)
     expect(row).to_contain_text("Active")
     shot(page, size, "feeds")
+    assert_fits(page, size)
     row.get_by_role("button", name=f"Revoke {name}").click()
 
     # then
@@ -458,6 +477,7 @@ def test_admin_imports_a_calendar_file_and_removes_it(page, api, size, tmp_path)
         for c in api(CALENDARS)["externalCalendars"]["nodes"]
     ]
     shot(page, size, "imported-calendars")
+    assert_fits(page, size)
 
     # when
     row.get_by_role("button", name=f"Remove {name}").click()
@@ -465,3 +485,42 @@ def test_admin_imports_a_calendar_file_and_removes_it(page, api, size, tmp_path)
     # then
     expect(page.get_by_test_id("calendar-row").filter(has_text=name)).to_have_count(0)
     assert name not in [c["name"] for c in api(CALENDARS)["externalCalendars"]["nodes"]]
+
+
+def test_admin_imports_a_calendar_address_and_sees_a_failed_refresh(page, api, size):
+    # given: a feed server with a calendar document
+    name = f"Industry events ({size})"
+    with serving() as feed:
+        sign_in(page)
+        page.goto("/#/imported-calendars")
+        page.get_by_test_id("add-calendar").click()
+        form = page.get_by_test_id("add-calendar-form")
+        form.get_by_label("Name", exact=True).fill(name)
+        form.get_by_label("Address (https://…) (optional)", exact=True).fill(
+            feed.url("/holidays.ics")
+        )
+
+        # when
+        form.get_by_role("button", name="Import").click()
+
+        # then: listed with its address and the count the API gives
+        row = page.get_by_test_id("calendar-row").filter(has_text=name)
+        expect(row).to_contain_text(feed.url("/holidays.ics"))
+        count = next(
+            c["eventCount"]
+            for c in api(CALENDARS)["externalCalendars"]["nodes"]
+            if c["name"] == name
+        )
+        assert count > 0
+        expect(row.locator("td[data-label=Events]")).to_have_text(str(count))
+        expect(row.locator("td[data-label=Status]")).to_have_text("OK")
+
+        # when: the address now answers with a page that is no calendar, and it is refreshed
+        feed.documents["/holidays.ics"] = (200, "text/html", b"<!DOCTYPE html><p>Moved</p>")
+        row.get_by_role("button", name=f"Refresh {name}").click()
+
+        # then: the failure is shown, the events kept
+        expect(row.locator("td[data-label=Status]")).to_contain_text("Last refresh failed")
+        expect(row.locator("td[data-label=Events]")).to_have_text(str(count))
+        shot(page, size, "imported-calendar-failed")
+        assert_fits(page, size)

@@ -17,6 +17,11 @@ const ADD_FIELDS = [
   { name: "blocking", label: "Its days block launches", type: "checkbox" },
 ];
 
+/** A stored refresh error without its leading code (`NOT_ICALENDAR: The document…`). */
+function plainError(text) {
+  return text.replace(/^[A-Z_]+:\s*/, "");
+}
+
 export class ExternalCalendarsView {
   constructor() {
     this.title = "Imported calendars";
@@ -128,7 +133,7 @@ export class ExternalCalendarsView {
       h("td", { dataset: { label: "Last refreshed" } },
         calendar.refreshedAt ? dateTime(calendar.refreshedAt) : "—"),
       h("td", { dataset: { label: "Status" } }, calendar.lastError
-        ? h("span.error", {}, `Last refresh failed: ${calendar.lastError}`) : "OK"),
+        ? h("span.error", {}, `Last refresh failed: ${plainError(calendar.lastError)}`) : "OK"),
       h("td", {}, calendar.url ? act("Refresh", "externalCalendarRefresh",
         `“${calendar.name}” refreshed.`) : null, " ",
       act("Remove", "externalCalendarArchive", `“${calendar.name}” removed.`), error));
