@@ -13,6 +13,19 @@ import { FIELDS, MUTATION, addDays, createInput, today, updateInput } from "./ki
 import { toast } from "./toast.js";
 
 let choicesLoading = null;
+let rootLoading = null; // {user, promise}: what the signed-in user may create at the top
+
+/** The root `viewerCan`, read once per signed-in user. */
+function rootAbilities() {
+  const user = api.currentUser()?.id;
+  if (rootLoading?.user !== user) {
+    rootLoading = { user, promise: api.viewerCan().catch((error) => {
+      rootLoading = null;
+      throw error;
+    }) };
+  }
+  return rootLoading.promise;
+}
 
 /** Teams, key results and people for the selects, read once per page. */
 export function choices() {
@@ -272,7 +285,7 @@ export function nodeActions(detailNode, reload) {
       form.element.querySelector("input, select, textarea")?.focus();
     },
   };
-  Promise.all([api.editable(detailNode.id), api.viewerCan(), choices()])
+  Promise.all([api.editable(detailNode.id), rootAbilities(), choices()])
     .then(([node, root, loaded]) => {
       if (!node?.viewerCan) {
         element.remove();
@@ -291,7 +304,7 @@ export function nodeActions(detailNode, reload) {
 export function newGoalButton(container) {
   const slot = h("div.form-slot", {});
   const box = h("div.new-goal", { dataset: { testid: "new-goal" } }, slot);
-  Promise.all([api.viewerCan(), choices()]).then(([root, loaded]) => {
+  Promise.all([rootAbilities(), choices()]).then(([root, loaded]) => {
     if (!root.createGoals) return;
     const start = today();
     const ctx = { element: box, choices: loaded, close: () => clear(slot), reload: () => {},
