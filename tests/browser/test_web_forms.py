@@ -524,3 +524,38 @@ def test_admin_imports_a_calendar_address_and_sees_a_failed_refresh(page, api, s
         expect(row.locator("td[data-label=Events]")).to_have_text(str(count))
         shot(page, size, "imported-calendar-failed")
         assert_fits(page, size)
+
+
+TASKS = """{ tasks(first: 100) { nodes { id title status version campaign { id } } } }"""
+TASK = "query($id: ID!) { node(id: $id) { ... on Task { status archivedAt } } }"
+
+
+def test_edit_a_task_then_archive_it_and_undo(page, api, size):
+    # given: a task of a campaign, not done
+    task = next(
+        t
+        for t in api(TASKS)["tasks"]["nodes"]
+        if t["campaign"] and t["status"] in {"TODO", "IN_PROGRESS"}
+    )
+    sign_in(page)
+    open_node(page, task["id"])
+
+    # when
+    actions(page).get_by_role("button", name="Edit task").click()
+    form = page.get_by_test_id("edit-Task")
+    form.get_by_label("Status", exact=True).select_option("BLOCKED")
+    form.get_by_role("button", name="Save changes").click()
+
+    # then
+    expect(page.locator(".detail .notice")).to_have_text("Task saved.")
+    assert api(TASK, id=task["id"])["node"]["status"] == "BLOCKED"
+
+    # when: archived, the panel goes to its campaign; then undone
+    actions(page).get_by_role("button", name="Archive").click()
+    expect(page).to_have_url(f"{page.url.split('#')[0]}#/goals/{task['campaign']['id']}")
+    assert api(TASK, id=task["id"])["node"]["archivedAt"] is not None
+    page.get_by_test_id("toast").get_by_role("button", name="Undo").click()
+
+    # then
+    expect(page.get_by_test_id("detail-title")).to_have_text(task["title"])
+    assert api(TASK, id=task["id"])["node"] == {"status": "BLOCKED", "archivedAt": None}
