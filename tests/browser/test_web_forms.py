@@ -554,8 +554,11 @@ def test_edit_a_task_then_archive_it_and_undo(page, api, size):
     actions(page).get_by_role("button", name="Archive").click()
     expect(page).to_have_url(f"{page.url.split('#')[0]}#/goals/{task['campaign']['id']}")
     assert api(TASK, id=task["id"])["node"]["archivedAt"] is not None
-    page.get_by_test_id("toast").get_by_role("button", name="Undo").click()
+    toast = page.get_by_test_id("toast")
+    expect(toast).to_contain_text(f"Task “{task['title']}” archived.")
+    toast.get_by_role("button", name="Undo").click()
 
     # then
+    expect(toast).to_contain_text(f"Task “{task['title']}” restored.")
     expect(page.get_by_test_id("detail-title")).to_have_text(task["title"])
     assert api(TASK, id=task["id"])["node"] == {"status": "BLOCKED", "archivedAt": None}
