@@ -29,9 +29,11 @@ from schema.core.known_queries import answer_known_query
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.planned import PlannedExecution
+from schema.core.restore import RestoreMutations
 from schema.core.sign_in import SignInRequired
 from schema.core.storable_text import StorableText
 from schema.core.supported_dates import hold_dates_to_supported_range
+from schema.core.viewer_can import ViewerQueries
 from schema.currency.mutations import CurrencyMutations
 from schema.currency.queries import CurrencyQueries
 from schema.external_calendars.mutations import ExternalCalendarMutations
@@ -98,6 +100,7 @@ class Query(
     WebhookQueries,
     CurrencyQueries,
     FunnelQueries,
+    ViewerQueries,
 ):
     pass
 
@@ -119,6 +122,7 @@ MUTATION_CLASSES: list[type] = [
     WebhookMutations,
     CurrencyMutations,
     StatusUpdateMutations,
+    RestoreMutations,
 ]
 
 

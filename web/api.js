@@ -423,7 +423,7 @@ const LABEL = `fragment Label on Node { __typename id
 export async function nodeDetail(id) {
   const data = await request(
     `query Detail($id: ID!) { node(id: $id) {
-      __typename id
+      __typename id ... on Permitted { viewerCan { update archive createChildren } }
       ... on Goal { version title description category periodStart periodEnd weight isRoot
         progress attainment expectedProgress health ${TEAM} owner { name } ${MONEY}
         parent { ...Label }
@@ -447,6 +447,7 @@ export async function nodeDetail(id) {
         milestones(first: 50) { nodes { ...Label } }
         progressBreakdown { items { node { ...Label } weight progress share contribution counted } }
         ${RISKS} }
+      ... on Milestone { version title description kind milestoneStart: startDate }
       ... on Task { version title description taskStatus: status taskStart: startDate
         taskDue: dueDate estimateHours
         team { id name color } assignee { id name }
@@ -680,4 +681,134 @@ export function postStatusUpdate(input) {
       statusUpdatePost(input: $input) { statusUpdate { ${STATUS_UPDATE} } ${ERRORS} } }`,
     "statusUpdatePost", "statusUpdate", input,
   );
+}
+
+// ---------------------------------------------------------------------------------------
+// Creating, editing, archiving (web/components/forms), history, feeds, imported calendars.
+// What the user may do comes from the server (`viewerCan`), never from a copy of its rules.
+
+const CAN = `viewerCan { update archive createChildren }`;
+
+export async function viewerCan() {
+  const data = await request(`{ viewerCan { createGoals createCampaigns
+    manageExternalCalendars manageOrganisation } }`);
+  return data.viewerCan;
+}
+
+/** What a form needs of an object: its editable fields, its version and its abilities. */
+export async function editable(id) {
+  const data = await request(
+    `query Editable($id: ID!) { node(id: $id) { __typename id
+      ... on Goal { version archivedAt ${CAN} title description category periodStart periodEnd
+        weight ownerTeam { id } parent { id } }
+      ... on KeyResult { version archivedAt ${CAN} title description unit currency startValue
+        targetValue dueDate weight goal { id periodStart } }
+      ... on Campaign { version archivedAt ${CAN} name description audience startDate endDate
+        status channels budget { amount currency }
+        ownerTeam { id } alignments { share keyResult { id title } } }
+      ... on Task { version archivedAt ${CAN} title description taskStatus: status
+        taskStart: startDate taskDue: dueDate estimateHours taskTeam: team { id } campaign { id }
+        keyResult { id } assignee { id } }
+      ... on Milestone { version archivedAt ${CAN} title description kind
+        milestoneStart: startDate milestoneEnd: endDate milestoneTeam: team { id } campaign { id }
+        keyResult { id } }
+    } }`,
+    { id },
+  );
+  // Aliased in the query: the same names have other types on campaigns and key results.
+  const node = data.node;
+  const renamed = { taskStatus: "status", taskStart: "startDate", taskDue: "dueDate",
+    milestoneStart: "startDate", milestoneEnd: "endDate", taskTeam: "team",
+    milestoneTeam: "team" };
+  for (const [alias, name] of Object.entries(renamed)) {
+    if (node && alias in node) node[name] = node[alias];
+  }
+  return node;
+}
+
+/** Run one create, update, archive or restore mutation: {object, userErrors}. */
+export async function save(mutation, input) {
+  const data = await request(MUTATIONS[mutation], { input });
+  const payload = data[mutation];
+  const object = Object.entries(payload).find(([key]) => key !== "userErrors")?.[1] ?? null;
+  return { object, userErrors: payload.userErrors };
+}
+
+const SAVED = `__typename id version archivedAt ${CAN}`;
+const MUTATIONS = Object.fromEntries([
+  ["goalCreate", "GoalCreateInput", "goal"], ["goalUpdate", "GoalUpdateInput", "goal"],
+  ["goalArchive", "GoalArchiveInput", "goal"],
+  ["keyResultCreate", "KeyResultCreateInput", "keyResult"],
+  ["keyResultUpdate", "KeyResultUpdateInput", "keyResult"],
+  ["keyResultArchive", "KeyResultArchiveInput", "keyResult"],
+  ["campaignCreate", "CampaignCreateInput", "campaign"],
+  ["campaignUpdate", "CampaignUpdateInput", "campaign"],
+  ["campaignArchive", "CampaignArchiveInput", "campaign"],
+  ["campaignSetAlignments", "CampaignSetAlignmentsInput", "campaign"],
+  ["taskCreate", "TaskCreateInput", "task"], ["taskUpdate", "TaskUpdateInput", "task"],
+  ["taskArchive", "TaskArchiveInput", "task"],
+  ["milestoneCreate", "MilestoneCreateInput", "milestone"],
+  ["milestoneUpdate", "MilestoneUpdateInput", "milestone"],
+  ["milestoneArchive", "MilestoneArchiveInput", "milestone"],
+  ["campaignSpendAdd", "CampaignSpendAddInput", "spendEntry"],
+  ["campaignResultAdd", "CampaignResultAddInput", "resultEntry"],
+  ["nodeUnarchive", "NodeUnarchiveInput", "node"],
+].map(([name, input, field]) => {
+  const selection = {
+    node: `__typename id ... on Versioned { version archivedAt } ... on Permitted { ${CAN} }`,
+    spendEntry: "id version",
+    resultEntry: "id version",
+  }[field] ?? SAVED;
+  return [name, `mutation ${name[0].toUpperCase()}${name.slice(1)}($input: ${input}!) {
+    ${name}(input: $input) { ${field} { ${selection} } ${ERRORS} } }`];
+}));
+
+/** Choices for the forms' selects: teams, live key results (for alignments), users. */
+export async function formChoices() {
+  const data = await request(`{ teams(first: 100) { nodes { id name } }
+    keyResults(first: 100, orderBy: {field: TITLE}) { nodes { id title goal { title } } }
+    users(first: 100) { nodes { id name } } }`);
+  return { teams: data.teams.nodes, keyResults: data.keyResults.nodes, users: data.users.nodes };
+}
+
+export async function history(id) {
+  const data = await request(
+    `query History($id: ID!) { node(id: $id) { id history(last: 50) { totalCount
+      nodes { at action actor { name } changes { field before after } } } } }`,
+    { id },
+  );
+  return data.node?.history ?? null;
+}
+
+export async function myFeeds() {
+  const data = await request(`{ calendarFeeds(first: 100, includeRevoked: true) {
+    nodes { id version name filterDescription revoked createdAt } } }`);
+  return data.calendarFeeds.nodes;
+}
+
+export async function revokeFeed(id, version) {
+  const data = await request(
+    `mutation Revoke($input: CalendarFeedRevokeInput!) { calendarFeedRevoke(input: $input) {
+      calendarFeed { id revoked } ${ERRORS} } }`,
+    { input: { id, version } },
+  );
+  return data.calendarFeedRevoke;
+}
+
+const EXTERNAL = `id version name url blocking color refreshMinutes refreshedAt lastError
+  eventCount archivedAt`;
+
+export async function externalCalendars() {
+  const data = await request(`{ externalCalendars(first: 100) { nodes { ${EXTERNAL} } } }`);
+  return data.externalCalendars.nodes;
+}
+
+export async function externalCalendarWrite(mutation, input) {
+  const inputType = `${mutation[0].toUpperCase()}${mutation.slice(1)}Input`;
+  const data = await request(
+    `mutation ExternalCalendarWrite($input: ${inputType}!) { ${mutation}(input: $input) {
+      externalCalendar { ${EXTERNAL} } ${ERRORS} } }`,
+    { input },
+  );
+  return data[mutation];
 }

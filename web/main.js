@@ -7,6 +7,9 @@ import { GoalExplorer } from "./components/tree/explorer.js";
 import { RisksView } from "./components/risks/risks.js";
 import { startLive } from "./live.js";
 import { LOCALES, chosenLocale, setLocale } from "./format.js";
+import { FeedsView } from "./components/feeds/feeds.js";
+import { ExternalCalendarsView } from "./components/admin/calendars.js";
+import { showAdminLinks } from "./components/admin/nav.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -16,6 +19,8 @@ let current = null; // {name, view}
 const VIEWS = {
   goals: () => new GoalExplorer(),
   risks: () => new RisksView(),
+  feeds: () => new FeedsView(),
+  "imported-calendars": () => new ExternalCalendarsView(),
   calendar: async () => {
     const { CalendarView } = await import("./components/calendar/calendar.js");
     return new CalendarView();
@@ -35,6 +40,7 @@ function showHeader(user) {
   const teams = user.teams.map((team) => team.name).join(", ");
   header.querySelector(".who").textContent =
     `${user.name} · ${user.role.toLowerCase()}${teams ? ` · ${teams}` : ""}`;
+  showAdminLinks(header);
 }
 
 async function render(place) {

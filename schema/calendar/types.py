@@ -12,6 +12,7 @@ from schema.core.edges import to_one
 from schema.core.enums import MilestoneKind
 from schema.core.node import Node, Versioned, presents
 from schema.core.refs import CampaignRef, KeyResultRef, TeamRef
+from schema.core.viewer_can import Permitted
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader
 from schema.rollups import fields as rollup
@@ -23,7 +24,7 @@ from server import models
     "a webinar, a sales kickoff..."
 )
 @presents(models.Milestone, MilestoneByIdLoader)
-class Milestone(Node, Versioned):
+class Milestone(Node, Versioned, Permitted):
     title: str
     description: str
     kind: MilestoneKind

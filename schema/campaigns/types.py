@@ -37,6 +37,7 @@ from schema.core.refs import (
     TeamRef,
     UserRef,
 )
+from schema.core.viewer_can import Permitted
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.rollups import fields as rollup
@@ -134,7 +135,7 @@ def aligned_campaigns(info: Info, key_result_id: int, *page) -> AlignedCampaignC
 
 @strawberry.type(description="A marketing campaign: budget, channels, audience and dates.")
 @presents(models.Campaign, CampaignByIdLoader)
-class Campaign(Node, Versioned):
+class Campaign(Node, Versioned, Permitted):
     name: str
     description: str
     audience: str

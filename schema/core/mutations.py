@@ -18,6 +18,7 @@ from schema.core.errors import BadUserInput, Conflict, Forbidden, NotFound, Unau
 from schema.core.ids import MAX_DATABASE_ID, decode_global_id
 from server.permissions import Actor
 from server.writes import errors as refusals
+from server.writes.plain import plain
 
 UserErrorCode = strawberry.enum(
     refusals.UserErrorCode, description="Why one input field was refused."
@@ -74,7 +75,9 @@ async def perform(
     try:
         row = await write(actor)
     except refusals.Invalid as invalid:
-        errors = [UserError(field=e.field, code=e.code, message=e.message) for e in invalid.errors]
+        errors = [
+            UserError(field=e.field, code=e.code, message=plain(e.message)) for e in invalid.errors
+        ]
         return payload(**{field: None, "user_errors": errors})
     except refusals.Forbidden as refused:
         raise Forbidden(str(refused)) from None

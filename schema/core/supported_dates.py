@@ -36,6 +36,7 @@ from schema.core.errors import BadUserInput
 from schema.core.mutations import UserError
 from server.dates import problem_with
 from server.writes.errors import UserErrorCode
+from server.writes.plain import plain
 
 DATE_SCALARS = frozenset({"Date", "DateTime"})
 PAYLOAD_ERRORS = "userErrors"
@@ -82,7 +83,7 @@ def _payload_class(field: GraphQLField) -> type | None:
 def _refused_payload(payload: type, found: list[tuple[str, str]]) -> Any:
     values: dict[str, Any] = {f.name: None for f in dataclasses.fields(payload) if f.init}
     values["user_errors"] = [
-        UserError(field=path, code=UserErrorCode.OUT_OF_RANGE, message=f"`{path}`: {reason}")
+        UserError(field=path, code=UserErrorCode.OUT_OF_RANGE, message=plain(f"`{path}`: {reason}"))
         for path, reason in found
     ]
     return payload(**values)

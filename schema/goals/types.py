@@ -30,6 +30,7 @@ from schema.core.refs import (
     TeamRef,
     UserRef,
 )
+from schema.core.viewer_can import Permitted
 from schema.goals import measured
 from schema.goals.loaders import (
     CheckInByIdLoader,
@@ -86,7 +87,7 @@ class SupportingWork:
 
 @strawberry.type(description="An objective: a node of the goal tree.")
 @presents(models.Goal, GoalByIdLoader)
-class Goal(Node, Versioned):
+class Goal(Node, Versioned, Permitted):
     title: str
     description: str
     category: GoalCategory
@@ -139,7 +140,7 @@ class Goal(Node, Versioned):
 
 @strawberry.type(description="A measurable result of a goal: from a start value to a target.")
 @presents(models.KeyResult, KeyResultByIdLoader)
-class KeyResult(Node, Versioned):
+class KeyResult(Node, Versioned, Permitted):
     title: str
     description: str
     unit: MeasureUnit

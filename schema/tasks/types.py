@@ -13,6 +13,7 @@ from schema.core.enums import TaskStatus
 from schema.core.external_key import ExternalKey
 from schema.core.node import Node, Versioned, presents
 from schema.core.refs import CampaignRef, KeyResultRef, TeamRef, UserRef
+from schema.core.viewer_can import Permitted
 from schema.goals.loaders import KeyResultByIdLoader
 from schema.org.loaders import TeamByIdLoader, UserByIdLoader
 from schema.rollups import fields as rollup
@@ -22,7 +23,7 @@ from server import models
 
 @strawberry.type(description="A piece of work on a campaign and/or directly on a key result.")
 @presents(models.Task, TaskByIdLoader)
-class Task(Node, Versioned, ExternalKey):
+class Task(Node, Versioned, ExternalKey, Permitted):
     title: str
     description: str
     status: TaskStatus

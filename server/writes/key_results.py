@@ -62,7 +62,7 @@ def target_differs(
         check.fail(
             blame,
             Code.TARGET_EQUALS_START,
-            f"`targetValue` must differ from `startValue` (both are {target.normalize()}).",
+            f"`targetValue` must differ from `startValue` (both are {target.normalize():f}).",
         )
 
 

@@ -11,6 +11,8 @@ import { healthBadge, progressBar, teamChip } from "../tree/tree.js";
 import { breakdownBars, checkInChart } from "../chart/checkins.js";
 import { editForm } from "./edit.js";
 import { statusBlock } from "../status/status.js";
+import { addHistoryTab } from "./history.js";
+import { nodeActions } from "../forms/actions.js";
 
 export function nodeLink(node) {
   return h("a.node-link", { href: `#/goals/${encodeURIComponent(node.id)}` },
@@ -79,6 +81,7 @@ export function riskList(risks) {
 }
 
 export function canWrite(node, user) {
+  if (node.viewerCan) return node.viewerCan.update; // the server's answer
   if (!user || user.role === "VIEWER") return false;
   if (user.role === "ADMIN") return true;
   const mine = new Set(user.teams.map((team) => team.id));
@@ -177,8 +180,10 @@ export class DetailPanel {
         ? "Viewers can read everything but change nothing."
         : "You can change only the work of your teams and tasks assigned to you."));
     }
+    parts.push(nodeActions(node, (message) => this.reload(message)));
     if (node.risks) parts.push(section(`Risks (${node.risks.totalCount})`, riskList(node.risks)));
     clear(this.body, parts);
+    addHistoryTab(this.body, node.id);
   }
 
   renderGoal(goal) {

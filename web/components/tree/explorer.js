@@ -9,6 +9,7 @@ import { enumLabel, healthLabel } from "../../format.js";
 import { GoalTree } from "./tree.js";
 import { DetailPanel } from "../detail/detail.js";
 import { exportControl } from "../export/export.js";
+import { newGoalButton } from "../forms/actions.js";
 
 const CATEGORIES = ["REVENUE", "BRAND_AWARENESS", "LEAD_GENERATION", "CUSTOMER_RETENTION",
   "MARKET_SHARE", "PRODUCT_ADOPTION", "OTHER"];
@@ -92,6 +93,9 @@ export class GoalExplorer {
       router.navigate({ view: "goals", id: event.detail.id, params });
     });
     this.detail.element.addEventListener("trace", () => router.patch({ trace: "1" }));
+    // A create, edit, archive or undo (components/forms): load the tree again.
+    this.element.addEventListener("tree-changed", () => { this.loadedKey = null; });
+    newGoalButton(this.exporter.parentElement);
     this.detail.element.addEventListener("changed", (event) => {
       this.tree.updateNode(event.detail.id, event.detail.changes);
     });

@@ -1,0 +1,101 @@
+// The History tab of the detail panel: every recorded change of the node, newest first,
+// with who made it and each field before and after (the API's `history`).
+import * as api from "../../api.js";
+import { h, clear, empty, errorBox, withLoading } from "../../dom.js";
+import { dateTime, enumLabel } from "../../format.js";
+
+const ACTIONS = {
+  CREATED: "Created", UPDATED: "Changed", ARCHIVED: "Archived", MOVED: "Moved",
+  CHECKED_IN: "Checked in", ALIGNMENTS_SET: "Alignments set", SPEND_ADDED: "Spend added",
+  RESULT_ADDED: "Result added",
+};
+
+/** `periodEnd` -> "Period end". */
+function fieldName(name) {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words[0].toUpperCase() + words.slice(1);
+}
+
+function shown(value) {
+  if (value == null || value === "") return "—";
+  if (Array.isArray(value)) return value.map(shown).join(", ") || "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  const text = String(value);
+  return /^[A-Z][A-Z_]+$/.test(text) ? enumLabel(text) : text;
+}
+
+/** What an entry did: a restore is a change that clears `archivedAt`. */
+function actionOf(entry) {
+  const restored = entry.action === "UPDATED" && entry.changes.length === 1
+    && entry.changes[0].field === "archivedAt" && entry.changes[0].after == null;
+  return restored ? "Restored" : ACTIONS[entry.action] ?? enumLabel(entry.action);
+}
+
+function entryItem(entry) {
+  return h("li.history-entry", { dataset: { testid: "history-entry" } },
+    h("p.history-head", {}, h("strong", {}, actionOf(entry)), " · ", dateTime(entry.at),
+      " · ", entry.actor?.name ?? "an import or tool"),
+    entry.changes.length ? h("ul.history-changes", {}, entry.changes
+      .filter((change) => change.field !== "version")
+      .map((change) => h("li", {}, h("span.history-field", {}, fieldName(change.field)), ": ",
+        shown(change.before), " → ", shown(change.after)))) : null);
+}
+
+async function load(box, id) {
+  try {
+    const history = await withLoading(box, api.history(id), "Loading history…");
+    if (!history) {
+      clear(box, errorBox(new Error("This item no longer exists.")));
+      return;
+    }
+    const entries = history.nodes.slice().reverse();
+    clear(box,
+      h("p.summary", {}, `${history.totalCount} recorded change${history.totalCount === 1 ? "" : "s"}`
+        + (history.totalCount > entries.length ? `, the latest ${entries.length} shown` : "")),
+      entries.length ? h("ol.history", {}, entries.map(entryItem))
+        : empty("No change recorded yet."));
+  } catch (error) {
+    clear(box, errorBox(error));
+  }
+}
+
+/**
+ * Put the panel's content under an "Overview" tab and add a "History" tab beside it,
+ * loaded when first opened. `body` holds the rendered panel; `id` is the node's.
+ */
+export function addHistoryTab(body, id) {
+  const overview = h("div.tab-panel", { role: "tabpanel", id: "detail-overview",
+    "aria-labelledby": "detail-tab-overview" }, [...body.childNodes]);
+  const historyBox = h("div.tab-panel", { role: "tabpanel", id: "detail-history",
+    "aria-labelledby": "detail-tab-history", hidden: true, dataset: { testid: "history" } });
+  const tabs = [
+    h("button.tab", { type: "button", role: "tab", id: "detail-tab-overview",
+      "aria-controls": "detail-overview", "aria-selected": "true" }, "Overview"),
+    h("button.tab", { type: "button", role: "tab", id: "detail-tab-history",
+      "aria-controls": "detail-history", "aria-selected": "false", tabindex: "-1" }, "History"),
+  ];
+  let loaded = false;
+  const select = (index) => {
+    tabs.forEach((tab, i) => {
+      tab.setAttribute("aria-selected", String(i === index));
+      tab.tabIndex = i === index ? 0 : -1;
+    });
+    overview.hidden = index !== 0;
+    historyBox.hidden = index !== 1;
+    if (index === 1 && !loaded) {
+      loaded = true;
+      load(historyBox, id);
+    }
+  };
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => select(index));
+    tab.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+      const next = (index + 1) % tabs.length;
+      select(next);
+      tabs[next].focus();
+    });
+  });
+  clear(body, h("div.tabs", { role: "tablist", "aria-label": "Details and history" }, tabs),
+    overview, historyBox);
+}
