@@ -69,6 +69,7 @@ def test_a_day_falls_in_the_fiscal_year_it_ends_with(day, fiscal_year, quarter):
         ("FY0001", "outside the supported dates"),
         ("FY1900", "FY1900 runs from 1899-04-01 to 1900-03-31, outside the supported dates"),
         ("FY9999-Q1", "outside the supported dates"),
+        ("FY2027" + " " * 30, "^This is not a period name"),
     ],
 )
 def test_a_bad_name_says_what_is_accepted(name, says):

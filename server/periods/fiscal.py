@@ -18,6 +18,8 @@ from server.dates import DATES_TEXT, FIRST_DATE, LAST_DATE, date_supported
 
 NAME = re.compile(r"^FY(\d{4})(?:-([HQ])(\d))?$")
 PARTS = {"H": 2, "Q": 4}
+MAX_NAME = 20
+"""Longer text is no period name, and is not repeated in the error."""
 
 
 class PeriodKind(StrEnum):
@@ -86,10 +88,11 @@ class FiscalCalendar:
     def named(self, name: str) -> Period:
         """The period `name` stands for; `PeriodNameError` says why a name stands for
         none."""
-        match = NAME.match(name.strip().upper())
+        match = NAME.match(name.strip().upper()) if len(name) <= MAX_NAME else None
         if match is None:
+            shown = repr(name) if len(name) <= MAX_NAME else "This"
             raise PeriodNameError(
-                f"{name!r} is not a period name: use FY2027, FY2027-H1 or FY2027-Q1 "
+                f"{shown} is not a period name: use FY2027, FY2027-H1 or FY2027-Q1 "
                 "(fiscal years are named after the year they end in)."
             )
         fiscal_year = int(match.group(1))
