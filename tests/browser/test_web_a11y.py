@@ -17,9 +17,6 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 FIRST_KEY_RESULT = "{ keyResults(first: 1, orderBy: {field: TITLE}) { nodes { id } } }"
 FIRST_CAMPAIGN = "{ campaigns(first: 1) { nodes { id } } }"
 FIRST_TASK = "{ tasks(first: 1) { nodes { id } } }"
-# The calendar's grid is drawn by the vendored event-calendar, whose row/cell roles the
-# calendar view (components/calendar) is answerable for; every other rule is checked.
-VENDOR_GRID_RULES = ("aria-required-children", "aria-required-parent")
 
 
 @pytest.fixture(params=sorted(SIZES))
@@ -126,7 +123,7 @@ def test_calendar(page, size, scheme):
 
     # then
     expect(page.locator(".ec").first).to_be_visible()
-    assert_no_serious_violations(page, disable=VENDOR_GRID_RULES)
+    assert_no_serious_violations(page)
     screenshot(page, f"view-calendar-{size}-{scheme}")
 
 
