@@ -67,5 +67,5 @@ def test_a_goal_in_two_currencies_shows_its_budget_in_the_reporting_currency(pag
 
     # then
     expect(page.get_by_test_id("detail-title")).to_have_text(goal["title"])
-    expect(page.locator("[data-figure=reporting-budget]")).to_have_text(f"${budget:,.0f}")
+    expect(page.locator("[data-figure=reporting-budget]")).to_have_text(f"US${budget:,.0f}")
     screenshot(page, "reporting-currency")

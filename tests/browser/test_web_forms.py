@@ -287,6 +287,12 @@ def test_edit_a_key_result_and_read_its_history(page, api, size):
     assert_fits(page, size)
 
 
+def back_to_tree(page, size: str) -> None:
+    """On a phone the detail is a full-screen sheet over the tree: close it."""
+    if size == "phone":
+        page.get_by_role("button", name="Back to the tree").click()
+
+
 def test_new_top_level_goal(page, api, size):
     # given
     title = f"Enter the Nordics ({size})"
@@ -303,6 +309,7 @@ def test_new_top_level_goal(page, api, size):
     # then
     expect(page.get_by_test_id("detail-title")).to_have_text(title)
     assert title in [g["title"] for g in api(GOALS)["goals"]["nodes"]]
+    back_to_tree(page, size)
     expect(page.get_by_role("treeitem").filter(has_text=title)).to_have_count(1)
 
 
@@ -406,6 +413,7 @@ def test_an_editor_is_offered_only_their_teams_work(page, api, size):
     sign_in(page, "EDITOR")
     open_node(page, mine["id"])
     expect(actions(page).get_by_role("button", name="Edit goal")).to_be_visible()
+    back_to_tree(page, size)
     expect(page.get_by_role("button", name="New goal")).to_be_visible()
     open_node(page, theirs["id"])
     expect(page.get_by_test_id("detail-title")).to_have_text(theirs["title"])

@@ -30,6 +30,23 @@ function select(name, text, options) {
       options.map(([value, optionText]) => h("option", { value }, optionText))));
 }
 
+/** Whether any field of the form differs from what it was drawn with. */
+function typedInto(form) {
+  return [...form.elements].some((field) => {
+    if (field.type === "checkbox" || field.type === "radio") {
+      return field.checked !== field.defaultChecked;
+    }
+    if (field.tagName === "SELECT" && !field.multiple) {
+      const drawn = [...field.options].findIndex((option) => option.defaultSelected);
+      return field.options.length > 0 && field.selectedIndex !== Math.max(drawn, 0);
+    }
+    if (field.tagName === "SELECT") {
+      return [...field.options].some((option) => option.selected !== option.defaultSelected);
+    }
+    return "defaultValue" in field && field.value !== field.defaultValue;
+  });
+}
+
 export class GoalExplorer {
   constructor() {
     this.title = "Goals";
@@ -116,9 +133,9 @@ export class GoalExplorer {
       this.tree.updateNode(change.nodeId, fields);
     }
     if (!this.detail.id || this.detail.id !== change.nodeId) return;
-    // An edit form may hold what the user is typing: offer the reload instead (a stale
+    // A form the user has typed into holds their words: offer the reload instead (a stale
     // save is refused with CONFLICT and reloads anyway); their own saves reloaded already.
-    if (!this.detail.element.querySelector("form")) {
+    if (![...this.detail.element.querySelectorAll("form")].some(typedInto)) {
       this.detail.reload();
     } else if (change.actor?.id !== api.currentUser()?.id
       && !this.detail.element.querySelector(".live-notice")) {

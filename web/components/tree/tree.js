@@ -93,8 +93,9 @@ function row(node) {
     // Work in several currencies shows its figures in the reporting currency.
     const mixed = !node.money.currency && node.money.reporting?.budget;
     const figure = spendOfBudget(mixed ? node.money.reporting : node.money);
+    const each = mixed ? ` (${spendOfBudget(node.money).full})` : "";
     budget = h(`span.budget${figure.over ? ".over" : ""}`,
-      { title: figure.full ? `Spend to date of budget: ${figure.full}` : "No budget" },
+      { title: figure.full ? `Spend to date of budget: ${figure.full}${each}` : "No budget" },
       figure.text);
   }
   cells.push(h("span.cell.cell-budget", {}, budget));
