@@ -54,7 +54,9 @@ function totals(summary) {
 function byCurrency(summary) {
   const rows = summary.byCurrency;
   if (!rows.length) return null;
-  return h("details.money-currencies", { dataset: { testid: "money-by-currency" } },
+  // Open when a missing rate leaves a converted total blank: then these are the figures.
+  return h("details.money-currencies", { dataset: { testid: "money-by-currency" },
+    open: !summary.reporting.complete },
     h("summary", {}, `In each currency (${rows.map((row) => row.currency).join(", ")})`),
     h("div.money-scroll", { tabindex: "0", role: "region", "aria-label": "Totals by currency" },
       h("table.money-bars", {},
@@ -70,7 +72,8 @@ function byCurrency(summary) {
 }
 
 function gaps(summary) {
-  return summary.reporting.gaps.map((gap) => h("p.money-gap", {}, gap.message));
+  return summary.reporting.gaps.map((gap) => h("p.money-gap", { dataset: { testid: "money-gap" } },
+    gap.message));
 }
 
 function chart(title, testid, head, columns, rows) {
