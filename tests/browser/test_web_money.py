@@ -29,6 +29,10 @@ query($name: String!) {{ portfolio(period: {{name: $name}}) {{ campaigns
   byChannel {{ channel leads {REPORTED} }}
   byCategory {{ category money {{ leads {REPORTED} }} }} }} }}
 """
+GOALS = """
+{ goals(first: 100) { nodes { id money { currency byCurrency { currency }
+  reporting { currency complete budget { amount currency } spendToDate { amount currency } } } } } }
+"""
 CAMPAIGNS = """
 { campaigns(first: 100) { nodes { id name money { currency budget { amount currency }
   spendToDate { amount currency } projectedSpend { amount currency } } } } }
@@ -266,4 +270,31 @@ def test_a_campaign_shows_its_budget_against_its_spend(page, api):
         f"{client_format(page, 'percent', used)} of the budget spent"
     )
     assert_no_serious_violations(page, include=".budget-chart")
+    chart.scroll_into_view_if_needed()
     screenshot(page, "money-budget-chart")
+
+
+def test_a_goal_in_two_currencies_shows_budget_against_spend_converted(page, api):
+    # given
+    goal = next(
+        g
+        for g in api(GOALS)["goals"]["nodes"]
+        if g["money"]["currency"] is None
+        and len(g["money"]["byCurrency"]) > 1
+        and g["money"]["reporting"]["complete"]
+    )
+    reported = goal["money"]["reporting"]
+    sign_in(page)
+
+    # when
+    page.goto(f"/#/goals/{goal['id']}")
+
+    # then: the converted figures, said to be converted
+    chart = page.get_by_test_id("budget-chart")
+    expect(chart).to_contain_text(f"Converted into {reported['currency']}.")
+    expect(chart.locator("[data-figure=chart-budget]")).to_have_text(
+        client_format(page, "money", reported["budget"])
+    )
+    expect(chart.locator("[data-figure=chart-spend]")).to_have_text(
+        client_format(page, "money", reported["spendToDate"])
+    )
