@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.axe import assert_no_serious_violations
-from tests.browser.conftest import screenshot, sign_in, sync_api
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in, sync_api
 from tests.pinned_time import pinned_now
 
 pytestmark = pytest.mark.date_sensitive
@@ -270,8 +270,8 @@ def test_a_campaign_shows_its_budget_against_its_spend(page, api):
         f"{client_format(page, 'percent', used)} of the budget spent"
     )
     assert_no_serious_violations(page, include=".budget-chart")
-    chart.scroll_into_view_if_needed()
-    screenshot(page, "money-budget-chart")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SCREENSHOTS / "money-budget-chart.png"))
 
 
 def test_a_goal_in_two_currencies_shows_budget_against_spend_converted(page, api):
