@@ -211,10 +211,10 @@ def test_a_missing_rate_blanks_the_converted_total_and_opens_each_currency(page,
         expect(cells.first).to_have_text(expected)
 
 
-def test_an_unknown_period_in_the_address_shows_the_current_year(page, api):
+def test_an_unknown_period_in_the_address_shows_the_current_year_to_a_viewer(page, api):
     # given
     year = default_year(api(PERIODS)["fiscalPeriods"])
-    sign_in(page)
+    sign_in(page, "VIEWER")
 
     # when
     page.goto("/#/money?period=FY1900")
