@@ -812,3 +812,26 @@ export async function externalCalendarWrite(mutation, input) {
   );
   return data[mutation];
 }
+
+// The Money view (web/components/money/money.js): a period's portfolio, converted into the
+// reporting currency, with each currency's own amounts for the detail.
+const PORTFOLIO_FIGURES = `currency leads
+  spendToDate { amount currency } projectedSpend { amount currency }
+  revenue { amount currency } costPerLead { amount currency } roi
+  byCurrency { currency budget spendToDate projectedSpend revenue roi }
+  reporting { currency complete budget { amount currency } spendToDate { amount currency }
+    projectedSpend { amount currency } revenue { amount currency }
+    costPerLead { amount currency } roi gaps { message } }`;
+const PORTFOLIO_MONEY = `budget { amount currency } ${PORTFOLIO_FIGURES}`;
+
+export async function portfolio(period) {
+  const data = await request(
+    `query Portfolio($period: DateRange!) { portfolio(period: $period) {
+      start end campaigns total { ${PORTFOLIO_MONEY} }
+      byTeam { team { id name color } money { ${PORTFOLIO_MONEY} } }
+      byChannel { channel ${PORTFOLIO_FIGURES} }
+      byCategory { category money { ${PORTFOLIO_MONEY} } } } }`,
+    { period },
+  );
+  return data.portfolio;
+}

@@ -13,6 +13,7 @@ import { editForm } from "./edit.js";
 import { statusBlock } from "../status/status.js";
 import { addHistoryTab } from "./history.js";
 import { nodeActions } from "../forms/actions.js";
+import { budgetChart } from "../money/budget-chart.js";
 
 export function nodeLink(node) {
   return h("a.node-link", { href: `#/goals/${encodeURIComponent(node.id)}` },
@@ -165,6 +166,7 @@ export class DetailPanel {
       Task: () => this.renderTask(node),
     }[node.__typename];
     parts.push(render ? render() : empty("No details for this kind of item."));
+    parts.push(budgetChart(node));
     if (canWrite(node, api.currentUser())) {
       const form = editForm(node, {
         saved: (changes, message) => {
