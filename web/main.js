@@ -10,6 +10,7 @@ import { LOCALES, chosenLocale, setLocale } from "./format.js";
 import { FeedsView } from "./components/feeds/feeds.js";
 import { ExternalCalendarsView } from "./components/admin/calendars.js";
 import { showAdminLinks } from "./components/admin/nav.js";
+import { WorkloadView } from "./components/workload/workload.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -21,6 +22,7 @@ const VIEWS = {
   risks: () => new RisksView(),
   feeds: () => new FeedsView(),
   "imported-calendars": () => new ExternalCalendarsView(),
+  workload: () => new WorkloadView(),
   calendar: async () => {
     const { CalendarView } = await import("./components/calendar/calendar.js");
     return new CalendarView();
