@@ -5,7 +5,7 @@
 import * as api from "../../api.js";
 import * as router from "../../router.js";
 import { h, clear, empty, errorBox, withLoading } from "../../dom.js";
-import { date, number, shortDate } from "../../format.js";
+import { date, number, plural, shortDate } from "../../format.js";
 import { isIsoDate, mondayOf, range, today } from "./weeks.js";
 
 const WEEK_CHOICES = [4, 8, 12, 26];
@@ -89,10 +89,13 @@ export class WorkloadView {
       return;
     }
     const weeks = teams[0].workload.weeks;
-    const over = teams.reduce((n, team) => n + team.workload.weeks.filter((w) => w.overbooked)
-      .length, 0);
+    const overWeeks = (subjects) => subjects.reduce((n, subject) =>
+      n + subject.workload.weeks.filter((w) => w.overbooked).length, 0);
+    const teamWeeks = overWeeks(teams);
+    const personWeeks = overWeeks(people.filter((person) => person.teams.length));
     this.summary.textContent = `${date(chosen.from)} to ${date(chosen.to)}: `
-      + `${over} over-booked team week${over === 1 ? "" : "s"}.`;
+      + `${plural(teamWeeks, "over-booked team week")}, `
+      + `${plural(personWeeks, "over-booked person week")}.`;
     const head = h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Team / person"),
       weeks.map((week) => h("th", { scope: "col", dataset: { week: week.weekStart } },
         h("span.visually-hidden", {}, "Week of "), shortDate(week.weekStart)))));
