@@ -268,3 +268,65 @@ def test_layout_scrolls_inside_its_box_and_is_accessible(page, size):
     assert background == "rgb(16, 21, 31)"
     assert_no_serious_violations(page)
     screenshot(page, f"workload-dark-{size}")
+
+
+TASK = "query($id: ID!) { node(id: $id) { ... on Task { id version estimateHours } } }"
+TASK_UPDATE = """
+mutation($i: TaskUpdateInput!) { taskUpdate(input: $i) {
+  task { id version estimateHours } userErrors { field code message } } }
+"""
+
+
+def set_estimate(api, task: dict, estimate: str | None) -> dict:
+    answer = api(
+        TASK_UPDATE, i={"id": task["id"], "version": task["version"], "estimateHours": estimate}
+    )
+    assert answer["taskUpdate"]["userErrors"] == []
+    return answer["taskUpdate"]["task"]
+
+
+def test_a_change_through_the_api_is_counted_again_live(page, api):
+    # given: the over-booked person's week open, with the task panel showing
+    page.set_viewport_size(SIZES["desktop"])
+    start = this_monday()
+    expected = grid_from_api(api, start, 8)
+    subject, week = next(
+        (s, w)
+        for s in expected["users"]["nodes"]
+        for w in s["workload"]["weeks"]
+        if w["overbooked"]
+    )
+    end = (date.fromisoformat(week["weekStart"]) + timedelta(days=6)).isoformat()
+    booked = api(TASKS, id=subject["id"], **{"from": week["weekStart"], "to": end})
+    task = api(TASK, id=booked["node"]["workload"]["weeks"][0]["tasks"][0]["task"]["id"])["node"]
+    open_workload(page)
+    expect(page.locator("html")).to_have_attribute("data-live", "on")
+    expand_all(page)
+    cell = page.locator(
+        f"tr[data-subject='{subject['id']}'] button.wl-cell[data-week='{week['weekStart']}']"
+    ).first
+    cell.click()
+    expect(page.get_by_test_id("workload-tasks").locator(".wl-task-list a").first).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    estimate = task["estimateHours"]
+
+    try:
+        # when: someone triples the task's estimate through the API
+        bigger = Decimal(task["estimateHours"] or "8") * 3
+        task = set_estimate(api, task, str(bigger))
+        after = grid_from_api(api, start, 8)
+        person = next(u for u in after["users"]["nodes"] if u["id"] == subject["id"])
+        now = next(w for w in person["workload"]["weeks"] if w["weekStart"] == week["weekStart"])
+        assert Decimal(now["bookedHours"]) > Decimal(week["bookedHours"])
+
+        # then: the cell shows the new hours without a reload, and the panel stays open
+        expect(cell).to_have_attribute("data-booked", now["bookedHours"])
+        expect(cell.locator(".wl-hours")).to_have_text(
+            f"{hours(now['bookedHours'])} / {hours(now['capacityHours'])} h"
+        )
+        expect(page.get_by_test_id("workload-tasks").locator(".wl-figures")).to_contain_text(
+            f"{hours(now['bookedHours'])} h booked"
+        )
+        assert page.evaluate("window.notReloaded") is True
+    finally:
+        set_estimate(api, api(TASK, id=task["id"])["node"], estimate)

@@ -11,6 +11,10 @@ import { isIsoDate, mondayOf, range, today } from "./weeks.js";
 const WEEK_CHOICES = [4, 8, 12, 26];
 const DEFAULT_WEEKS = 8;
 const OVER_ICON = "⚠";
+// Changes that can move hours or capacity: a task's dates, estimate, status or team, a
+// campaign's or goal's owner team (a task's team is derived from them), people, teams.
+const LIVE_TYPES = new Set(["Task", "Campaign", "KeyResult", "Goal", "User", "Team"]);
+const LIVE_DELAY_MS = 300;
 
 function hours(value) {
   return `${number(value, 1)} h`;
@@ -63,6 +67,29 @@ export class WorkloadView {
         h("span.wl-over", {}, h("span", { "aria-hidden": "true" }, OVER_ICON), " Over"),
         " marks a week booked past capacity. Choose a cell for the tasks behind it."),
       this.summary, this.grid, this.tasks);
+    // Someone's change to the work or the people behind it (web/live.js): count again,
+    // once for a burst of changes.
+    this.onLive = (event) => {
+      if (event.type === "throughline:resync" || LIVE_TYPES.has(event.detail?.nodeType)) {
+        this.refreshSoon();
+      }
+    };
+    document.addEventListener("throughline:changed", this.onLive);
+    document.addEventListener("throughline:resync", this.onLive);
+  }
+
+  refreshSoon() {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.loaded = null;
+      this.show(router.parse()).catch(() => {});
+    }, LIVE_DELAY_MS);
+  }
+
+  destroy() {
+    clearTimeout(this.refreshTimer);
+    document.removeEventListener("throughline:changed", this.onLive);
+    document.removeEventListener("throughline:resync", this.onLive);
   }
 
   async show({ params }) {
@@ -70,13 +97,18 @@ export class WorkloadView {
     this.filters.elements.from.value = chosen.from;
     this.filters.elements.weeks.value = String(chosen.weeks);
     if (this.loaded === `${chosen.from}|${chosen.to}`) return;
-    this.loaded = null;
-    clear(this.tasks);
+    const key = `${chosen.from}|${chosen.to}`;
+    if (this.shownRange !== key) {
+      this.selected = null;
+      clear(this.tasks);
+    }
     try {
       const data = await withLoading(this.grid, api.workloadGrid(chosen.from, chosen.to),
         "Adding up the hours…");
-      this.loaded = `${chosen.from}|${chosen.to}`;
+      this.loaded = key;
+      this.shownRange = key;
       this.render(data, chosen);
+      if (this.selected) this.showTasks(...this.selected, { focus: false });
     } catch (error) {
       clear(this.grid, errorBox(error));
     }
@@ -105,8 +137,10 @@ export class WorkloadView {
       const rows = members.map((person) => this.row(person, "person", team.id));
       body.append(this.row(team, "team", team.id, rows), ...rows);
     }
+    const { scrollLeft, scrollTop } = this.grid; // kept when the same range is counted again
     clear(this.grid, h("table.wl-grid", {}, h("caption.visually-hidden", {},
       "Hours booked against capacity by team and person, week by week"), head, body));
+    Object.assign(this.grid, { scrollLeft, scrollTop });
   }
 
   row(subject, kind, teamId, memberRows = []) {
@@ -147,7 +181,8 @@ export class WorkloadView {
     return button;
   }
 
-  async showTasks(subject, week) {
+  async showTasks(subject, week, { focus = true } = {}) {
+    this.selected = [subject, week];
     const heading = h("h2", { tabindex: "-1" }, `${subject.name} · week of ${date(week.weekStart)}`);
     try {
       const node = await withLoading(this.tasks,
@@ -167,7 +202,7 @@ export class WorkloadView {
             booked.task.dueDate ? ` · due ${date(booked.task.dueDate)}` : ""))))
         : empty("No tasks book hours this week.");
       clear(this.tasks, heading, figures, list);
-      heading.focus();
+      if (focus) heading.focus();
     } catch (error) {
       clear(this.tasks, heading, errorBox(error));
     }
