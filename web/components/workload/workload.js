@@ -124,7 +124,7 @@ export class WorkloadView {
     const overWeeks = (subjects) => subjects.reduce((n, subject) =>
       n + subject.workload.weeks.filter((w) => w.overbooked).length, 0);
     const teamWeeks = overWeeks(teams);
-    const personWeeks = overWeeks(people.filter((person) => person.teams.length));
+    const personWeeks = overWeeks(people);
     this.summary.textContent = `${date(chosen.from)} to ${date(chosen.to)}: `
       + `${plural(teamWeeks, "over-booked team week")}, `
       + `${plural(personWeeks, "over-booked person week")}.`;
@@ -136,6 +136,17 @@ export class WorkloadView {
       const members = people.filter((person) => person.teams.some((t) => t.id === team.id));
       const rows = members.map((person) => this.row(person, "person", team.id));
       body.append(this.row(team, "team", team.id, rows), ...rows);
+    }
+    // People in no team still have hours and a capacity of their own.
+    const loners = people.filter((person) => !person.teams.length);
+    if (loners.length) {
+      body.append(h("tr.wl-group", {}, h("th.wl-name", { scope: "row" }, "In no team"),
+        h("td", { colSpan: weeks.length })));
+      for (const person of loners) {
+        const row = this.row(person, "person", null);
+        row.hidden = false;
+        body.append(row);
+      }
     }
     const { scrollLeft, scrollTop } = this.grid; // kept when the same range is counted again
     clear(this.grid, h("table.wl-grid", {}, h("caption.visually-hidden", {},
