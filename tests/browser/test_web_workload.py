@@ -332,3 +332,17 @@ def test_a_change_through_the_api_is_counted_again_live(page, api):
         assert page.evaluate("window.notReloaded") is True
     finally:
         set_estimate(api, api(TASK, id=task["id"])["node"], estimate)
+
+
+def test_a_viewer_reads_the_same_grid(page, api):
+    # given: someone who may only read
+    page.set_viewport_size(SIZES["desktop"])
+    expected = grid_from_api(api, this_monday(), 8)
+
+    # when
+    sign_in(page, "VIEWER", where="/#/workload")
+
+    # then: every team and person, without an error
+    expect(page.locator(".wl-grid")).to_be_visible()
+    expect(page.locator("tr.wl-team")).to_have_count(len(expected["teams"]["nodes"]))
+    expect(page.locator(".workload-view .error")).to_have_count(0)
