@@ -835,3 +835,36 @@ export async function portfolio(period) {
   );
   return data.portfolio;
 }
+
+// ---------------------------------------------------------------------------------------
+// Workload: hours booked against capacity, week by week, for teams and their people.
+
+const WORKLOAD_WEEKS = `workload(from: $from, to: $to) { capacityHours bookedHours
+  weeks { weekStart weekEnd capacityHours bookedHours utilisation overbooked } }`;
+
+/** Every team and every person with their weeks from `from` to `to` (ISO dates). */
+export async function workloadGrid(from, to) {
+  const [teamRows, people] = await Promise.all([
+    allPages(`query WorkloadTeams($after: String, $from: Date!, $to: Date!) {
+      teams(first: 50, after: $after) { ${MORE} nodes { id name color ${WORKLOAD_WEEKS} } } }`,
+    (data) => data.teams, { from, to }),
+    allPages(`query WorkloadPeople($after: String, $from: Date!, $to: Date!) {
+      users(first: 50, after: $after) { ${MORE} nodes { id name teams { id }
+        weeklyCapacityHours ${WORKLOAD_WEEKS} } } }`,
+    (data) => data.users, { from, to }),
+  ]);
+  return { teams: teamRows, people };
+}
+
+/** The tasks booking hours in one week of a team's or a person's workload. */
+export async function workloadTasks(id, weekStart, weekEnd) {
+  const data = await request(
+    `query WorkloadTasks($id: ID!, $from: Date!, $to: Date!) { node(id: $id) {
+      __typename id ... on Team { name workload(from: $from, to: $to) { ...WeekTasks } }
+      ... on User { name workload(from: $from, to: $to) { ...WeekTasks } } } }
+    fragment WeekTasks on Workload { weeks { weekStart capacityHours bookedHours overbooked
+      tasks { hours estimated task { id title dueDate status } } } }`,
+    { id, from: weekStart, to: weekEnd },
+  );
+  return data.node;
+}

@@ -11,6 +11,7 @@ import { FeedsView } from "./components/feeds/feeds.js";
 import { ExternalCalendarsView } from "./components/admin/calendars.js";
 import { showAdminLinks } from "./components/admin/nav.js";
 import { MoneyView } from "./components/money/money.js";
+import { WorkloadView } from "./components/workload/workload.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -23,6 +24,7 @@ const VIEWS = {
   feeds: () => new FeedsView(),
   "imported-calendars": () => new ExternalCalendarsView(),
   money: () => new MoneyView(),
+  workload: () => new WorkloadView(),
   calendar: async () => {
     const { CalendarView } = await import("./components/calendar/calendar.js");
     return new CalendarView();
