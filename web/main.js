@@ -10,6 +10,7 @@ import { LOCALES, chosenLocale, setLocale } from "./format.js";
 import { FeedsView } from "./components/feeds/feeds.js";
 import { ExternalCalendarsView } from "./components/admin/calendars.js";
 import { showAdminLinks } from "./components/admin/nav.js";
+import { HomeView } from "./components/home/home.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -18,6 +19,7 @@ let current = null; // {name, view}
 
 const VIEWS = {
   goals: () => new GoalExplorer(),
+  home: () => new HomeView(),
   risks: () => new RisksView(),
   feeds: () => new FeedsView(),
   "imported-calendars": () => new ExternalCalendarsView(),
