@@ -147,6 +147,7 @@ def test_a_risk_opens_its_node(page, api):
 
 def test_a_change_made_after_a_visit_shows_on_the_next_one(page, api):
     # given: a first visit, which has nothing to compare with
+    page.set_viewport_size(SIZES["desktop"])
     sign_in(page)
     open_home(page)
     expect(page.locator(".home-card-changes")).to_contain_text("first visit")
@@ -167,13 +168,15 @@ def test_a_change_made_after_a_visit_shows_on_the_next_one(page, api):
         # then: the change since the first visit, and the milestone in this week
         summary = page.locator(".home-changes-summary")
         expect(summary).to_have_attribute("data-count", "1")
-        expect(summary).to_have_text(re.compile(r"^1 change since "))
+        expect(summary).to_have_text(re.compile(r"^1 change since your last visit, \S"))
         change = page.locator(".home-changes li")
         expect(change).to_have_count(1)
         expect(change).to_contain_text(title)
         expect(change).to_contain_text("created")
         expect(change.locator("a")).to_have_attribute("href", f"#/goals/{milestone['id']}")
         expect(page.locator(".home-week li", has_text=title)).to_be_visible()
+        assert_no_serious_violations(page)
+        screenshot(page, "home-changes-desktop")
     finally:
         archived = api(
             MILESTONE_ARCHIVE, input={"id": milestone["id"], "version": milestone["version"]}

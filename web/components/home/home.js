@@ -105,7 +105,8 @@ function renderChanges(body, since, changes) {
   }
   clear(body,
     h("p.home-changes-summary", { dataset: { count: String(changes.length) } },
-      `${plural(changes.length, "change")} since ${relativeTime(since)}`),
+      `${plural(changes.length, "change")} since your last visit, `,
+      h("time", { dateTime: since, title: dateTime(since) }, relativeTime(since))),
     changes.length
       ? h("ul.home-changes", {}, changes.slice(0, LATEST).map((change) => h("li", {},
         nodeLink(change.node), " ", h("span", {}, changeText(change)),
