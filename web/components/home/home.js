@@ -6,6 +6,7 @@ import {
   count, date, dateTime, enumLabel, healthClass, healthIcon, healthLabel, percent,
   plural, relativeTime,
 } from "../../format.js";
+import { loadRange } from "../calendar/calendar-data.js";
 import { nodeLink } from "../detail/detail.js";
 import { riskSentence } from "../risks/sentences.js";
 import { currentWeek, takeLastVisit } from "./visits.js";
@@ -67,7 +68,7 @@ const MILESTONE_KINDS = ["LAUNCH", "RELEASE", "EVENT", "WEBINAR", "SALES_KICKOFF
 
 /** Milestones and imported blocking days of the week, and the week's clash counts. */
 function renderWeek(body, week, calendar) {
-  const entries = calendar.entries.nodes.filter((entry) =>
+  const entries = calendar.entries.filter((entry) =>
     (MILESTONE_KINDS.includes(entry.kind) && entry.node?.__typename === "Milestone")
     || (entry.kind === "EXTERNAL" && entry.blocking));
   entries.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.title.localeCompare(b.title));
@@ -138,7 +139,7 @@ export class HomeView {
         renderHealth(this.health.body, goals.nodes)),
       this.fill(this.risks.body, () => api.risks({}, { first: 5 }), (risks) =>
         renderRisks(this.risks.body, risks)),
-      this.fill(this.week.body, () => api.calendar(week.from, week.to, timeZone, null), (cal) =>
+      this.fill(this.week.body, () => loadRange(week.from, week.to, timeZone, null), (cal) =>
         renderWeek(this.week.body, week, cal)),
       this.fill(this.changes.body, () => (since ? api.changesSince(since) : []), (changes) =>
         renderChanges(this.changes.body, since, changes)),
