@@ -182,3 +182,18 @@ def test_a_change_made_after_a_visit_shows_on_the_next_one(page, api):
             MILESTONE_ARCHIVE, input={"id": milestone["id"], "version": milestone["version"]}
         )
         assert archived["milestoneArchive"]["userErrors"] == []
+
+
+def test_a_viewer_sees_the_overview_and_the_second_visit_compares(page):
+    # given: a first visit as a viewer
+    sign_in(page, "VIEWER")
+    open_home(page)
+    expect(page.locator(".home-card-changes")).to_contain_text("first visit")
+
+    # when: the next visit, nothing changed in between
+    page.reload()
+    open_home(page)
+
+    # then: the organisation-wide changes are read with a viewer's rights, and none is new
+    expect(page.locator(".home-changes-summary")).to_have_attribute("data-count", "0")
+    expect(page.locator(".home-card .error")).to_have_count(0)
