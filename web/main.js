@@ -12,6 +12,7 @@ import { ExternalCalendarsView } from "./components/admin/calendars.js";
 import { showAdminLinks } from "./components/admin/nav.js";
 import { MoneyView } from "./components/money/money.js";
 import { WorkloadView } from "./components/workload/workload.js";
+import { HomeView } from "./components/home/home.js";
 
 const main = document.getElementById("main");
 const header = document.querySelector("header.top");
@@ -20,6 +21,7 @@ let current = null; // {name, view}
 
 const VIEWS = {
   goals: () => new GoalExplorer(),
+  home: () => new HomeView(),
   risks: () => new RisksView(),
   feeds: () => new FeedsView(),
   "imported-calendars": () => new ExternalCalendarsView(),
