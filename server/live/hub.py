@@ -25,6 +25,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from server import models
+from server.background import BackgroundTask
 from server.read_model import ReadModel, Snapshot
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class Subscriber:
 
 
 @dataclass
-class Hub:
+class Hub(BackgroundTask):
     read_model: ReadModel
     queue_size: int = 100
     poll_seconds: float = 1.0
@@ -86,6 +87,7 @@ class Hub:
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task | None = None
     reads: int = 0
+    task_name = "live-hub"
 
     def subscribe(self, wants: Filter, overflowed: Callable[[], None]) -> Subscriber:
         subscriber = Subscriber(wants, asyncio.Queue(self.queue_size), overflowed)
@@ -106,17 +108,6 @@ class Hub:
         self.wake()
         if self.published is not None:
             self.published()
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="live-hub")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def _run(self) -> None:
         while True:

@@ -20,6 +20,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from server.background import BackgroundTask
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "throughline_events"
@@ -27,25 +29,15 @@ REDIS_CHANNEL = "throughline:events"
 RETRY_SECONDS = (0.5, 1, 2, 5, 10)
 
 
-class Listener:
+class Listener(BackgroundTask):
     """A background task that keeps a subscription open and calls `wake` on each message."""
 
     def __init__(self, wake: Callable[[], None]) -> None:
         self.wake = wake
-        self._task: asyncio.Task | None = None
+        self.task_name = type(self).__name__
         self.connected = asyncio.Event()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._keep_listening(), name=type(self).__name__)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _keep_listening(self) -> None:
+    async def _run(self) -> None:
         failures = 0
         while True:
             try:

@@ -6,11 +6,11 @@ from sending the same delivery twice."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from server import models
+from server.background import BackgroundTask
 from server.events.catalogue import EventType
 from server.events.risks import record_risk_changes
 from server.faults import database_unavailable, describe
@@ -22,25 +22,15 @@ from server.webhooks.dispatch import dispatch
 log = logging.getLogger(__name__)
 
 
-class WebhookWorker:
+class WebhookWorker(BackgroundTask):
+    task_name = "webhook-worker"
+
     def __init__(
         self, rules: Webhooks, before_round: Callable[[], Awaitable[object]] | None = None
     ) -> None:
         """`before_round` runs first in each round (the risk step, which writes events)."""
         self.rules = rules
         self.before_round = before_round
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="webhook-worker")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def run_round(self, http) -> bool:
         """One round; whether there may be more to do at once."""
