@@ -29,6 +29,7 @@ from schema.core.known_queries import answer_known_query
 from schema.core.limits import query_limits
 from schema.core.node import NodeQueries
 from schema.core.planned import PlannedExecution
+from schema.core.recent_changes import RecentChangeQueries
 from schema.core.restore import RestoreMutations
 from schema.core.sign_in import SignInRequired
 from schema.core.storable_text import StorableText
@@ -101,6 +102,7 @@ class Query(
     CurrencyQueries,
     FunnelQueries,
     ViewerQueries,
+    RecentChangeQueries,
 ):
     pass
 

@@ -870,32 +870,18 @@ export async function workloadTasks(id, weekStart, weekEnd) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The overview (web/components/home): changes since the last visit. The API has no
-// organisation-wide history, so the latest entries of each goal, key result, campaign,
-// task and milestone (the 100 of each kind changed last) are read in one request and merged.
+// The overview (web/components/home): changes to work since the last visit.
 
-const CHANGED_LAST = "{field: UPDATED_AT, direction: DESC}";
-const RECENT_HISTORY = `nodes { ...Label history(last: 5) { nodes { at action actor { name }
-  changes { field } } } }`;
-
-/** Changes recorded after `since` (ISO instant), newest first, each with its `node`. */
-export async function changesSince(since) {
+/** Changes recorded after `since` (ISO instant), newest first, each with its `node`, and
+ * how many there are in all. */
+export async function changesSince(since, first = 20) {
   const data = await request(
-    `query ChangesSince { goals(first: 100, orderBy: ${CHANGED_LAST}) { ${RECENT_HISTORY} }
-      keyResults(first: 100, orderBy: ${CHANGED_LAST}) { ${RECENT_HISTORY} }
-      campaigns(first: 100, orderBy: ${CHANGED_LAST}) { ${RECENT_HISTORY} }
-      tasks(first: 100, orderBy: ${CHANGED_LAST}) { ${RECENT_HISTORY} }
-      milestones(first: 100, orderBy: {field: CREATED, direction: DESC}) { ${RECENT_HISTORY} } }
+    `query ChangesSince($since: DateTime!, $first: Int) {
+      recentChanges(since: $since, first: $first) { totalCount
+        nodes { at action actor { name } changes { field } node { ...Label } } } }
     ${LABEL}`,
+    { since, first },
   );
-  const after = Date.parse(since);
-  const changes = [];
-  for (const kind of ["goals", "keyResults", "campaigns", "tasks", "milestones"]) {
-    for (const { history, ...node } of data[kind].nodes) {
-      for (const entry of history.nodes) {
-        if (Date.parse(entry.at) > after) changes.push({ ...entry, node });
-      }
-    }
-  }
-  return changes.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const { totalCount, nodes } = data.recentChanges;
+  return { total: totalCount, changes: nodes.filter((change) => change.node) };
 }

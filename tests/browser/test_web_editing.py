@@ -132,9 +132,12 @@ def test_save_after_someone_else_changed_the_campaign_reloads_it_and_says_so(
     form = page.get_by_test_id("campaign-form")
     expect(form.get_by_label("Start")).to_have_value(start.isoformat())
 
-    # when: someone else moves it three days later, then this user saves ten days later
+    # when: this user types new dates, someone else moves it three days later (the page
+    # hears of it and leaves what was typed alone), then this user saves ten days later
     theirs = (start + timedelta(days=3), end + timedelta(days=3))
     ours = (start + timedelta(days=10), end + timedelta(days=10))
+    form.get_by_label("Start").fill(ours[0].isoformat())
+    form.get_by_label("End").fill(ours[1].isoformat())
     changed = api(
         CAMPAIGN_UPDATE,
         i={
@@ -145,8 +148,8 @@ def test_save_after_someone_else_changed_the_campaign_reloads_it_and_says_so(
         },
     )["campaignUpdate"]
     assert not changed["userErrors"]
-    form.get_by_label("Start").fill(ours[0].isoformat())
-    form.get_by_label("End").fill(ours[1].isoformat())
+    expect(page.locator(".detail .live-notice")).to_contain_text("changed elsewhere")
+    expect(form.get_by_label("Start")).to_have_value(ours[0].isoformat())
     form.get_by_role("button", name="Move campaign").click()
 
     # then: reloaded with their dates, said so; the server kept theirs

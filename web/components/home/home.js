@@ -99,14 +99,14 @@ function changeText(change) {
   return fields.length && change.action === "UPDATED" ? `${what} ${fields.join(", ")}` : what;
 }
 
-function renderChanges(body, since, changes) {
+function renderChanges(body, since, { total, changes }) {
   if (!since) {
     clear(body, empty("This is your first visit: what changes from now on will show here."));
     return;
   }
   clear(body,
-    h("p.home-changes-summary", { dataset: { count: String(changes.length) } },
-      `${plural(changes.length, "change")} since your last visit, `,
+    h("p.home-changes-summary", { dataset: { count: String(total) } },
+      `${plural(total, "change")} since your last visit, `,
       h("time", { dateTime: since, title: dateTime(since) }, relativeTime(since))),
     changes.length
       ? h("ul.home-changes", {}, changes.slice(0, LATEST).map((change) => h("li", {},
@@ -141,7 +141,7 @@ export class HomeView {
         renderRisks(this.risks.body, risks)),
       this.fill(this.week.body, () => loadRange(week.from, week.to, timeZone, null), (cal) =>
         renderWeek(this.week.body, week, cal)),
-      this.fill(this.changes.body, () => (since ? api.changesSince(since) : []), (changes) =>
+      this.fill(this.changes.body, () => (since ? api.changesSince(since, LATEST) : { total: 0, changes: [] }), (changes) =>
         renderChanges(this.changes.body, since, changes)),
     ]);
   }

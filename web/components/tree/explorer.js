@@ -30,6 +30,17 @@ function select(name, text, options) {
       options.map(([value, optionText]) => h("option", { value }, optionText))));
 }
 
+/** Whether the detail already shows every changed field's new value (a change this
+ * page made itself and reloaded after). A change naming no field shown is not. */
+function alreadyShown(node, change) {
+  const compared = (change.changes ?? []).filter(({ field }) => node && field in node);
+  return compared.length > 0 && compared.every(({ field, after }) => {
+    const shown = node[field];
+    const value = shown && typeof shown === "object" && "id" in shown ? shown.id : shown;
+    return String(value ?? "") === String(after ?? "");
+  });
+}
+
 /** Whether any field of the form differs from what it was drawn with. */
 function typedInto(form) {
   return [...form.elements].some((field) => {
@@ -133,14 +144,14 @@ export class GoalExplorer {
       this.tree.updateNode(change.nodeId, fields);
     }
     if (!this.detail.id || this.detail.id !== change.nodeId) return;
+    if (alreadyShown(this.detail.node, change)) return; // e.g. this page's own save
     // A form the user has typed into holds their words: offer the reload instead (a stale
-    // save is refused with CONFLICT and reloads anyway); their own saves reloaded already.
+    // save is refused with CONFLICT and reloads anyway).
     if (![...this.detail.element.querySelectorAll("form")].some(typedInto)) {
       this.detail.reload();
-    } else if (change.actor?.id !== api.currentUser()?.id
-      && !this.detail.element.querySelector(".live-notice")) {
+    } else if (!this.detail.element.querySelector(".live-notice")) {
       this.detail.body.prepend(h("p.live-notice", { role: "status" },
-        "Someone else changed this. ",
+        "This was changed elsewhere. ",
         h("button.secondary", { type: "button", onclick: () => this.detail.reload() }, "Reload")));
     }
   }
