@@ -54,7 +54,8 @@ async def statements(gql) -> tuple[int, int, dict]:
 
 
 async def test_reporting_statements_do_not_grow_with_the_data(gql):
-    # given: a small organisation, with EUR rates from before its first entry
+    # given: a small organisation (with its weekly rates), and a EUR rate from before
+    # its first entry
     await make.exchange_rate("EUR", "1.1", date(2024, 1, 1))
     await load_document(generate_document(300, 31, TODAY), name=synthetic_name(300, 31))
     small_first, small_again, small = await statements(gql)
@@ -62,11 +63,11 @@ async def test_reporting_statements_do_not_grow_with_the_data(gql):
     # when: a ten times larger one is added, and rates on many more days
     await load_document(generate_document(3000, 32, TODAY), name=synthetic_name(3000, 32))
     for day in range(1, 29):
-        await make.exchange_rate("EUR", f"1.{day:02d}", date(2026, 2, day))
+        await make.exchange_rate("CHF", f"1.{day:02d}", date(2026, 2, day))
     large_first, large_again, large = await statements(gql)
 
     # then
     assert large["campaigns"]["totalCount"] > small["campaigns"]["totalCount"]
-    assert large["exchangeRates"]["totalCount"] == 29
+    assert large["exchangeRates"]["totalCount"] >= small["exchangeRates"]["totalCount"] + 28
     assert small_first == large_first == STEADY_STATEMENTS
     assert small_again == large_again == STEADY_STATEMENTS

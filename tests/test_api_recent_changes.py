@@ -95,10 +95,9 @@ async def test_pages_follow_one_another(db, gql):
 
     # when
     first = (await gql.data(RECENT, {"since": since.isoformat(), "first": 2}))["recentChanges"]
+    cursor = first["pageInfo"]["endCursor"]
     rest = (
-        await gql.data(
-            RECENT, {"since": since.isoformat(), "first": 2, "after": first["pageInfo"]["endCursor"]}
-        )
+        await gql.data(RECENT, {"since": since.isoformat(), "first": 2, "after": cursor})
     )["recentChanges"]
 
     # then: 3 then 2 on the first page, 1 on the next, and no more

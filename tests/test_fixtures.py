@@ -379,6 +379,13 @@ def test_generator_refuses_tiny_sizes(nodes) -> None:
         generate_document(nodes, 1, TODAY)
 
 
+def distinct_rates(*docs: dict) -> int:
+    """Rates are the database's: one loaded beside another keeps the first of a day."""
+    return len(
+        {(x["currency"], x["quote"], x["date"]) for d in docs for x in d["exchange_rates"]}
+    )
+
+
 async def test_generated_documents_load_side_by_side(db) -> None:
     small, large = generate_document(200, 1, TODAY), generate_document(5000, 2, TODAY)
     await load_document(demo_document(TODAY), name=DEMO_NAME)
@@ -387,6 +394,7 @@ async def test_generated_documents_load_side_by_side(db) -> None:
     expected = Counter(count_rows(demo_document(TODAY)))
     expected.update(count_rows(small))
     expected.update(count_rows(large))
+    expected["exchange_rate"] = distinct_rates(demo_document(TODAY), small, large)
     assert await table_counts() == dict(expected)
     assert await FixtureLoad.all().count() == 3
 
@@ -402,6 +410,7 @@ async def test_loading_side_by_side_keeps_ids_fresh(db) -> None:
     assert not (await load_document(demo, name=DEMO_NAME)).loaded
     expected = Counter(count_rows(demo))
     expected.update(count_rows(synthetic))
+    expected["exchange_rate"] = distinct_rates(demo, synthetic)
     assert await table_counts() == dict(expected)
     with pytest.raises(FixtureError):
         await load_document(_bad(_set_shares), name="bad")

@@ -429,28 +429,28 @@ def test_every_rule_says_what_it_reads() -> None:
 
 
 async def test_a_rate_written_recomputes_the_money_it_converts(organisation) -> None:
-    # given: the synthetic organisation's EUR campaigns have no rate yet
+    # given: a EUR campaign whose budget converts at the weekly rate before its start
     snapshot = organisation
     before = engine(snapshot)
     answers(before)
     eur = next(
-        c.id
+        c
         for c in sorted(before.graph.campaigns.values(), key=lambda c: c.id)
-        if c.currency == "EUR" and not c.archived
+        if c.currency == "EUR" and not c.archived and c.start_date.weekday() != 0
     )
-    assert before.campaign_money(eur).total.reported.gaps
+    weekly = before.campaign_money(eur.id).total.reported.budget.total
+    assert weekly is not None and weekly != eur.budget * Decimal("1.5")
 
-    # when
+    # when: a rate of the campaign's own start day is written
     rate = ExchangeRate(
-        id=10**6, currency="EUR", quote="USD", date=date(1900, 1, 1), rate=Decimal("1.1")
+        id=10**6, currency="EUR", quote="USD", date=eur.start_date, rate=Decimal("1.5")
     )
     after = snapshot.changed(snapshot.version + 1, {"exchange_rate": {rate.pk: rate}})
     taken = engine(after, before)
 
-    # then
-    reported = taken.campaign_money(eur).total.reported
+    # then: its budget converts at that rate; the rest is carried, and equal to afresh
+    reported = taken.campaign_money(eur.id).total.reported
     assert reported.gaps == ()
-    assert reported.budget.total == taken.graph.campaigns[eur].budget * Decimal("1.1")
-    assert taken.rule_risks["missing_exchange_rates"] != before.rule_risks["missing_exchange_rates"]
+    assert reported.budget.total == eur.budget * Decimal("1.5")
     assert taken.graph.campaigns is before.graph.campaigns  # only money is recomputed
     assert answers(taken) == answers(engine(after))
