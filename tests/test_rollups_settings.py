@@ -39,7 +39,15 @@ def test_thresholds_from_the_environment():
     thresholds = load_settings(env=env).thresholds
 
     assert thresholds == Thresholds(
-        Decimal("0.05"), Decimal("0.2"), 7, Decimal("0.5"), 5, Decimal("2.5"), 8, Decimal("0.5"), 2
+        health_at_risk_gap=Decimal("0.05"),
+        health_off_track_gap=Decimal("0.2"),
+        stale_check_in_days=7,
+        budget_critical_overrun=Decimal("0.5"),
+        overdue_tasks_high=5,
+        unestimated_task_hours=Decimal("2.5"),
+        capacity_weeks=8,
+        capacity_high_overload=Decimal("0.5"),
+        launches_per_day=2,
     )
 
 
