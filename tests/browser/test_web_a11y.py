@@ -9,7 +9,6 @@ import pytest
 from tests.browser.axe import assert_no_serious_violations, violations
 from tests.browser.conftest import screenshot, sign_in, sync_api
 
-pytestmark = pytest.mark.date_sensitive
 
 expect = sync_api.expect
 

@@ -22,7 +22,6 @@ from tests.browser.conftest import (
 )
 from tests.feed_server import serving
 
-pytestmark = pytest.mark.date_sensitive
 
 expect = sync_api.expect
 

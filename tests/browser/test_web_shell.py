@@ -12,7 +12,6 @@ import pytest
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import PASSWORD, USERS, screenshot, sign_in, sync_api
 
-pytestmark = pytest.mark.date_sensitive
 
 expect = sync_api.expect
 

@@ -16,7 +16,6 @@ from tests.browser.conftest import (
     watched_page,
 )
 
-pytestmark = pytest.mark.date_sensitive
 
 expect = sync_api.expect
 
