@@ -40,7 +40,7 @@ def test_a_measured_key_result_shows_its_source_and_computed_history(page, api):
         g
         for g in api(GOALS)["goals"]["nodes"]
         if date.fromisoformat(g["periodStart"]) <= today - timedelta(days=3)
-        and date.fromisoformat(g["periodEnd"]) > today
+        and date.fromisoformat(g["periodEnd"]) >= today
     )
     kr = api(
         CREATE_KR,
