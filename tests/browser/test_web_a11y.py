@@ -9,7 +9,6 @@ import pytest
 from tests.browser.axe import assert_no_serious_violations, violations
 from tests.browser.conftest import screenshot, sign_in, sync_api
 
-
 expect = sync_api.expect
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}

@@ -22,7 +22,6 @@ from tests.browser.conftest import (
 )
 from tests.feed_server import serving
 
-
 expect = sync_api.expect
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}

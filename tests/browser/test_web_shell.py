@@ -12,7 +12,6 @@ import pytest
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import PASSWORD, USERS, screenshot, sign_in, sync_api
 
-
 expect = sync_api.expect
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}

@@ -16,7 +16,6 @@ from tests.browser.conftest import (
     watched_page,
 )
 
-
 expect = sync_api.expect
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
