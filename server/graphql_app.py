@@ -45,6 +45,7 @@ from server.authentication import SNAPSHOT, SignedIn
 from server.faults import RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE
 from server.in_flight import InFlight, TooManyInFlight, caller_of
 from server.json_body import UnreadableJSON, read_json
+from server.json_errors import error_response
 from server.password_checks import PasswordChecks
 from server.persisted_queries import (
     PersistedQueries,
@@ -81,11 +82,12 @@ class RequestRefused(HTTPException):
 def refusal_response(refusal: HTTPException) -> JSONResponse:
     code = CODES.get(refusal.status_code, BAD_USER_INPUT)
     details = getattr(refusal, "details", {})
-    error = {"message": refusal.reason, "extensions": {"code": code, **details}}
-    return JSONResponse(
-        {"errors": [error]},
-        status_code=refusal.status_code,
+    return error_response(
+        refusal.status_code,
+        code,
+        refusal.reason,
         headers=getattr(refusal, "headers", None),
+        **details,
     )
 
 

@@ -29,17 +29,14 @@ from schema.core.errors import BAD_USER_INPUT, FORBIDDEN, UNAUTHENTICATED
 from server import session_cookie, sessions
 from server.authentication import SignedIn
 from server.graphql_app import read_body, refusal_response
+from server.json_errors import NO_STORE, error_response
 from server.settings import Settings
 from server.tokens import TokenSigner
 from server.writes.errors import Invalid
 
 MAX_BODY_BYTES = 4096
-NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=NO_STORE)
 
 
 async def _token_in_body(request: Request) -> str | None:
@@ -60,7 +57,7 @@ def session_routes(settings: Settings, signer: TokenSigner) -> list[Route]:
         async def checked(request: Request) -> Response:
             reason = session_cookie.refusal(request, settings)
             if reason is not None:
-                return _error(403, FORBIDDEN, reason)
+                return error_response(403, FORBIDDEN, reason)
             try:
                 return await endpoint(request)
             except HTTPException as refused:
@@ -72,7 +69,7 @@ def session_routes(settings: Settings, signer: TokenSigner) -> list[Route]:
         try:
             session = await sessions.refresh(token, signer, settings)
         except sessions.SignInRefused as refused:
-            response = _error(401, UNAUTHENTICATED, str(refused))
+            response = error_response(401, UNAUTHENTICATED, str(refused))
             session_cookie.clear(response, request, settings)
             return response
         body = {
@@ -88,7 +85,9 @@ def session_routes(settings: Settings, signer: TokenSigner) -> list[Route]:
     async def start(request: Request) -> Response:
         token = await _token_in_body(request)
         if token is None:
-            return _error(400, BAD_USER_INPUT, 'Send {"refreshToken": "<the token of login>"}.')
+            return error_response(
+                400, BAD_USER_INPUT, 'Send {"refreshToken": "<the token of login>"}.'
+            )
         return await exchange(request, token)
 
     async def refresh(request: Request) -> Response:
@@ -101,7 +100,7 @@ def session_routes(settings: Settings, signer: TokenSigner) -> list[Route]:
         signed_in = request.user
         if not isinstance(signed_in, SignedIn) or signed_in.token is not None:
             # An API token is no session of the web client's: it ends none.
-            response = _error(401, UNAUTHENTICATED, "Sign in first to end your session.")
+            response = error_response(401, UNAUTHENTICATED, "Sign in first to end your session.")
         else:
             ended = 0
             token = session_cookie.presented(request)

@@ -135,7 +135,7 @@ function update() {
 router.onChange(update);
 window.addEventListener("signed-in", (event) => {
   const next = event.detail?.next;
-  const target = next && !next.startsWith("#/signin") ? next : "#/goals";
+  const target = next && !next.startsWith("#/signin") ? next : "#/home";
   if (location.hash === target) update();
   else location.hash = target;
 });

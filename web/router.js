@@ -6,7 +6,7 @@ export function parse(hash = location.hash) {
   const [path, query = ""] = raw.split("?");
   const [view = "", ...rest] = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = Object.fromEntries(new URLSearchParams(query));
-  return { view: view || "goals", id: rest[0] || null, params };
+  return { view: view || "home", id: rest[0] || null, params };
 }
 
 export function format({ view, id = null, params = {} }) {

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 
 from server.api_tokens.rate_limits import TokenRateLimits
 from server.enums import ApiScope
+from server.json_errors import error_response
 
 
 class TokenGate:
@@ -28,7 +29,7 @@ class TokenGate:
         if needed not in (actor.scopes or ()):
             return self._with_headers(
                 request,
-                _error(
+                error_response(
                     403,
                     "FORBIDDEN",
                     f"This token lacks the {needed.value} scope this needs.",
@@ -37,7 +38,7 @@ class TokenGate:
             )
         refused = self.limits.admit_request(token_id)
         if refused is not None:
-            response = _error(
+            response = error_response(
                 429,
                 "RATE_LIMITED",
                 refused.message,
@@ -61,8 +62,3 @@ class TokenGate:
         return response
 
 
-def _error(status: int, code: str, message: str, **extensions: object) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
-        status_code=status,
-    )

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from server import clock
@@ -30,6 +30,7 @@ from server.exports.formats import CONTENT_TYPES, Format
 from server.exports.kinds import KINDS, export
 from server.exports.source import source_of
 from server.in_flight import InFlight, TooManyInFlight, caller_of
+from server.json_errors import NO_STORE, error_response
 from server.read_model import ReadModel
 from server.settings import Settings
 
@@ -38,12 +39,6 @@ EXPORTS_IN_FLIGHT = 2
 rows keeps its request open for a while, and each chunk takes a turn of the event loop."""
 RETRY_AFTER_SECONDS = 5
 """When a caller with every export slot taken may try again."""
-NO_STORE = {"Cache-Control": "no-store"}
-
-
-def error(status: int, code: str, message: str, **extensions: object) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
-    return JSONResponse(body, status_code=status, headers=NO_STORE)
 
 
 class HeldResponse(StreamingResponse):
@@ -76,7 +71,7 @@ def export_endpoint(settings: Settings, read_model: ReadModel, gate: TokenGate) 
         signed_in = request.user
         if not isinstance(signed_in, SignedIn):
             reason = getattr(signed_in, "reason", "Sign in first.")
-            response = error(401, "UNAUTHENTICATED", reason)
+            response = error_response(401, "UNAUTHENTICATED", reason)
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         not_allowed = gate.refusal(request, ApiScope.READ)
@@ -85,7 +80,7 @@ def export_endpoint(settings: Settings, read_model: ReadModel, gate: TokenGate) 
         stem, _, suffix = request.path_params.get("name", "").rpartition(".")
         kind = KINDS.get(stem)
         if kind is None or suffix not in {each.value for each in Format}:
-            return error(404, "NOT_FOUND", f"No such export; there are {names}.")
+            return error_response(404, "NOT_FOUND", f"No such export; there are {names}.")
         file_format = Format(suffix)
         params: dict[str, list[str]] = {}
         for name, value in request.query_params.multi_items():
@@ -93,12 +88,12 @@ def export_endpoint(settings: Settings, read_model: ReadModel, gate: TokenGate) 
         try:
             criteria = parse_criteria(kind.accepts, params)
         except ExportInputError as refused:
-            return error(400, "BAD_USER_INPUT", str(refused), argument=refused.parameter)
+            return error_response(400, "BAD_USER_INPUT", str(refused), argument=refused.parameter)
         slot = in_flight.slot(caller_of(request.scope))
         try:
             slot.__enter__()
         except TooManyInFlight:
-            busy = error(
+            busy = error_response(
                 429,
                 "RATE_LIMITED",
                 f"You have {EXPORTS_IN_FLIGHT} exports running, the most allowed at once; "
@@ -117,7 +112,7 @@ def export_endpoint(settings: Settings, read_model: ReadModel, gate: TokenGate) 
             chunks = export(kind, file_format, source, criteria)
         except ExportInputError as refused:
             slot.__exit__(None, None, None)
-            return error(400, "BAD_USER_INPUT", str(refused), argument=refused.parameter)
+            return error_response(400, "BAD_USER_INPUT", str(refused), argument=refused.parameter)
         except BaseException:
             slot.__exit__(None, None, None)
             raise

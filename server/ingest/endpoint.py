@@ -25,13 +25,13 @@ from server.enums import ApiScope
 from server.ingest.cells import DecodeId
 from server.ingest.csv_import import ImportReport, import_csv
 from server.ingest.kinds import KINDS
+from server.json_errors import NO_STORE, error_response
 from server.permissions import Actor
 from server.writes.errors import Conflict, Forbidden
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 IN_MEMORY_BYTES = 1024 * 1024
 CSV_TYPES = ("text/csv", "application/csv")
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class UploadRefused(Exception):
@@ -42,8 +42,7 @@ class UploadRefused(Exception):
 
 
 def _error(refused: UploadRefused) -> JSONResponse:
-    body = {"errors": [{"message": str(refused), "extensions": {"code": refused.code}}]}
-    return JSONResponse(body, status_code=refused.status, headers=NO_STORE)
+    return error_response(refused.status, refused.code, str(refused))
 
 
 def _dry_run(request: Request) -> bool:

@@ -203,7 +203,8 @@ def browser_start() -> datetime:
     return pinned_now()
 
 
-def sign_in(page, role: str = "ADMIN", where: str = "/"):
+def sign_in(page, role: str = "ADMIN", where: str = "/#/goals"):
+    """Sign in from `where` (a deep link kept through sign-in); most tests start in the tree."""
     page.goto(where)
     page.get_by_label("Email").fill(USERS[role])
     page.get_by_label("Password").fill(PASSWORD)

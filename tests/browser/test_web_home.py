@@ -60,18 +60,22 @@ def open_home(page) -> None:
     expect(page.locator(".home-card-changes .home-body p")).to_be_visible()
 
 
-def test_signing_in_still_lands_on_the_goal_tree_and_the_overview_is_in_the_nav(page):
-    # given
-    sign_in(page)
-
+def test_signing_in_lands_on_the_overview_and_the_tree_is_one_link_away(page):
     # when
-    expect(page.get_by_role("tree").get_by_role("treeitem").first).to_be_visible()
-    page.get_by_role("navigation", name="Views").get_by_role("link", name="Overview").click()
+    sign_in(page, where="/")
 
     # then
     expect(page).to_have_url(re.compile(r"#/home$"))
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     expect(page.locator('nav a[data-view="home"]')).to_have_attribute("aria-current", "page")
+    expect(page.locator(".home-health-counts li").first).to_be_visible()
+
+    # when
+    page.get_by_role("navigation", name="Views").get_by_role("link", name="Goals").click()
+
+    # then
+    expect(page).to_have_url(re.compile(r"#/goals$"))
+    expect(page.get_by_role("tree").get_by_role("treeitem").first).to_be_visible()
 
 
 def test_a_deep_link_to_the_overview_survives_sign_in(page):

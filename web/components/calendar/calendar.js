@@ -20,6 +20,7 @@ import { conflictsByDay, conflictsByEntry, daysOf, isRunning, loadRange, MAX_ENT
   from "./calendar-data.js";
 import { runningBand } from "./running-band.js";
 import { renderConflicts } from "./conflict-panel.js";
+import { readableText } from "../risks/sentences.js";
 import { withoutTableRoles } from "./calendar-aria.js";
 
 const VIEWS = {
@@ -301,7 +302,7 @@ export class CalendarView {
         const props = info.event.extendedProps;
         if (props.clashes) {
           info.el.dataset.clashDay = props.day;
-          info.el.setAttribute("title", props.clashes.map((c) => c.message).join("\n"));
+          info.el.setAttribute("title", props.clashes.map((c) => readableText(c.message)).join("\n"));
           return;
         }
         info.el.dataset.entry = props.entry.id;
@@ -331,7 +332,7 @@ export class CalendarView {
   }
 
   describe(entry) {
-    const clashes = this.conflictsOf(entry).map((c) => `Conflict: ${c.message}`);
+    const clashes = this.conflictsOf(entry).map((c) => `Conflict: ${readableText(c.message)}`);
     return [entry.title, entry.team?.name ?? entry.externalCalendar,
       `${date(entry.startDate)} – ${date(entry.endDate)}`, ...clashes].filter(Boolean).join("\n");
   }
@@ -471,7 +472,7 @@ export class CalendarView {
       h("ul.clash-details", {}, clashes.map((conflict) => h("li", {},
         h(`span.severity.severity-${conflict.severity.toLowerCase()}`, {},
           `⚠ ${enumLabel(conflict.severity)}`), ` ${enumLabel(conflict.rule)}, `,
-        span(conflict.startDate, conflict.endDate), ": ", conflict.message,
+        span(conflict.startDate, conflict.endDate), ": ", readableText(conflict.message),
         h("ul.links", {}, conflict.entries.map((e) => h("li", {}, loaded.has(e.id)
           ? h("button.link", { type: "button", onclick: () => this.openEntry(loaded.get(e.id)) },
             e.title)
@@ -503,7 +504,7 @@ export class CalendarView {
       node ? h("p", {}, h("a", { href: `#/goals/${encodeURIComponent(node.id)}` },
         `Open this ${kindLabel(node.__typename).toLowerCase()} in the goal tree`)) : null,
       clashes.length ? [h("h3", {}, "Conflicts"), h("ul", {}, clashes.map((c) =>
-        h("li", {}, c.message)))] : null);
+        h("li", {}, readableText(c.message))))] : null);
     this.reveal();
   }
 

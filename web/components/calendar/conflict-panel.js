@@ -4,6 +4,7 @@
 import { h, clear, empty } from "../../dom.js";
 import { enumLabel } from "../../format.js";
 import { calendarLocale, counted, span } from "./calendar-format.js";
+import { readableText } from "../risks/sentences.js";
 
 /** Clashes a group lists before "Show more". */
 export const GROUP_PAGE = 20;
@@ -14,7 +15,7 @@ function conflictItem(conflict, show) {
   return h("li", { dataset: { testid: "conflict" } },
     h("button.link", { type: "button", onclick: () => show(conflict),
       title: "Show the entries of this clash" }, span(conflict.startDate, conflict.endDate)),
-    " ", conflict.message);
+    " ", readableText(conflict.message));
 }
 
 function groupBox(group, conflicts, open, show) {

@@ -68,5 +68,10 @@ export function riskSentence(risk) {
       // figures of another shape: the server's own words below
     }
   }
-  return channelsInText(moneyInText(datesInText(risk.message)));
+  return readableText(risk.message);
+}
+
+/** The server's own words with its ISO dates, raw amounts and channel codes made readable. */
+export function readableText(text) {
+  return channelsInText(moneyInText(datesInText(text)));
 }
