@@ -7,7 +7,7 @@ const LOCALE_KEY = "throughline.locale";
 
 /** Locales offered in the header; "" means the browser's. */
 export const LOCALES = [
-  ["", "Browser default"], ["en-GB", "English (UK)"], ["en-US", "English (US)"],
+  ["", "Browser"], ["en-GB", "English (UK)"], ["en-US", "English (US)"],
   ["de-DE", "Deutsch"], ["fr-FR", "Français"], ["es-ES", "Español"], ["ja-JP", "日本語"],
 ];
 

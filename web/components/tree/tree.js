@@ -96,7 +96,8 @@ function row(node) {
     const each = mixed ? ` (${spendOfBudget(node.money).full})` : "";
     budget = h(`span.budget${figure.over ? ".over" : ""}`,
       { title: figure.full ? `Spend to date of budget: ${figure.full}${each}` : "No budget" },
-      figure.text);
+      // Named where the column's heading is not shown (a narrow pane stacks it).
+      figure.full ? h("span.budget-label", {}, "Spent ") : null, figure.text);
   }
   cells.push(h("span.cell.cell-budget", {}, budget));
   return h("span.row", {}, cells);
