@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from server import clock, models
-from server.enums import KeyResultSource, ResultMetric, Role
+from server.enums import KeyResultSource, MeasureUnit, ResultMetric, Role
 from server.events.measured import record_measured_changes
 from server.live.hub import Hub
 from server.permissions import Actor
@@ -150,6 +150,36 @@ async def test_a_share_changed_and_a_day_passing_move_it_too(db, monkeypatch) ->
             "currentValue": {"before": "50", "after": "60"},
             "progress": {"before": "0.0500", "after": "0.0600"},
         },
+    ]
+
+
+async def test_an_exchange_rate_recorded_moves_a_value_in_another_currency(db) -> None:
+    # given: revenue counted in EUR; A records 1000 USD of it on 2027-02-01, and
+    # 1 EUR = 1.25 USD from 2027-01-01
+    o = await org()
+    await update_key_result(
+        o.actor,
+        o.measured.pk,
+        1,
+        {
+            "unit": MeasureUnit.CURRENCY,
+            "currency": "EUR",
+            "source": (KeyResultSource.METRIC, ResultMetric.REVENUE, None),
+        },
+    )
+    await factories.result(o.campaign, ResultMetric.REVENUE, "1000", date=date(2027, 2, 1))
+    await factories.exchange_rate("EUR", "1.25", date(2027, 1, 1))
+    model = ReadModel()
+    await record(model)
+    # when: 1 EUR = 1.6 USD from 2027-01-15, before the entry's date
+    await factories.exchange_rate("EUR", "1.6", date(2027, 1, 15))
+    assert await record(model) == 1
+    # then: 0.6 x 1000 / 1.25 = 480, then 0.6 x 1000 / 1.6 = 375 (of 1000)
+    assert await computed_changes() == [
+        {
+            "currentValue": {"before": "480", "after": "375"},
+            "progress": {"before": "0.4800", "after": "0.3750"},
+        }
     ]
 
 
