@@ -45,7 +45,7 @@ from server.settings import Settings
 from server.signing_key import signing_secret
 from server.tokens import TokenSigner
 from server.web_session import session_routes
-from server.webhooks.worker import WebhookWorker, risk_step
+from server.webhooks.worker import WebhookWorker, in_turn, measured_step, risk_step
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,14 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         )
         event_pruner.start()
         webhooks = WebhookWorker(
-            settings.webhooks, risk_step(read_model.current, settings.thresholds)
+            settings.webhooks,
+            in_turn(
+                risk_step(read_model.current, settings.thresholds),
+                measured_step(
+                    read_model.current, settings.thresholds, lambda: bool(live.hub.subscribers)
+                ),
+            ),
+            committed=live.hub.committed,
         )
         if settings.webhooks.worker:
             webhooks.start()

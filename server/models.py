@@ -587,6 +587,18 @@ class RiskState(Model):
         table = "risk_state"
 
 
+class MeasuredState(Model):
+    """Each measured key result's value and progress as last reported, shown as the API
+    shows them: what a computed "key result updated" compares with."""
+
+    key_result_id = fields.IntField(primary_key=True, generated=False)
+    value = fields.CharField(max_length=64, null=True, description="null: a ratio without value")
+    progress = fields.CharField(max_length=16)
+
+    class Meta:
+        table = "measured_state"
+
+
 class WebhookEndpoint(Entity):
     """An address that receives signed events. The signing secret is kept as is: the
     server must sign with it (Standard Webhooks uses a shared secret)."""

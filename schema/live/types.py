@@ -49,7 +49,9 @@ class LiveEvent:
         spec = NODE_TYPES.get(self.row.node_type)
         return None if spec is None else info.context.served(spec.loader, self.row.node_id)
 
-    @strawberry.field(description="Who made the change; null for computed events (risks).")
+    @strawberry.field(
+        description="Who made the change; null for computed events (risks, measured values)."
+    )
     def actor(self, info: Info) -> UserRef | None:
         if self.row.actor_id is None:
             return None

@@ -87,3 +87,11 @@ async def append(
         at=at,
         changes=changes,
     )
+
+
+async def append_all(found: list[models.Event], batch_size: int = 1000) -> None:
+    """Write events no recorded change stands for, in bulk (a computed value moved on
+    many key results at once: one INSERT per batch)."""
+    if found:
+        events_written()
+        await models.Event.bulk_create(found, batch_size=batch_size)

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 from server import clock, models
 from server.events.catalogue import EventType
 from server.events.log import append
-from server.events.steps import ensure_step, lock_step
+from server.events.steps import ensure_step, handled, lock_step
 from server.global_ids import encode_global_id
 from server.read_model import Snapshot
 from server.rollups.risks import SEVERITY_RANK, Risk, Severity
@@ -70,14 +70,14 @@ async def record_risk_changes(snapshot: Snapshot, thresholds: Thresholds) -> int
     today = clock.today()
     await ensure_step(STEP)
     step = await models.EventStep.get(name=STEP)
-    if _handled(step, snapshot, today.isoformat()):
+    if handled(step, snapshot, today.isoformat()):
         return 0
     engine = await shared_rollups(snapshot, today, thresholds, calendar=True)
     current = {risk_key(risk): risk for risk in engine.all_risks}
     written = 0
     async with in_transaction():
         step = await lock_step(STEP)
-        if _handled(step, snapshot, today.isoformat()):
+        if handled(step, snapshot, today.isoformat()):
             return 0
         baseline = step.epoch == ""
         stored = {row.key: row for row in await models.RiskState.all()}
@@ -131,10 +131,3 @@ async def record_risk_changes(snapshot: Snapshot, thresholds: Thresholds) -> int
             epoch=snapshot.epoch, data_version=snapshot.version, day=today.isoformat()
         )
     return written
-
-
-def _handled(step: models.EventStep, snapshot: Snapshot, day: str) -> bool:
-    """Whether this version (or a later one of the same database) was recorded today."""
-    return (
-        step.epoch == snapshot.epoch and step.data_version >= snapshot.version and step.day >= day
-    )

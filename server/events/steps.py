@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server import models
+from server.read_model import Snapshot
 
 
 async def ensure_step(name: str) -> None:
@@ -27,3 +28,11 @@ async def ensure_step(name: str) -> None:
 async def lock_step(name: str) -> models.EventStep:
     """The step's row, locked until the surrounding transaction ends."""
     return await models.EventStep.filter(name=name).select_for_update().get()
+
+
+def handled(step: models.EventStep, snapshot: Snapshot, day: str) -> bool:
+    """Whether this version (or a later one of the same database) was recorded on `day`,
+    for a step that compares each data version and day with what it recorded."""
+    return (
+        step.epoch == snapshot.epoch and step.data_version >= snapshot.version and step.day >= day
+    )
