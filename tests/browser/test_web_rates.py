@@ -90,3 +90,16 @@ def test_editors_see_no_rates_screen(page):
     expect(page.get_by_role("link", name="Exchange rates")).to_be_hidden()
     page.goto("/#/exchange-rates")
     expect(page.get_by_role("alert")).to_contain_text("Only administrators manage exchange rates.")
+
+
+def test_the_rates_fit_a_phone_screen(page):
+    # given
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    # when
+    sign_in(page, where="/#/exchange-rates")
+
+    # then: each rate a card of labelled cells, nothing wider than the screen
+    expect(page.get_by_test_id("rates-EUR").get_by_test_id("rate-row").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "exchange-rates-phone")
