@@ -33,6 +33,7 @@ class HistoryAction(StrEnum):
     PASSWORD_SET = "PASSWORD_SET"
     SESSIONS_REVOKED = "SESSIONS_REVOKED"
     STATUS_UPDATE_POSTED = "STATUS_UPDATE_POSTED"
+    DELETED = "DELETED"
 
 
 class GoalCategory(StrEnum):

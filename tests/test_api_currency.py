@@ -15,7 +15,8 @@ from decimal import Decimal as D
 import pytest
 
 from schema.core.node import global_id_of
-from server import clock
+from server import clock, models
+from server.currency.model import ExchangeRate
 from server.enums import ResultMetric, Role
 from tests import factories as make
 
@@ -313,3 +314,112 @@ async def test_another_reporting_currency_uses_only_its_own_rates(client_with):
         ("USD", "2027-01-05", ["spendToDate", "projectedSpend"]),
         ("USD", "2027-01-06", ["revenue"]),
     ]
+
+
+RATE_DELETE = """
+mutation ($input: ExchangeRateDeleteInput!) { exchangeRateDelete(input: $input) {
+  exchangeRate { currency quote date rate source }
+  userErrors { field code message }
+} }
+"""
+LISTED = '{ exchangeRates(currency: "EUR") { totalCount nodes { date rate } } }'
+
+
+async def test_deleting_a_wrong_rate_converts_at_the_previous_one_from_the_next_read(gql):
+    # given: Jan 8's rate (1.20) was wrong; the figures use it
+    o = await two_currencies()
+    assert (await money_of(gql, o["goal"]))["reporting"]["spendToDate"] == usd("670.00")
+
+    # when
+    sent = {"input": {"currency": "eur", "date": "2027-01-08"}}
+    payload = (await gql.data(RATE_DELETE, sent))["exchangeRateDelete"]
+
+    # then: the rate as it was; the Jan 9 spend and Jan 12 revenue now take Jan 4's 1.10
+    assert payload == {
+        "exchangeRate": {
+            "currency": "EUR",
+            "quote": "USD",
+            "date": "2027-01-08",
+            "rate": "1.2",
+            "source": "manual",
+        },
+        "userErrors": [],
+    }
+    reporting = (await money_of(gql, o["goal"]))["reporting"]
+    assert reporting["spendToDate"] == usd("640.00")  # 200 + 100 x 1.10 + 300 x 1.10
+    assert reporting["revenue"] == {"amount": "1600.00"}  # 500 + 1000 x 1.10
+    assert reporting["ratesUsed"] == RATES_USED[:1]
+    assert (await gql.data(LISTED))["exchangeRates"] == {
+        "totalCount": 1,
+        "nodes": [{"date": "2027-01-04", "rate": "1.1"}],
+    }
+    (entry,) = await models.HistoryEntry.filter(node_type="ExchangeRate", action="DELETED")
+    assert D(entry.changes["rate"]["before"]) == D("1.2") and entry.changes["rate"]["after"] is None
+    assert entry.changes["date"] == {"before": "2027-01-08", "after": None}
+    assert entry.actor_id is not None
+
+
+async def test_deleting_the_only_earlier_rate_leaves_gaps_and_a_risk(gql):
+    # given
+    o = await two_currencies()
+    assert (await gql.data(RISKS))["risks"]["nodes"] == []
+
+    # when: Jan 4's rate goes; the EU budget (Jan 5) and Jan 6 spend have none before them
+    body = await gql.data(RATE_DELETE, {"input": {"currency": "EUR", "date": "2027-01-04"}})
+
+    # then
+    assert body["exchangeRateDelete"]["userErrors"] == []
+    reporting = (await money_of(gql, o["goal"]))["reporting"]
+    assert reporting["budget"] is None and reporting["spendToDate"] is None
+    assert reporting["revenue"] == {"amount": "1700.00"}  # Jan 12 still takes Jan 8's
+    assert reporting["complete"] is False
+    assert [(g["currency"], g["date"], g["figures"]) for g in reporting["gaps"]] == [
+        ("EUR", "2027-01-05", ["budget"]),
+        ("EUR", "2027-01-06", ["spendToDate", "projectedSpend"]),
+    ]
+    risks = (await gql.data(RISKS))["risks"]["nodes"]
+    assert [(r["severity"], r["node"]["id"]) for r in risks] == [("HIGH", global_id_of(o["eu"]))]
+    # the rate set for GBP on the same day is another rate, and stays
+    assert await ExchangeRate.filter(currency="EUR", date=date(2027, 1, 4)).count() == 1
+
+
+async def test_an_editor_cannot_delete_a_rate(gql):
+    # given
+    o = await two_currencies()
+    editor = await make.user([await make.team()], role=Role.EDITOR)
+
+    # when
+    body = await gql.as_user(editor).raw(
+        RATE_DELETE, {"input": {"currency": "EUR", "date": "2027-01-08"}}
+    )
+
+    # then
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert (await gql.data(LISTED))["exchangeRates"]["totalCount"] == 2
+    assert (await money_of(gql, o["goal"]))["reporting"]["spendToDate"] == usd("670.00")
+
+
+@pytest.mark.parametrize(
+    ("sent", "field", "code"),
+    [
+        ({"currency": "EUR", "date": "2027-01-07"}, "date", "NOT_FOUND"),
+        ({"currency": "GBP", "date": "2027-01-04"}, "date", "NOT_FOUND"),  # set for GBP
+        ({"currency": "XYZ", "date": "2027-01-08"}, "currency", "UNKNOWN_CURRENCY"),
+        ({"currency": "USD", "date": "2027-01-08"}, "currency", "INVALID"),
+    ],
+)
+async def test_deleting_a_rate_that_is_not_set_is_refused_and_changes_nothing(
+    gql, sent, field, code
+):
+    # given
+    await two_currencies()
+
+    # when
+    payload = (await gql.data(RATE_DELETE, {"input": sent}))["exchangeRateDelete"]
+
+    # then
+    assert payload["exchangeRate"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, code)]
+    assert await ExchangeRate.all().count() == 3
+    assert await models.HistoryEntry.filter(node_type="ExchangeRate").count() == 0

@@ -172,7 +172,9 @@ async def test_a_team_that_does_not_exist_matches_nothing_as_in_the_api(db, gql)
     assert response.text == (
         "id,name,status,team,start_date,end_date,channels,audience,progress,"
         "expected_progress,health,currency,budget,spend_to_date,projected_spend,revenue,"
-        "leads,cost_per_lead,roi,key_results\r\n"
+        "leads,cost_per_lead,roi,reporting_currency,budget_reporting,spend_to_date_reporting,"
+        "projected_spend_reporting,revenue_reporting,cost_per_lead_reporting,roi_reporting,"
+        "reporting_gaps,key_results\r\n"
     )
 
 

@@ -17,22 +17,43 @@ query ($ids: [ID!]!) { nodes(ids: $ids) {
   ... on Campaign { progress expectedProgress health money { ...Money } }
 } }
 fragment Money on MoneySummary { currency budget { amount } spendToDate { amount }
-  projectedSpend { amount } revenue { amount } leads costPerLead { amount } roi }
+  projectedSpend { amount } revenue { amount } leads costPerLead { amount } roi
+  reporting { currency budget { amount } spendToDate { amount } projectedSpend { amount }
+    revenue { amount } costPerLead { amount } roi gaps { currency date } } }
 """
+REPORTING = (
+    "reporting_currency,budget_reporting,spend_to_date_reporting,projected_spend_reporting,"
+    "revenue_reporting,cost_per_lead_reporting,roi_reporting,reporting_gaps"
+)
 
 TREE_HEADER = (
     "kind,id,parent_id,depth,path,title,team,share,progress,expected_progress,health,"
-    "currency,budget,spend_to_date,projected_spend,revenue,leads,cost_per_lead,roi"
+    f"currency,budget,spend_to_date,projected_spend,revenue,leads,cost_per_lead,roi,{REPORTING}"
 )
 CAMPAIGNS_HEADER = (
     "id,name,status,team,start_date,end_date,channels,audience,progress,expected_progress,"
     "health,currency,budget,spend_to_date,projected_spend,revenue,leads,cost_per_lead,roi,"
-    "key_results"
+    f"{REPORTING},key_results"
 )
 EUR_WHOLE = ("EUR", "10000.00", "3000.00", "6000.00", "4500.00", "120", "25.00", "0.5000")
 EUR_60 = ("EUR", "6000.00", "1800.00", "3600.00", "2700.00", "72", "25.00", "0.5000")
 EUR_40 = ("EUR", "4000.00", "1200.00", "2400.00", "1800.00", "48", "25.00", "0.5000")
 NO_MONEY = ("", "", "", "", "", "0", "", "")
+# In USD (the reporting currency) with no EUR rate at all, every EUR amount is a gap: the
+# budget at the campaign's start, the spend and the revenue at their entries' dates.
+EUR_GAPS = (
+    "EUR 2026-03-01: budget; EUR 2026-03-15: spend_to_date, projected_spend; "
+    "EUR 2026-03-20: revenue"
+)
+EUR_GAP_ITEMS = [
+    {"currency": "EUR", "date": day, "figures": figures,
+     "message": f"No exchange rate for EUR on or before {day}."}
+    for day, figures in (("2026-03-01", ["budget"]),
+                         ("2026-03-15", ["spend_to_date", "projected_spend"]),
+                         ("2026-03-20", ["revenue"]))
+]  # fmt: skip
+EUR_REPORTED = ("USD", "", "", "", "", "", "", EUR_GAPS)
+NOTHING_REPORTED = ("USD", "", "0.00", "0.00", "0.00", "", "", "")
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +62,9 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def tree_row(ids, kind, name, parent, depth, path, title, team, share, progress, money):
+    reported = NOTHING_REPORTED if money is NO_MONEY else EUR_REPORTED
     values = (kind, ids[name], ids[parent] if parent else "", str(depth), path, title, team,
-              share, *progress, *money)  # fmt: skip
+              share, *progress, *money, *reported)  # fmt: skip
     return dict(zip(TREE_HEADER.split(","), values, strict=True))
 
 
@@ -73,18 +95,25 @@ def expected_tree(ids: dict[str, str], with_campaigns: bool) -> list[dict[str, s
 def api_figures(node: dict) -> tuple[str | None, ...]:
     """A node's progress and money as the API gives them, in the export's columns."""
     money = node["money"]
+    reporting = money["reporting"]
 
-    def amount(name):
-        return money[name] and money[name]["amount"]
+    def amount(figures, name):
+        return figures[name] and figures[name]["amount"]
 
     return (
         node["progress"], node["expectedProgress"], node["health"], money["currency"],
-        amount("budget"), amount("spendToDate"), amount("projectedSpend"), amount("revenue"),
-        money["leads"], amount("costPerLead"), money["roi"],
+        amount(money, "budget"), amount(money, "spendToDate"),
+        amount(money, "projectedSpend"), amount(money, "revenue"), money["leads"],
+        amount(money, "costPerLead"), money["roi"], reporting["currency"],
+        amount(reporting, "budget"), amount(reporting, "spendToDate"),
+        amount(reporting, "projectedSpend"), amount(reporting, "revenue"),
+        amount(reporting, "costPerLead"), reporting["roi"],
+        "; ".join(f"{gap['currency']} {gap['date']}" for gap in reporting["gaps"]),
     )  # fmt: skip
 
 
 FIGURE_COLUMNS = TREE_HEADER.split(",")[8:]
+GAPS = FIGURE_COLUMNS.index("reporting_gaps")
 
 
 async def assert_figures_match_the_api(gql, rows: list[dict], id_column: str = "id") -> None:
@@ -92,6 +121,8 @@ async def assert_figures_match_the_api(gql, rows: list[dict], id_column: str = "
     nodes = {n["id"]: n for n in (await gql.data(FIGURES, {"ids": ids}))["nodes"]}
     for row in rows:
         exported = tuple(row[column] for column in FIGURE_COLUMNS)
+        gaps = [gap.split(":")[0] for gap in exported[GAPS].split("; ") if gap]
+        exported = (*exported[:GAPS], "; ".join(gaps))  # the API's gaps by currency and date
         shown = tuple(value or "" for value in api_figures(nodes[row[id_column]]))
         assert exported == shown, row
 
@@ -124,13 +155,22 @@ async def test_tree_with_campaigns_as_json_lines(db, gql):
     for row, want in zip(rows, expected, strict=True):
         assert row["depth"] == int(want["depth"])
         assert row["title"] == want["title"].removeprefix("'")  # no guard in JSON lines
-        text = {name: "" if value is None else str(value) for name, value in row.items()}
+        assert row["reporting_gaps"] == ([] if want["reporting_gaps"] == "" else EUR_GAP_ITEMS)
+        text = csv_like([row])[0]
         assert {**text, "title": want["title"]} == want
     await assert_figures_match_the_api(gql, csv_like(rows))
 
 
 def csv_like(rows: list[dict]) -> list[dict[str, str]]:
-    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
+    """JSON lines rows as their CSV cells (gaps as CSV writes them)."""
+    found = []
+    for row in rows:
+        text = {k: "" if v is None else str(v) for k, v in row.items()}
+        gaps = [
+            f"{g['currency']} {g['date']}: {', '.join(g['figures'])}" for g in row["reporting_gaps"]
+        ]
+        found.append({**text, "reporting_gaps": "; ".join(gaps)})
+    return found
 
 
 async def test_tree_of_one_subtree_for_one_team(db, gql):
@@ -159,7 +199,8 @@ def expected_campaigns(ids: dict[str, str]) -> list[dict[str, str]]:
             ids, "c2",
             ("Brand push", "ACTIVE", "Sales", "2026-02-01", "2026-04-30", "", ""),
             ("0.0000", "0.8315", "NOT_STARTED"),
-            ("USD", "1000.00", "1200.00", "1443.24", "0.00", "0", "", "-1.0000"),
+            ("USD", "1000.00", "1200.00", "1443.24", "0.00", "0", "", "-1.0000",
+             "USD", "1000.00", "1200.00", "1443.24", "0.00", "", "-1.0000", ""),
             "",
         ),
         campaign_row(
@@ -167,7 +208,7 @@ def expected_campaigns(ids: dict[str, str]) -> list[dict[str, str]]:
             ("Spring webinars", "ACTIVE", "Growth", "2026-03-01", "2026-05-31",
              "EMAIL; WEBINAR", "SMB, Europe"),
             ("0.2500", "0.5000", "AT_RISK"),
-            EUR_WHOLE,
+            (*EUR_WHOLE, *EUR_REPORTED),
             'SQLs (0.6000); Webinar sign-ups, "EMEA" (0.4000)',
         ),
     ]  # fmt: skip

@@ -885,3 +885,27 @@ export async function changesSince(since, first = 20) {
   const { totalCount, nodes } = data.recentChanges;
   return { total: totalCount, changes: nodes.filter((change) => change.node) };
 }
+
+// Exchange rates (web/components/admin/rates.js): listed by currency, latest first; set
+// and deleted by administrators.
+const RATE = "currency quote date rate source updatedAt";
+
+export async function exchangeRates() {
+  const organisation = await request("{ organisation { reportingCurrency } }");
+  const rates = await allPages(
+    `query Rates($after: String) { exchangeRates(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor } nodes { ${RATE} } } }`,
+    (data) => data.exchangeRates,
+  );
+  return { reportingCurrency: organisation.organisation.reportingCurrency, rates };
+}
+
+export async function exchangeRateWrite(mutation, input) {
+  const inputType = `${mutation[0].toUpperCase()}${mutation.slice(1)}Input`;
+  const data = await request(
+    `mutation ExchangeRateWrite($input: ${inputType}!) { ${mutation}(input: $input) {
+      exchangeRate { ${RATE} } ${ERRORS} } }`,
+    { input },
+  );
+  return data[mutation];
+}

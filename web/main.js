@@ -10,6 +10,7 @@ import { LOCALES, chosenLocale, setLocale } from "./format.js";
 import { FeedsView } from "./components/feeds/feeds.js";
 import { ExternalCalendarsView } from "./components/admin/calendars.js";
 import { showAdminLinks } from "./components/admin/nav.js";
+import { ExchangeRatesView } from "./components/admin/rates.js";
 import { MoneyView } from "./components/money/money.js";
 import { WorkloadView } from "./components/workload/workload.js";
 import { HomeView } from "./components/home/home.js";
@@ -25,6 +26,7 @@ const VIEWS = {
   risks: () => new RisksView(),
   feeds: () => new FeedsView(),
   "imported-calendars": () => new ExternalCalendarsView(),
+  "exchange-rates": () => new ExchangeRatesView(),
   money: () => new MoneyView(),
   workload: () => new WorkloadView(),
   calendar: async () => {

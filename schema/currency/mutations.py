@@ -1,5 +1,5 @@
-"""exchangeRateSet and exchangeRatesImport: administrators set the rates money is
-converted with (`server.currency`)."""
+"""exchangeRateSet, exchangeRateDelete and exchangeRatesImport: administrators set,
+remove and import the rates money is converted with (`server.currency`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from schema.core.errors import Forbidden
 from schema.core.mutations import UserError, perform, require_actor
 from schema.currency.queries import ExchangeRate
 from schema.rollups.loaders import thresholds_of
-from server.currency import central_bank, writes
+from server.currency import central_bank, removal, writes
 from server.ingest.csv_import import ImportReport
 from server.writes import errors as refusals
 
@@ -34,6 +34,21 @@ class ExchangeRateSetInput:
 
 @strawberry.type(description="The rate as stored, or null with `userErrors` saying why not.")
 class ExchangeRateSetPayload:
+    exchange_rate: ExchangeRate | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="The rate of one currency set for one day.")
+class ExchangeRateDeleteInput:
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    date: dt.date = strawberry.field(description="The day the rate was set for.")
+
+
+@strawberry.type(
+    description="The rate as it was before it was deleted, or null with `userErrors` "
+    "saying why not (NOT_FOUND when no rate is set for that currency and day)."
+)
+class ExchangeRateDeletePayload:
     exchange_rate: ExchangeRate | None
     user_errors: list[UserError]
 
@@ -120,6 +135,27 @@ class CurrencyMutations:
             payload,
             "exchange_rate",
             lambda actor: writes.set_rate(actor, reporting, input.currency, input.date, input.rate),
+        )
+
+    @strawberry.mutation(
+        description="Delete the rate of a currency set for a day (administrators), such as "
+        "one set by mistake. From the next read on, amounts it converted take the "
+        "currency's previous rate, or have a gap when there is none."
+    )
+    async def exchange_rate_delete(
+        self, info: Info, input: ExchangeRateDeleteInput
+    ) -> ExchangeRateDeletePayload:
+        reporting = thresholds_of(info).reporting_currency
+
+        def payload(exchange_rate, user_errors):
+            shown = None if exchange_rate is None else ExchangeRate(row=exchange_rate)
+            return ExchangeRateDeletePayload(exchange_rate=shown, user_errors=user_errors)
+
+        return await perform(
+            info,
+            payload,
+            "exchange_rate",
+            lambda actor: removal.delete_rate(actor, reporting, input.currency, input.date),
         )
 
     @strawberry.mutation(

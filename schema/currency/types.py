@@ -10,9 +10,15 @@ import strawberry
 from schema.core.money import Money
 from server.currency import rates as domain
 from server.rollups.arithmetic import cents, fraction
-from server.rollups.reporting import Amount, Reported
+from server.rollups.reporting import Amount, Reported, reported_or_zeros
 
-FIGURE_NAMES = ("budget", "spendToDate", "projectedSpend", "revenue")
+FIGURE_NAMES = {
+    "budget": "budget",
+    "spend": "spendToDate",
+    "projected": "projectedSpend",
+    "revenue": "revenue",
+}
+"""The API's name of each converted figure (`server.rollups.reporting.FIGURES`)."""
 
 
 @strawberry.type(description="An exchange rate a converted figure used.")
@@ -113,15 +119,10 @@ class ReportingMoney:
 
 
 def _gap(reported: Reported, gap: domain.Gap) -> ExchangeRateGap:
-    amounts = (reported.budget, reported.spend, reported.projected, reported.revenue)
-    figures = [
-        name
-        for name, amount in zip(FIGURE_NAMES, amounts, strict=True)
-        if amount is not None and gap in amount.gaps
-    ]
+    figures = [FIGURE_NAMES[name] for name in reported.stopped_by(gap)]
     return ExchangeRateGap(currency=gap.currency, date=gap.on, figures=figures, message=gap.message)
 
 
 def reporting_money(reported: Reported | None, leads: Decimal, currency: str) -> ReportingMoney:
     """Figures with nothing to add up (a goal without campaigns) are zeros."""
-    return ReportingMoney(reported=reported or Reported(currency), leads=leads)
+    return ReportingMoney(reported=reported_or_zeros(reported, currency), leads=leads)

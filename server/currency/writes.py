@@ -51,18 +51,17 @@ class RatesWritten:
     """The rates as stored, in the order sent."""
 
 
-def check_rate(
+def check_rate_key(
     check: Checker,
     reporting: str,
     currency: str | None,
     on: date | None,
-    rate: Decimal | None,
     *,
-    fields: tuple[str, str, str] = ("currency", "date", "rate"),
-) -> RateInput | None:
-    """The rate as stored (code upper-cased, rounded to the column's scale), or None
-    after recording each problem under the given field names."""
-    currency_field, date_field, rate_field = fields
+    fields: tuple[str, str] = ("currency", "date"),
+) -> tuple[str, date] | None:
+    """The currency (upper-cased) and date a rate is kept under, or None after recording
+    each problem under the given field names."""
+    currency_field, date_field = fields
     code = None
     if check.required(currency_field, currency) and currency is not None:
         code = currency.strip().upper()
@@ -88,6 +87,22 @@ def check_rate(
             day = on
         else:
             check.fail(date_field, Code.OUT_OF_RANGE, f"`{date_field}`: {problem}")
+    return None if code is None or day is None else (code, day)
+
+
+def check_rate(
+    check: Checker,
+    reporting: str,
+    currency: str | None,
+    on: date | None,
+    rate: Decimal | None,
+    *,
+    fields: tuple[str, str, str] = ("currency", "date", "rate"),
+) -> RateInput | None:
+    """The rate as stored (code upper-cased, rounded to the column's scale), or None
+    after recording each problem under the given field names."""
+    key = check_rate_key(check, reporting, currency, on, fields=fields[:2])
+    rate_field = fields[2]
     value = None
     if check.required(rate_field, rate) and rate is not None:
         value = check.decimal(
@@ -96,9 +111,9 @@ def check_rate(
         if value is not None and value <= 0:
             check.fail(rate_field, Code.OUT_OF_RANGE, f"`{rate_field}` must be above 0.")
             value = None
-    if code is None or day is None or value is None:
+    if key is None or value is None:
         return None
-    return RateInput(code, day, value.quantize(STEP))
+    return RateInput(*key, value.quantize(STEP))
 
 
 @transactional

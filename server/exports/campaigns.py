@@ -1,5 +1,6 @@
 """The campaigns export: a row per live campaign with its dates, team, progress and
-money (as `Campaign.money`), and the key results it is aligned to with their shares.
+money (as `Campaign.money`, also converted as its `reporting`), and the key results it
+is aligned to with their shares.
 
 Campaigns come in the API's default order (start date, then ID). `teams` keeps those
 the teams own; `from`/`to` those running on at least one day of the range.
@@ -12,6 +13,7 @@ from server.exports.columns import Item, Row, Rows, columns
 from server.exports.criteria import Criteria
 from server.exports.figures import MONEY_COLUMNS, PROGRESS_COLUMNS, money_values, progress_values
 from server.exports.ids import global_id
+from server.exports.reporting import REPORTING_COLUMNS, reporting_values
 from server.exports.source import Source
 from server.rollups.arithmetic import fraction
 from server.selection import admits
@@ -29,6 +31,7 @@ COLUMNS = (
     ),
     *PROGRESS_COLUMNS,
     *MONEY_COLUMNS,
+    *REPORTING_COLUMNS,
     *columns(
         ("key_results", "The key results it is aligned to, each with its share: in CSV "
          "`title (share)`, in JSON lines objects with `id`, `title` and `share`."),
@@ -69,6 +72,7 @@ def _row(source: Source, campaign: models.Campaign) -> Row:
                 f"{title} ({share})",
             )
         )
+    money = engine.campaign_money(campaign.pk)
     channels = [row.channel.value for row in graph.channels_of.get(campaign.pk, [])]
     return (
         global_id("Campaign", campaign.pk),
@@ -80,6 +84,7 @@ def _row(source: Source, campaign: models.Campaign) -> Row:
         channels,
         campaign.audience,
         *progress_values(engine.campaign_progress(campaign.pk)),
-        *money_values(engine.campaign_money(campaign.pk)),
+        *money_values(money),
+        *reporting_values(money.total, source.thresholds.reporting_currency),
         key_results,
     )

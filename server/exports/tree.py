@@ -4,7 +4,8 @@ asked, in the depth-first order of `goalTreeFlat`, with the figures of each node
 The walk is the read model's flat tree (`server.flat_tree`), shared with the API; a
 campaign supporting two key results is a row under each, with that alignment's share,
 and its money is the whole campaign's (as `Campaign.money`), while a key result's and a
-goal's come through the shares (as their `money`). Tasks are left out.
+goal's come through the shares (as their `money`), in their native currency and in the
+reporting currency (as `money.reporting`). Tasks are left out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.exports.figures import (
     progress_values,
 )
 from server.exports.ids import global_id
+from server.exports.reporting import REPORTING_COLUMNS, reporting_values
 from server.exports.source import Source
 from server.flat_tree import NodeKind, TreeRow, trees
 from server.rollups.arithmetic import fraction
@@ -47,6 +49,7 @@ COLUMNS = (
     ),
     *PROGRESS_COLUMNS,
     *MONEY_COLUMNS,
+    *REPORTING_COLUMNS,
 )  # fmt: skip
 
 
@@ -92,4 +95,5 @@ def _row(source: Source, row: TreeRow, path: str) -> Row:
         None if row.share is None else fraction(row.share),
         *(NO_PROGRESS if progress is None else progress_values(progress)),
         *money_values(money),
+        *reporting_values(money.total, source.thresholds.reporting_currency),
     )

@@ -19,6 +19,8 @@ from server.currency.rates import Converted, Gap, Rate, RateTable
 from server.rollups.arithmetic import ZERO
 
 NO_GAPS: frozenset[Gap] = frozenset()
+FIGURES = ("budget", "spend", "projected", "revenue")
+"""The converted figures of `Reported`, by attribute name, in the order they are shown."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ class Reported:
             amounts.append(self.budget)
         return tuple(sorted(set().union(*(a.gaps for a in amounts))))
 
+    def stopped_by(self, gap: Gap) -> tuple[str, ...]:
+        """The figures (attribute names of `FIGURES`) that `gap` leaves without a total."""
+        return tuple(
+            name
+            for name in FIGURES
+            if (part := getattr(self, name)) is not None and gap in part.gaps
+        )
+
     def roi(self) -> Decimal | None:
         """(revenue - spend) / spend; None when nothing was spent or either has a gap."""
         spent, made = self.spend.total, self.revenue.total
@@ -70,6 +80,11 @@ class Reported:
         if spent is None or leads == 0:
             return None
         return spent / leads
+
+
+def reported_or_zeros(reported: Reported | None, currency: str) -> Reported:
+    """Figures with nothing to add up (a goal without campaigns) are zeros."""
+    return reported or Reported(currency)
 
 
 class Converter:

@@ -21,12 +21,15 @@ expect = sync_api.expect
 TREE_HEADER = [
     "kind", "id", "parent_id", "depth", "path", "title", "team", "share", "progress",
     "expected_progress", "health", "currency", "budget", "spend_to_date", "projected_spend",
-    "revenue", "leads", "cost_per_lead", "roi",
+    "revenue", "leads", "cost_per_lead", "roi", "reporting_currency", "budget_reporting",
+    "spend_to_date_reporting", "projected_spend_reporting", "revenue_reporting",
+    "cost_per_lead_reporting", "roi_reporting", "reporting_gaps",
 ]  # fmt: skip
 OBJECTIVE = "Grow ARR from $16M to $24M"  # the demo's first company objective
 GOAL = """
 query($search: String!) { goals(filter: {search: $search, rootsOnly: true}) { nodes {
-  id title progress expectedProgress health ownerTeam { name } money { leads } } } }
+  id title progress expectedProgress health ownerTeam { name } money { leads
+    reporting { currency budget { amount } spendToDate { amount } roi } } } } }
 """
 CALENDAR = """
 query($from: Date!, $to: Date!, $filter: CalendarFilter) {
@@ -64,6 +67,16 @@ def test_the_goal_tree_exports_as_csv_with_the_figures_of_the_api(page, api):
     assert (first["progress"], first["expected_progress"], first["health"], first["leads"]) == (
         goal["progress"], goal["expectedProgress"], goal["health"], goal["money"]["leads"]
     )  # fmt: skip
+    reporting = goal["money"]["reporting"]  # the demo mixes USD and EUR work
+
+    def amount(name: str) -> str:
+        return (reporting[name] or {}).get("amount", "")
+
+    assert (first["reporting_currency"], first["budget_reporting"],
+            first["spend_to_date_reporting"], first["roi_reporting"]) == (
+        reporting["currency"], amount("budget"), amount("spendToDate"), reporting["roi"] or "",
+    )  # fmt: skip
+    assert first["budget_reporting"]  # converted, not empty
     assert {row[0] for row in rows[1:]} == {"GOAL", "KEY_RESULT", "CAMPAIGN"}
     expect(page.get_by_role("status").filter(has_text=f"Saved {name}.")).to_be_visible()
     screenshot(page, "tree-exported")

@@ -7,7 +7,7 @@ import { dateTime, enumLabel } from "../../format.js";
 const ACTIONS = {
   CREATED: "Created", UPDATED: "Changed", ARCHIVED: "Archived", MOVED: "Moved",
   CHECKED_IN: "Checked in", ALIGNMENTS_SET: "Alignments set", SPEND_ADDED: "Spend added",
-  RESULT_ADDED: "Result added",
+  RESULT_ADDED: "Result added", DELETED: "Deleted",
 };
 
 /** `periodEnd` -> "Period end". */
