@@ -6,6 +6,7 @@ of its own, so the extra rows reach no other test."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from tests.browser.conftest import (
     sync_api,
     watched_page,
 )
+from tests.pinned_time import pinned_now
 
 expect = sync_api.expect
 
@@ -26,6 +28,7 @@ CHILD_GOALS = 60
 CAMPAIGN_TASKS = 120
 KEY_RESULTS = 120
 TASK_UPDATES = 55
+CHECK_INS = 105
 BATCH = 25  # aliases per request, under the server's limit of 30
 
 SETUP = """{ teams(first: 1) { nodes { id } }
@@ -37,6 +40,9 @@ TASK_CREATE = """mutation($i: TaskCreateInput!) { taskCreate(input: $i) {
   task { id version } userErrors { message } } }"""
 FIRST_100_TITLES = "{ keyResults(first: 100, orderBy: {field: TITLE}) { nodes { title } } }"
 HISTORY_COUNT = "query($id: ID!) { node(id: $id) { id history(first: 0) { totalCount } } }"
+MEASURED = """{ keyResults(filter: {search: "Zz reach 000"}, first: 1) { nodes { id version } } }"""
+BREAKDOWN = """query($id: ID!) { node(id: $id) { ... on Campaign {
+  progressBreakdown { items { weight } } } } }"""
 ALIGNMENTS = """query($id: ID!) { node(id: $id) { ... on Campaign { name
   alignments { share keyResult { id } } } } }"""
 
@@ -106,12 +112,24 @@ def crowded(tmp_path_factory):
             for n in range(TASK_UPDATES)
         ]
         create_many(api, "taskUpdate", updates)
+        measured = api(MEASURED)["keyResults"]["nodes"][0]
+        start = pinned_now() - timedelta(days=CHECK_INS + 30)
+        create_many(
+            api,
+            "keyResultCheckIn",
+            [
+                f'{{id: "{measured["id"]}", version: {measured["version"] + n}, value: "{n}", '
+                f'checkedInAt: "{(start + timedelta(days=n)).isoformat()}"}}'
+                for n in range(CHECK_INS)
+            ],
+        )
         yield {
             "base": base,
             "api": api,
             "goal": goal["id"],
             "campaign": campaign["id"],
             "task": task["id"],
+            "measured": measured["id"],
             "first_key_result": setup["keyResults"]["nodes"][0],
         }
 
@@ -178,6 +196,50 @@ def test_a_campaign_with_120_tasks_shows_100_of_120_then_all(crowded_page, crowd
     expect(links).to_have_count(CAMPAIGN_TASKS)
     assert len(set(links.evaluate_all("a => a.map(l => l.getAttribute('href'))"))) == 120
     expect(tasks.get_by_role("button", name="Show more tasks")).to_be_hidden()
+
+    # given: the progress bars of its tasks, a dozen at first
+    items = crowded["api"](BREAKDOWN, id=crowded["campaign"])["node"]["progressBreakdown"]
+    total = len(items["items"])
+    assert total > 12
+    bars = page.locator(".detail .paged-list[data-list='task progress'] .bars > li")
+    expect(bars).to_have_count(12)
+    expect(page.locator(".detail .paged-list[data-list='task progress']")).to_contain_text(
+        f"Showing 12 of {total} tasks"
+    )
+
+    # when
+    page.get_by_role("button", name=f"Show all {total} tasks").click()
+
+    # then
+    expect(bars).to_have_count(total)
+    expect(bars.nth(12)).to_be_focused()
+
+
+def test_a_key_result_charts_every_check_in_and_lists_them_in_pages(crowded_page, crowded):
+    # given: a key result with 105 check-ins, more than one page of 100
+    page = crowded_page
+    sign_in(page)
+
+    # when
+    open_node(page, crowded["measured"], "Zz reach 000")
+
+    # then: the chart draws all 105, the latest value 104
+    caption = page.locator(".detail figure.chart figcaption")
+    expect(caption).to_contain_text(f"{CHECK_INS} check-ins; latest 104 on ")
+
+    # when: the list of check-ins opened, then its older page
+    page.get_by_text(f"All check-ins ({CHECK_INS})").click()
+    listed = page.locator(".detail ul.checkins > li")
+    expect(listed).to_have_count(100)
+    box = page.locator(".detail .paged-list[data-list='check-ins']")
+    expect(box.get_by_test_id("list-count")).to_have_text("Showing 100 of 105 check-ins")
+    box.get_by_role("button", name="Show older check-ins").click()
+
+    # then: newest first down to the first check-in, 0
+    expect(listed).to_have_count(CHECK_INS)
+    expect(listed.first).to_contain_text("104 ·")
+    expect(listed.last).to_contain_text("0 ·")
+    expect(listed.nth(100)).to_be_focused()
 
 
 def test_the_history_tab_pages_back_past_the_latest_50(crowded_page, crowded):

@@ -86,6 +86,27 @@ export function riskItem(risk) {
     nodeLink(risk.node));
 }
 
+const BARS_SHOWN = 12;
+
+/** The first dozen tasks' bars, saying how many there are, and a button for the rest
+ * (the breakdown comes whole with the campaign: nothing more to ask the API). */
+function taskBars(items) {
+  if (items.length <= BARS_SHOWN) return breakdownBars(items);
+  const bars = breakdownBars(items.slice(0, BARS_SHOWN));
+  const count = h("p.list-count", { dataset: { testid: "list-count" } },
+    `Showing ${BARS_SHOWN} of ${items.length} tasks`);
+  const button = h("button.secondary.show-more", { type: "button", onclick: () => {
+    const rest = breakdownBars(items.slice(BARS_SHOWN));
+    const added = [...rest.children];
+    bars.append(...added);
+    count.remove();
+    button.remove();
+    added[0].tabIndex = -1;
+    added[0].focus();
+  } }, `Show all ${items.length} tasks`);
+  return h("div.paged-list", { dataset: { list: "task progress" } }, bars, count, button);
+}
+
 export function canWrite(node, user) {
   if (node.viewerCan) return node.viewerCan.update; // the server's answer
   if (!user || user.role === "VIEWER") return false;
@@ -269,7 +290,7 @@ export class DetailPanel {
         ...moneyRows(campaign.money),
       ]),
       section("Progress by task", campaign.progressBreakdown.items.length
-        ? breakdownBars(campaign.progressBreakdown.items.slice(0, 12))
+        ? taskBars(campaign.progressBreakdown.items)
         : empty("No tasks yet: add tasks to measure this campaign.")),
       section("Serves",
         this.paged(campaign, "keyResults", "key results", shareItem(""),
