@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import (
     USERS,
     Api,
@@ -162,6 +163,8 @@ def test_a_goal_with_60_children_shows_50_of_60_then_all(crowded_page, crowded):
     expect(children.get_by_test_id("list-count")).to_have_text("Showing 50 of 60 child goals")
     key_results = page.locator(".detail .paged-list[data-list='key results']")
     expect(key_results.get_by_test_id("list-count")).to_have_text("Showing 50 of 120 key results")
+
+    assert_no_serious_violations(page, include=".detail")
 
     # when: "Show more" from the keyboard
     button = children.get_by_role("button", name="Show more child goals")
@@ -343,6 +346,8 @@ def test_the_picker_says_how_many_match_and_asks_for_more_letters(crowded_page, 
     # then: the first 20 by title, and how many match in all
     expect(editor.get_by_role("option")).to_have_count(20)
     expect(status).to_have_text("20 of 120 matches shown; type more to narrow them.")
+    page.keyboard.press("ArrowDown")
+    assert_no_serious_violations(page, include="[data-testid=create-Campaign]")
 
     # when: nothing matches
     picker.fill("")
