@@ -24,10 +24,12 @@ export class KeyResultPicker {
     this.active = -1;
     this.serial = 0;
     this.timer = null;
+    this.chosen = null;
     if (chosen?.id) this.choose(chosen, { quiet: true });
 
     this.input.addEventListener("input", () => {
       delete this.input.dataset.keyResultId;
+      this.chosen = null;
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.search(), WAIT_MS);
     });
@@ -56,7 +58,8 @@ export class KeyResultPicker {
   }
 
   async search() {
-    const text = this.input.value.trim();
+    // The chosen one's title, not the text shown for it (which adds the goal's title).
+    const text = this.chosen ? this.chosen.title : this.input.value.trim();
     const serial = (this.serial += 1);
     this.say("Searching…");
     try {
@@ -118,6 +121,7 @@ export class KeyResultPicker {
   choose(kr, { quiet = false } = {}) {
     this.input.value = textOf(kr);
     this.input.dataset.keyResultId = kr.id;
+    this.chosen = kr;
     this.close();
     if (!quiet) this.input.dispatchEvent(new Event("change", { bubbles: true }));
   }
