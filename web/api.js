@@ -414,11 +414,71 @@ async function allPages(query, pick, variables = {}) {
 // ---------------------------------------------------------------------------------------
 // One node in detail
 
-const RISKS = `risks(first: 20) { totalCount nodes { kind severity message
-  node { __typename id ...Label } } }`;
 const LABEL = `fragment Label on Node { __typename id
   ... on Goal { title } ... on KeyResult { title } ... on Campaign { name }
   ... on Task { title } ... on Milestone { title } ... on User { name } ... on Team { name } }`;
+const RISK_NODES = `nodes { kind severity message node { __typename id ...Label } }`;
+
+// The lists of the detail panel, by the kind of node they hang from: the page size each
+// starts with and what each row holds. Lists marked `older` read from the end backwards
+// (the latest check-ins first); the rest from the start. Every one says how many rows it
+// has in all, so the panel can say "50 of 312" and load the next page of that one list.
+const TITLED = `nodes { __typename id title }`; // goals, key results, tasks, milestones
+const DETAIL_LISTS = {
+  Goal: {
+    children: { page: 50, rows: TITLED },
+    keyResults: { page: 50, rows: TITLED },
+    risks: { page: 20, rows: RISK_NODES },
+  },
+  KeyResult: {
+    checkIns: { page: 100, older: true,
+      rows: `nodes { value note checkedInAt author { name } }` },
+    valueHistory: { page: 100, older: true, rows: `nodes { value at }` },
+    campaigns: { page: 50, rows: `edges { share node { __typename id name } }` },
+    tasks: { page: 50, rows: TITLED },
+    risks: { page: 20, rows: RISK_NODES },
+  },
+  Campaign: {
+    keyResults: { page: 50, rows: `edges { share node { __typename id title } }` },
+    tasks: { page: 100, rows: TITLED },
+    milestones: { page: 50, rows: TITLED },
+    risks: { page: 20, rows: RISK_NODES },
+  },
+  Task: { risks: { page: 20, rows: RISK_NODES } },
+};
+// Only the half of pageInfo a list pages by: the field count of a query is bounded.
+const FORWARD = `pageInfo { hasNextPage endCursor }`;
+const BACKWARD = `pageInfo { hasPreviousPage startCursor }`;
+
+/** One list's selection; `paged` takes the cursor from `$cursor`. */
+function detailList(kind, name, paged = false) {
+  const { page, older, rows } = DETAIL_LISTS[kind][name];
+  const size = older ? `last: ${page}` : `first: ${page}`;
+  const cursor = paged ? `, ${older ? "before" : "after"}: $cursor` : "";
+  return `${name}(${size}${cursor}) { totalCount ${older ? BACKWARD : FORWARD} ${rows} }`;
+}
+
+const detailLists = (kind) => Object.keys(DETAIL_LISTS[kind])
+  .map((name) => detailList(kind, name)).join("\n        ");
+
+/**
+ * The next page of one list of the detail panel (`name` of DETAIL_LISTS[kind]): the page
+ * after `cursor`, or before it for the lists read backwards. The connection, or null
+ * when the node is gone.
+ */
+export async function detailListMore(id, kind, name, cursor) {
+  const selection = detailList(kind, name, true);
+  const data = await request(
+    `query DetailListMore($id: ID!, $cursor: String) { node(id: $id) {
+      ... on ${kind} { ${selection} } } }
+    ${selection.includes("...Label") ? LABEL : ""}`,
+    { id, cursor },
+  );
+  return data.node?.[name] ?? null;
+}
+
+/** Whether the list `name` of `kind` reads backwards, from its latest rows. */
+export const readsBackwards = (kind, name) => Boolean(DETAIL_LISTS[kind]?.[name]?.older);
 
 export async function nodeDetail(id) {
   const data = await request(
@@ -427,32 +487,23 @@ export async function nodeDetail(id) {
       ... on Goal { version title description category periodStart periodEnd weight isRoot
         progress attainment expectedProgress health ${TEAM} owner { name } ${MONEY}
         parent { ...Label }
-        children(first: 50) { nodes { ...Label } }
-        keyResults(first: 50) { nodes { ...Label } }
         progressBreakdown { items { node { ...Label } weight progress share contribution counted } }
-        ${RISKS} }
+        ${detailLists("Goal")} }
       ... on KeyResult { version title description unit currency startValue targetValue
         currentValue dueDate weight progress attainment expectedProgress health
         goal { id title ${TEAM} } owner { name } ${MONEY}
-        checkIns(last: 100) { nodes { value note checkedInAt author { name } } }
         source { kind formula } measurement { reason currency gaps { message } }
-        valueHistory(last: 100) { nodes { value at } }
-        campaigns(first: 50) { edges { share node { ...Label } } }
-        tasks(first: 50) { nodes { ...Label } }
-        ${RISKS} }
+        ${detailLists("KeyResult")} }
       ... on Campaign { version name description audience startDate endDate status
         channels progress expectedProgress health ${TEAM} owner { name } ${MONEY}
-        keyResults(first: 50) { edges { share node { ...Label } } }
-        tasks(first: 100) { nodes { ...Label } }
-        milestones(first: 50) { nodes { ...Label } }
         progressBreakdown { items { node { ...Label } weight progress share contribution counted } }
-        ${RISKS} }
+        ${detailLists("Campaign")} }
       ... on Milestone { version title description kind milestoneStart: startDate }
       ... on Task { version title description taskStatus: status taskStart: startDate
         taskDue: dueDate estimateHours
         team { id name color } assignee { id name }
         campaign { ...Label ownerTeam { id } } keyResult { ...Label goal { id ownerTeam { id } } }
-        ${RISKS} }
+        ${detailLists("Task")} }
     } }
     ${LABEL}`,
     { id },
@@ -463,6 +514,17 @@ export async function nodeDetail(id) {
     node.status = node.taskStatus;
     node.startDate = node.taskStart;
     node.dueDate = node.taskDue;
+  }
+  // The chart draws the whole history: its earlier pages are read before it is drawn.
+  if (node?.__typename === "KeyResult") {
+    const points = node.valueHistory;
+    while (points.pageInfo.hasPreviousPage) {
+      const earlier = await detailListMore(id, "KeyResult", "valueHistory",
+        points.pageInfo.startCursor);
+      if (!earlier) break;
+      points.nodes = [...earlier.nodes, ...points.nodes];
+      points.pageInfo = earlier.pageInfo;
+    }
   }
   return node;
 }
@@ -702,10 +764,10 @@ export async function editable(id) {
       ... on Goal { version archivedAt ${CAN} title description category periodStart periodEnd
         weight ownerTeam { id } parent { id } }
       ... on KeyResult { version archivedAt ${CAN} title description unit currency startValue
-        targetValue dueDate weight goal { id periodStart } }
+        targetValue dueDate weight goal { id title periodStart } }
       ... on Campaign { version archivedAt ${CAN} name description audience startDate endDate
         status channels budget { amount currency }
-        ownerTeam { id } alignments { share keyResult { id title } } }
+        ownerTeam { id } alignments { share keyResult { id title goal { title } } } }
       ... on Task { version archivedAt ${CAN} title description taskStatus: status
         taskStart: startDate taskDue: dueDate estimateHours taskTeam: team { id } campaign { id }
         keyResult { id } assignee { id } }
@@ -763,27 +825,48 @@ const MUTATIONS = Object.fromEntries([
     ${name}(input: $input) { ${field} { ${selection} } ${ERRORS} } }`];
 }));
 
-/** Choices for the forms' selects: teams, live key results (for alignments), users. */
+/** Choices for the forms' selects: every team and every user (key results, which may be
+ * thousands, are searched as the user types: `searchKeyResults`). */
 export async function formChoices() {
-  const data = await request(`{ teams(first: 100) { nodes { id name } }
-    keyResults(first: 100, orderBy: {field: TITLE}) { nodes { id title goal { title } } }
-    users(first: 100) { nodes { id name } } }`);
-  return { teams: data.teams.nodes, keyResults: data.keyResults.nodes, users: data.users.nodes };
+  const [teamRows, userRows] = await Promise.all([
+    allPages(`query ChoiceTeams($after: String) { teams(first: 100, after: $after) {
+      ${MORE} nodes { id name } } }`, (data) => data.teams),
+    allPages(`query ChoiceUsers($after: String) { users(first: 100, after: $after) {
+      ${MORE} nodes { id name } } }`, (data) => data.users),
+  ]);
+  return { teams: teamRows, users: userRows };
 }
 
-export async function history(id) {
+/** Live key results whose title or description holds every word of `search`, by title: the
+ * first `first` of them and how many match in all. */
+export async function searchKeyResults(search, first = 20) {
   const data = await request(
-    `query History($id: ID!) { node(id: $id) { id history(last: 50) { totalCount
-      nodes { at action actor { name } changes { field before after } } } } }`,
-    { id },
+    `query KeyResultChoices($filter: KeyResultFilter, $first: Int) {
+      keyResults(filter: $filter, first: $first, orderBy: {field: TITLE}) { totalCount
+        nodes { id title goal { title } } } }`,
+    { filter: search ? { search } : {}, first },
+  );
+  return data.keyResults;
+}
+
+/** One page of a node's recorded changes, newest last: the latest `last`, or those just
+ * before `before`. Null when the node is gone. */
+export async function history(id, before = null, last = 50) {
+  const data = await request(
+    `query History($id: ID!, $last: Int, $before: String) { node(id: $id) { id
+      history(last: $last, before: $before) { totalCount
+        pageInfo { hasPreviousPage startCursor }
+        nodes { at action actor { name } changes { field before after } } } } }`,
+    { id, last, before },
   );
   return data.node?.history ?? null;
 }
 
 export async function myFeeds() {
-  const data = await request(`{ calendarFeeds(first: 100, includeRevoked: true) {
-    nodes { id version name filterDescription revoked createdAt } } }`);
-  return data.calendarFeeds.nodes;
+  return allPages(`query MyFeeds($after: String) {
+    calendarFeeds(first: 100, after: $after, includeRevoked: true) {
+      ${MORE} nodes { id version name filterDescription revoked createdAt } } }`,
+  (data) => data.calendarFeeds);
 }
 
 export async function revokeFeed(id, version) {
@@ -799,8 +882,9 @@ const EXTERNAL = `id version name url blocking color refreshMinutes refreshedAt 
   eventCount archivedAt`;
 
 export async function externalCalendars() {
-  const data = await request(`{ externalCalendars(first: 100) { nodes { ${EXTERNAL} } } }`);
-  return data.externalCalendars.nodes;
+  return allPages(`query ExternalCalendars($after: String) {
+    externalCalendars(first: 100, after: $after) { ${MORE} nodes { ${EXTERNAL} } } }`,
+  (data) => data.externalCalendars);
 }
 
 export async function externalCalendarWrite(mutation, input) {

@@ -14,6 +14,7 @@ import { statusBlock } from "../status/status.js";
 import { addHistoryTab } from "./history.js";
 import { nodeActions } from "../forms/actions.js";
 import { budgetChart } from "../money/budget-chart.js";
+import { pagedList } from "./paged.js";
 
 export function nodeLink(node) {
   return h("a.node-link", { href: `#/goals/${encodeURIComponent(node.id)}` },
@@ -67,18 +68,43 @@ function section(title, ...content) {
   return h("section.block", {}, h("h3", {}, title), content);
 }
 
-function linkList(nodes, emptyText, extra) {
+function linkList(nodes, emptyText) {
   if (!nodes.length) return empty(emptyText);
-  return h("ul.links", {}, nodes.map((node, index) => h("li", {}, nodeLink(node),
-    extra ? extra(index) : null)));
+  return h("ul.links", {}, nodes.map((node) => h("li", {}, nodeLink(node))));
 }
 
-export function riskList(risks) {
-  if (!risks.nodes.length) return empty("No risks found here.");
-  return h("ul.risks", {}, risks.nodes.map((risk) => h("li", {},
+const linkItem = (node) => h("li", {}, nodeLink(node));
+
+/** An aligned campaign or key result with the share of the alignment. */
+const shareItem = (suffix) => (edge) => h("li", {}, nodeLink(edge.node),
+  ` (${percent(edge.share)}${suffix})`);
+
+export function riskItem(risk) {
+  return h("li", {},
     h(`span.severity.severity-${risk.severity.toLowerCase()}`, {}, enumLabel(risk.severity)), " ",
     h("span.risk-kind", {}, enumLabel(risk.kind)), ": ", datesInText(risk.message), " ",
-    nodeLink(risk.node))));
+    nodeLink(risk.node));
+}
+
+const BARS_SHOWN = 12;
+
+/** The first dozen tasks' bars, saying how many there are, and a button for the rest
+ * (the breakdown comes whole with the campaign: nothing more to ask the API). */
+function taskBars(items) {
+  if (items.length <= BARS_SHOWN) return breakdownBars(items);
+  const bars = breakdownBars(items.slice(0, BARS_SHOWN));
+  const count = h("p.list-count", { dataset: { testid: "list-count" } },
+    `Showing ${BARS_SHOWN} of ${items.length} tasks`);
+  const button = h("button.secondary.show-more", { type: "button", onclick: () => {
+    const rest = breakdownBars(items.slice(BARS_SHOWN));
+    const added = [...rest.children];
+    bars.append(...added);
+    count.remove();
+    button.remove();
+    added[0].tabIndex = -1;
+    added[0].focus();
+  } }, `Show all ${items.length} tasks`);
+  return h("div.paged-list", { dataset: { list: "task progress" } }, bars, count, button);
 }
 
 export function canWrite(node, user) {
@@ -183,9 +209,19 @@ export class DetailPanel {
         : "You can change only the work of your teams and tasks assigned to you."));
     }
     parts.push(nodeActions(node, (message) => this.reload(message)));
-    if (node.risks) parts.push(section(`Risks (${node.risks.totalCount})`, riskList(node.risks)));
+    if (node.risks) {
+      parts.push(section(`Risks (${node.risks.totalCount})`, this.paged(node, "risks", "risks",
+        riskItem, { list: "ul.risks", emptyText: "No risks found here." })));
+    }
     clear(this.body, parts);
     addHistoryTab(this.body, node.id);
+  }
+
+  /** The list `name` of `node`, paged through the API (see paged.js). */
+  paged(node, name, noun, item, options = {}) {
+    return pagedList({ connection: node[name], item, noun, ...options,
+      older: api.readsBackwards(node.__typename, name),
+      more: (cursor) => api.detailListMore(node.id, node.__typename, name, cursor) });
   }
 
   renderGoal(goal) {
@@ -203,8 +239,10 @@ export class DetailPanel {
         : empty("No key results or child goals measure this goal yet.")),
       section("Linked items",
         goal.parent ? h("p", {}, "Serves ", nodeLink(goal.parent)) : h("p", {}, "Top-level objective"),
-        linkList([...goal.children.nodes, ...goal.keyResults.nodes],
-          "No child goals or key results yet.")),
+        goal.children.totalCount || goal.keyResults.totalCount
+          ? [this.paged(goal, "children", "child goals", linkItem),
+            this.paged(goal, "keyResults", "key results", linkItem)]
+          : empty("No child goals or key results yet.")),
     ];
   }
 
@@ -228,14 +266,16 @@ export class DetailPanel {
       section(kr.source.kind === "MANUAL" ? "Check-in history" : "Value history", chart.element,
         kr.measurement?.reason ? h("p.hint", {}, kr.measurement.reason) : null,
         ...(kr.measurement?.gaps ?? []).map((gap) => h("p.hint", {}, gap.message)),
-        kr.checkIns.nodes.length ? h("details", {}, h("summary", {}, "All check-ins"),
-          h("ul.checkins", {}, kr.checkIns.nodes.slice().reverse().map((c) => h("li", {},
+        kr.checkIns.totalCount ? h("details", {},
+          h("summary", {}, `All check-ins (${kr.checkIns.totalCount})`),
+          this.paged(kr, "checkIns", "check-ins", (c) => h("li", {},
             `${measure(c.value, unit)} · ${date(c.checkedInAt)}`,
-            c.author ? ` · ${c.author.name}` : "", c.note ? ` · ${c.note}` : "")))) : null),
+            c.author ? ` · ${c.author.name}` : "", c.note ? ` · ${c.note}` : ""),
+          { list: "ul.checkins" })) : null),
       section("Linked items",
-        linkList(kr.campaigns.edges.map((edge) => edge.node), "No campaigns support it yet.",
-          (index) => ` (${percent(kr.campaigns.edges[index].share)} of the campaign)`),
-        kr.tasks.nodes.length ? linkList(kr.tasks.nodes, "") : null),
+        this.paged(kr, "campaigns", "campaigns", shareItem(" of the campaign"),
+          { emptyText: "No campaigns support it yet." }),
+        this.paged(kr, "tasks", "tasks", linkItem)),
     ];
   }
 
@@ -250,14 +290,16 @@ export class DetailPanel {
         ...moneyRows(campaign.money),
       ]),
       section("Progress by task", campaign.progressBreakdown.items.length
-        ? breakdownBars(campaign.progressBreakdown.items.slice(0, 12))
+        ? taskBars(campaign.progressBreakdown.items)
         : empty("No tasks yet: add tasks to measure this campaign.")),
       section("Serves",
-        linkList(campaign.keyResults.edges.map((edge) => edge.node),
-          "Supports no key result: unaligned work.",
-          (index) => ` (${percent(campaign.keyResults.edges[index].share)})`)),
+        this.paged(campaign, "keyResults", "key results", shareItem(""),
+          { emptyText: "Supports no key result: unaligned work." })),
       section("Tasks and milestones",
-        linkList([...campaign.tasks.nodes, ...campaign.milestones.nodes], "No tasks yet.")),
+        campaign.tasks.totalCount || campaign.milestones.totalCount
+          ? [this.paged(campaign, "tasks", "tasks", linkItem),
+            this.paged(campaign, "milestones", "milestones", linkItem)]
+          : empty("No tasks yet.")),
     ];
   }
 

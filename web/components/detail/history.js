@@ -1,5 +1,6 @@
 // The History tab of the detail panel: every recorded change of the node, newest first,
-// with who made it and each field before and after (the API's `history`).
+// with who made it and each field before and after (the API's `history`), the latest 50
+// at first and "Show older changes" for the 50 before them.
 import * as api from "../../api.js";
 import { h, clear, empty, errorBox, withLoading } from "../../dom.js";
 import { dateTime, enumLabel } from "../../format.js";
@@ -48,12 +49,40 @@ async function load(box, id) {
       clear(box, errorBox(new Error("This item no longer exists.")));
       return;
     }
-    const entries = history.nodes.slice().reverse();
-    clear(box,
-      h("p.summary", {}, `${history.totalCount} recorded change${history.totalCount === 1 ? "" : "s"}`
-        + (history.totalCount > entries.length ? `, the latest ${entries.length} shown` : "")),
-      entries.length ? h("ol.history", {}, entries.map(entryItem))
-        : empty("No change recorded yet."));
+    const total = history.totalCount;
+    const summary = h("p.summary", {});
+    const list = h("ol.history", {}, history.nodes.slice().reverse().map(entryItem));
+    const failure = h("div.list-error", {});
+    const older = h("button.secondary.show-more", { type: "button" }, "Show older changes");
+    let cursor = null;
+    const update = (page) => {
+      cursor = page.pageInfo.startCursor;
+      older.hidden = !page.pageInfo.hasPreviousPage;
+      const shown = list.children.length;
+      summary.textContent = `${total} recorded change${total === 1 ? "" : "s"}`
+        + (total > shown ? `, the latest ${shown} shown` : "");
+    };
+    older.addEventListener("click", async () => {
+      older.disabled = true;
+      failure.replaceChildren();
+      try {
+        const page = await api.history(id, cursor);
+        if (!page) throw new Error("This item no longer exists.");
+        const added = page.nodes.slice().reverse().map(entryItem);
+        list.append(...added);
+        update(page);
+        if (added.length) {
+          added[0].tabIndex = -1;
+          added[0].focus();
+        }
+      } catch (error) {
+        failure.replaceChildren(errorBox(error));
+      } finally {
+        older.disabled = false;
+      }
+    });
+    update(history);
+    clear(box, summary, total ? [list, older, failure] : empty("No change recorded yet."));
   } catch (error) {
     clear(box, errorBox(error));
   }

@@ -27,7 +27,7 @@ function rootAbilities() {
   return rootLoading.promise;
 }
 
-/** Teams, key results and people for the selects, read once per page. */
+/** Teams and people for the selects, read once per page. */
 export function choices() {
   choicesLoading ??= api.formChoices().catch((error) => {
     choicesLoading = null;
@@ -36,7 +36,7 @@ export function choices() {
   return choicesLoading;
 }
 
-/** Forget the cached choices (a key result was created or archived). */
+/** Forget the cached choices (the tree changed: a team or person may be new). */
 export function forgetChoices() {
   choicesLoading = null;
 }
@@ -125,7 +125,7 @@ function createForm(kind, defaults, links, ctx, extra = {}) {
 /** A new campaign with its alignments: created, then aligned (two writes). */
 function campaignForm(defaults, alignments, ctx) {
   const specs = FIELDS.Campaign(defaults, ctx.choices);
-  const editor = new AlignmentEditor(ctx.choices.keyResults, alignments);
+  const editor = new AlignmentEditor(alignments);
   let created = null; // kept when the campaign was made but its alignments were refused
   return new Form({
     title: "New campaign",
@@ -160,8 +160,9 @@ function campaignForm(defaults, alignments, ctx) {
 }
 
 function alignmentsForm(campaign, ctx) {
-  const editor = new AlignmentEditor(ctx.choices.keyResults, campaign.alignments.map((a) => ({
-    keyResultId: a.keyResult.id, share: a.share })));
+  const editor = new AlignmentEditor(campaign.alignments.map((a) => ({
+    keyResultId: a.keyResult.id, share: a.share, title: a.keyResult.title,
+    goalTitle: a.keyResult.goal?.title })));
   return new Form({
     title: "Key results it serves",
     testid: "edit-alignments",
@@ -229,7 +230,8 @@ function buttons(node, can, root, ctx) {
   }
   if (kind === "KeyResult" && root.createCampaigns) {
     add("New campaign", () => campaignForm({ startDate: start, endDate: addDays(start, 30),
-      status: "PLANNED", ownerTeam: myTeam(ctx.choices) }, [{ keyResultId: node.id, share: "1" }], ctx), "new-campaign");
+      status: "PLANNED", ownerTeam: myTeam(ctx.choices) }, [{ keyResultId: node.id, share: "1",
+      title: node.title, goalTitle: node.goal?.title }], ctx), "new-campaign");
   }
   if ((kind === "KeyResult" || kind === "Campaign") && can.createChildren) {
     const link = kind === "KeyResult" ? { keyResultId: node.id } : { campaignId: node.id };

@@ -1,7 +1,9 @@
 // The alignment editor: which key results a campaign serves and the share of each.
 // The shares must add up to 1; the sum is shown as it is typed, and the server's errors
 // land beside the row they name (`alignments.1.share`) or under the list (`alignments`).
+// Key results are searched as the user types (kr-picker.js): there may be thousands.
 import { h } from "../../dom.js";
+import { KeyResultPicker } from "./kr-picker.js";
 
 const PLACES = 10_000; // shares have at most four decimal places
 
@@ -13,11 +15,10 @@ function units(text) {
 
 export class AlignmentEditor {
   /**
-   * @param {{id: string, title: string, goal?: {title: string}}[]} keyResults the choices
-   * @param {{keyResultId: string, share: string}[]} rows the alignments to start from
+   * @param {{keyResultId: string, share: string, title?: string, goalTitle?: string}[]} rows
+   *   the alignments to start from, with the key result's title and its goal's
    */
-  constructor(keyResults, rows) {
-    this.keyResults = keyResults;
+  constructor(rows) {
     this.list = h("ol.alignment-rows", {});
     this.sum = h("p.alignment-sum", { "aria-live": "polite", dataset: { testid: "share-sum" } });
     this.element = h("fieldset.alignments", { dataset: { testid: "alignments" } },
@@ -26,7 +27,10 @@ export class AlignmentEditor {
         + "(0.6 and 0.4, say)."),
       this.list, this.sum,
       h("span.field-error", { role: "alert", dataset: { errorFor: "alignments" } }),
-      h("button.secondary", { type: "button", onclick: () => this.add() }, "Add a key result"));
+      h("button.secondary", { type: "button", onclick: () => {
+        this.add();
+        this.list.lastElementChild.querySelector("[data-part=keyResultId]").focus();
+      } }, "Add a key result"));
     this.element.addEventListener("input", () => this.showSum());
     this.element.addEventListener("change", () => this.showSum());
     for (const row of rows) this.add(row);
@@ -42,14 +46,14 @@ export class AlignmentEditor {
   }
 
   fill(item, row) {
-    const select = h("select", { dataset: { part: "keyResultId" } },
-      h("option", { value: "" }, "Pick a key result"),
-      this.keyResults.map((kr) => h("option", { value: kr.id, selected: kr.id === row.keyResultId },
-        kr.goal ? `${kr.title} (${kr.goal.title})` : kr.title)));
+    const picker = new KeyResultPicker(row.keyResultId ? { id: row.keyResultId,
+      title: row.title ?? row.keyResultId, goalTitle: row.goalTitle } : null);
+    item.picker = picker;
     const share = h("input", { type: "text", inputMode: "decimal", autocomplete: "off",
       value: row.share ?? "", dataset: { part: "share" }, size: 6 });
     item.append(
-      h("label.alignment-kr", {}, h("span.label-text", {}, "Key result"), select),
+      h("div.alignment-kr", {}, h("label", {}, h("span.label-text", {}, "Key result")),
+        picker.element),
       h("label.alignment-share", {}, h("span.label-text", {}, "Share"), share),
       h("button.secondary.remove", { type: "button", onclick: () => {
         item.remove();
@@ -69,6 +73,8 @@ export class AlignmentEditor {
         input.id = `alignment-${index}-${input.dataset.part}`;
         input.setAttribute("aria-describedby", `alignment-${index}-error`);
       }
+      item.picker.rename(`alignment-${index}-keyResultId`);
+      item.querySelector(".alignment-kr label").htmlFor = item.picker.input.id;
       const error = item.querySelector("[data-part=error]");
       error.id = `alignment-${index}-error`;
       error.dataset.errorFor = `alignments.${index}`;
@@ -78,7 +84,7 @@ export class AlignmentEditor {
 
   rows() {
     return [...this.list.children].map((item) => ({
-      keyResultId: item.querySelector("[data-part=keyResultId]").value,
+      keyResultId: item.picker.value,
       share: item.querySelector("[data-part=share]").value.trim().replace(",", "."),
     }));
   }
@@ -104,7 +110,7 @@ export class AlignmentEditor {
     const errors = [];
     rows.forEach((row, index) => {
       if (!row.keyResultId) {
-        errors.push({ field: `alignments.${index}.keyResultId`, message: "Pick a key result." });
+        errors.push({ field: `alignments.${index}.keyResultId`, message: "Type part of a key result's title and pick it from the list." });
       }
       if (Number.isNaN(units(row.share)) || !row.share) {
         errors.push({ field: `alignments.${index}.share`, message: "Enter a share, such as 0.5." });
