@@ -285,14 +285,15 @@ const PAGE = 50;
 // ---------------------------------------------------------------------------------------
 // The goal tree, level by level
 
-export async function rootGoals(filter = {}) {
+/** One page of the tree's top level (the objectives, or every goal matching a filter). */
+export async function rootGoals(filter = {}, after = null) {
   const hasFilter = Boolean(filter.teams?.length || filter.categories?.length ||
     filter.periodOverlaps);
   const data = await request(
-    `query Roots($filter: GoalFilter, $first: Int) {
-      goals(filter: $filter, first: $first, orderBy: {field: TITLE}) {
-        totalCount nodes { ${TREE_GOAL} } } }`,
-    { filter: { rootsOnly: !hasFilter, ...filter }, first: PAGE },
+    `query Roots($filter: GoalFilter, $first: Int, $after: String) {
+      goals(filter: $filter, first: $first, after: $after, orderBy: {field: TITLE}) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { ${TREE_GOAL} } } }`,
+    { filter: { rootsOnly: !hasFilter, ...filter }, first: PAGE, after },
   );
   return data.goals;
 }

@@ -1,6 +1,6 @@
-"""Long lists are never cut off silently: a campaign with 57 tasks pages in the tree with
-"Show more", the team filters list all 106 teams, and 50+ risks page with "Show more
-risks". A server of its own, so the extra rows reach no other test."""
+"""Long lists are never cut off silently: 54 top-level goals and a campaign with 57 tasks
+page in the tree with "Show more", the team filters list all 106 teams, and 50+ risks
+page with "Show more risks". A server of its own, so the extra rows reach no other test."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 EXTRA_TEAMS = 100
 CAMPAIGN_TASKS = 57
 UNALIGNED_TASKS = 20
+EXTRA_GOALS = 50
 BATCH = 25  # aliases per request, under the server's limit of 30
 
 CAMPAIGN = """
@@ -30,6 +31,8 @@ CAMPAIGN = """
 """
 TRACE = "query($id: ID!) { trace(id: $id) { paths { nodes { id } } } }"
 COUNTS = "{ teams(first: 0) { totalCount } risks(first: 0) { totalCount } }"
+ROOTS = "{ goals(filter: {rootsOnly: true}, first: 0) { totalCount } }"
+TEAM = "{ teams(first: 1) { nodes { id } } }"
 
 
 def create_many(api: Api, field: str, inputs: list[str]) -> None:
@@ -61,6 +64,16 @@ def crowded(tmp_path_factory):
             [
                 f'{{title: "Extra step {n:02}", campaignId: "{campaign["id"]}"}}'
                 for n in range(CAMPAIGN_TASKS - have)
+            ],
+        )
+        team = api(TEAM)["teams"]["nodes"][0]["id"]
+        create_many(
+            api,
+            "goalCreate",
+            [
+                f'{{title: "Zz objective {n:02}", ownerTeamId: "{team}", '
+                'periodStart: "2027-01-01", periodEnd: "2027-12-31"}'
+                for n in range(EXTRA_GOALS)
             ],
         )
         # Tasks on no campaign and no key result: one LOW risk each (unaligned work).
@@ -106,6 +119,50 @@ def test_tree_children_page_past_fifty_with_show_more(crowded_page, crowded):
     expect(tasks).to_have_count(CAMPAIGN_TASKS)
     expect(more).to_have_count(0)
     screenshot(page, f"lists-tree-more-{page.size}")
+
+
+def test_top_level_goals_page_past_fifty_with_show_more(crowded_page, crowded):
+    # given: 4 objectives of the demo and 50 more, titled to sort last
+    page = crowded_page
+    _, api, _ = crowded
+    total = api(ROOTS)["goals"]["totalCount"]
+    assert total == 4 + EXTRA_GOALS
+
+    # when
+    sign_in(page)
+
+    # then: the first 50 by title, the count of all, and "Show more" after them
+    roots = page.get_by_role("tree").locator(":scope > li[role=treeitem][data-kind=Goal]")
+    expect(roots).to_have_count(50)
+    expect(page.get_by_text(f"{total} company objectives (50 shown")).to_be_visible()
+    more = page.get_by_role("tree").locator(":scope > li.more")
+    expect(more).to_have_text("+Show more")
+
+    # when
+    more.click()
+
+    # then: every objective, the last one by title at the end, and nothing more to show
+    expect(roots).to_have_count(total)
+    expect(roots.last).to_contain_text(f"Zz objective {EXTRA_GOALS - 1:02}")
+    expect(more).to_have_count(0)
+    expect(page.get_by_text(f"{total} company objectives", exact=True)).to_be_visible()
+
+
+def test_a_link_to_an_objective_past_the_first_fifty_opens_it(crowded_page, crowded):
+    # given: the last objective by title, on the second page of the top level
+    page = crowded_page
+    _, api, _ = crowded
+    last = api(
+        '{ goals(filter: {search: "Zz objective 49"}, first: 1) { nodes { id } } }'
+    )["goals"]["nodes"][0]
+
+    # when
+    sign_in(page, where=f"/#/goals/{last['id']}")
+
+    # then: the tree loaded the page holding it and selected it
+    item = page.locator(f"li[role=treeitem][data-id='{last['id']}']").first
+    expect(item).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("detail-title")).to_have_text("Zz objective 49")
 
 
 def test_show_more_works_from_the_keyboard(crowded_page, crowded):

@@ -256,12 +256,10 @@ export class GoalExplorer {
   async loadRoots(params) {
     this.treeBox.replaceChildren(this.tree.element);
     try {
-      let nodes;
-      let text;
       if (params.q) {
-        nodes = await withLoading(this.tree.element, api.searchTree(params.q, params.team || null),
-          "Searching…");
-        text = nodes.total > nodes.length
+        let nodes = await withLoading(this.tree.element,
+          api.searchTree(params.q, params.team || null), "Searching…");
+        let text = nodes.total > nodes.length
           ? `${nodes.length} of ${nodes.total} matches for “${params.q}”`
           : `${nodes.length} match${nodes.length === 1 ? "" : "es"} for “${params.q}”`;
         if (params.team) {
@@ -269,30 +267,60 @@ export class GoalExplorer {
           text += ` in ${team ?? "the team"}`;
         }
         if (nodes.total > nodes.length) text += " (20 of each kind: add words to narrow it)";
+        if (params.health) {
+          nodes = nodes.filter((node) => node.health === params.health);
+          text += `, ${nodes.length} ${healthLabel(params.health).toLowerCase()}`;
+        }
+        this.summary.textContent = text;
+        this.tree.setRoots(nodes,
+          "Nothing matches. Try fewer or other words, or clear the search.");
       } else {
-        const filter = {};
-        if (params.team) filter.teams = [params.team];
-        if (params.category) filter.categories = [params.category];
-        if (this.periodNames.has(params.period)) filter.periodOverlaps = { name: params.period };
-        const page = await withLoading(this.tree.element, api.rootGoals(filter), "Loading goals…");
-        nodes = page.nodes;
-        const filtered = Object.keys(filter).length > 0;
-        text = filtered ? `${nodes.length} goals match the filters`
-          : `${nodes.length} company objectives`;
-        if (page.totalCount > nodes.length) text += ` (first ${nodes.length} of ${page.totalCount})`;
+        await this.loadGoalPages(params);
       }
-      if (params.health) {
-        nodes = nodes.filter((node) => node.health === params.health);
-        text += `, ${nodes.length} ${healthLabel(params.health).toLowerCase()}`;
-      }
-      this.summary.textContent = text;
-      this.tree.setRoots(nodes, params.q
-        ? "Nothing matches. Try fewer or other words, or clear the search."
-        : "No goals match these filters. Clear a filter to see more.");
     } catch (error) {
       this.summary.textContent = "";
       clear(this.treeBox, errorBox(error));
     }
+  }
+
+  /**
+   * The top level a page at a time, with "Show more" while the API has more; the summary
+   * counts every goal and says how many are shown.
+   */
+  async loadGoalPages(params) {
+    const filter = {};
+    if (params.team) filter.teams = [params.team];
+    if (params.category) filter.categories = [params.category];
+    if (this.periodNames.has(params.period)) filter.periodOverlaps = { name: params.period };
+    const filtered = Object.keys(filter).length > 0;
+    const health = params.health || null;
+    let shown = 0;
+    let matching = 0;
+    let total = 0;
+    const pageOf = (page) => {
+      total = page.totalCount;
+      shown += page.nodes.length;
+      const nodes = health ? page.nodes.filter((node) => node.health === health) : page.nodes;
+      matching += nodes.length;
+      const { hasNextPage, endCursor } = page.pageInfo;
+      const more = hasNextPage
+        ? () => api.rootGoals(filter, endCursor).then(pageOf) : null;
+      this.summary.textContent = summaryText();
+      return { nodes, more };
+    };
+    const summaryText = () => {
+      let text = filtered ? `${total} goals match the filters` : `${total} company objectives`;
+      if (shown < total) text += ` (${shown} shown: “Show more” at the end loads more)`;
+      if (health) {
+        text += `, ${matching} ${healthLabel(health).toLowerCase()}`;
+        if (shown < total) text += " among those shown";
+      }
+      return text;
+    };
+    const first = pageOf(await withLoading(this.tree.element, api.rootGoals(filter),
+      "Loading goals…"));
+    this.tree.setRoots(first.nodes,
+      "No goals match these filters. Clear a filter to see more.", first.more);
   }
 
   async traceSelected(id) {

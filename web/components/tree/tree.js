@@ -111,15 +111,49 @@ export class GoalTree {
     this.selectedId = null;
   }
 
-  setRoots(nodes, emptyText) {
+  /**
+   * The top level; `more`, when given, loads the next page as `{nodes, more}` and the
+   * tree offers it as a "Show more" item after the last top-level row.
+   */
+  setRoots(nodes, emptyText, more = null) {
     clear(this.element);
-    if (!nodes.length) {
+    this.rootMore = more;
+    if (!nodes.length && !more) {
       this.element.append(h("li.empty", { role: "none" }, emptyText));
       return;
     }
     for (const node of nodes) this.element.append(this.item(node, 1, ""));
+    this.addRootMore();
     this.focusable(this.items()[0]);
     this.markSelected();
+  }
+
+  addRootMore() {
+    this.element.querySelector(":scope > li.more")?.remove();
+    if (!this.rootMore) return;
+    this.element.append(h("li.more", { role: "treeitem", "aria-level": "1", tabindex: "-1" },
+      h("div.item", {}, h("span.toggle.leaf", { "aria-hidden": "true" }, "+"),
+        h("span.show-more", {}, "Show more"))));
+  }
+
+  /** The next page of the top level; returns the new items. */
+  async loadMoreRoots() {
+    const more = this.rootMore;
+    if (!more) return [];
+    this.element.querySelector(":scope > li.more")?.setAttribute("aria-busy", "true");
+    const added = [];
+    try {
+      const page = await more();
+      added.push(...page.nodes.map((node) => this.item(node, 1, "")));
+      this.rootMore = page.more;
+    } finally {
+      const moreItem = this.element.querySelector(":scope > li.more");
+      if (moreItem) moreItem.before(...added);
+      else this.element.append(...added);
+      this.addRootMore();
+      this.markSelected();
+    }
+    return added;
   }
 
   item(node, level, parentKey) {
@@ -197,9 +231,9 @@ export class GoalTree {
   }
 
   async showMore(moreItem) {
-    const li = moreItem.parentElement.closest("li[role=treeitem]");
     const wasFocused = document.activeElement === moreItem;
-    const added = await this.loadMore(li);
+    const added = moreItem.parentElement === this.element ? await this.loadMoreRoots()
+      : await this.loadMore(moreItem.parentElement.closest("li[role=treeitem]"));
     if (wasFocused && added[0]) this.focus(added[0]);
   }
 
@@ -238,6 +272,10 @@ export class GoalTree {
     let found = null;
     for (const [depth, id] of ids.entries()) {
       found = items.find((li) => li.dataset.id === id) ?? null;
+      while (!found && depth === 0 && this.rootMore) {
+        items.push(...await this.loadMoreRoots());
+        found = items.find((li) => li.dataset.id === id) ?? null;
+      }
       if (!found) return null;
       if (depth === ids.length - 1) break;
       await this.expand(found);
