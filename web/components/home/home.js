@@ -3,12 +3,13 @@
 import * as api from "../../api.js";
 import { h, clear, empty, errorBox } from "../../dom.js";
 import {
-  count, date, dateTime, enumLabel, healthClass, healthIcon, healthLabel, percent,
+  count, date, dateTime, enumLabel, percent,
   plural, relativeTime,
 } from "../../format.js";
 import { loadRange } from "../calendar/calendar-data.js";
 import { nodeLink } from "../detail/detail.js";
 import { riskSentence } from "../risks/sentences.js";
+import { healthBadge, progressBar } from "../tree/tree.js";
 import { currentWeek, takeLastVisit } from "./visits.js";
 
 const HEALTHS = ["OFF_TRACK", "AT_RISK", "ON_TRACK", "NOT_STARTED", "DONE"];
@@ -19,17 +20,6 @@ function section(name, title) {
   const element = h(`section.home-card.home-card-${name}`, { "aria-labelledby": `home-${name}` },
     h("h2", { id: `home-${name}` }, title), body);
   return { element, body };
-}
-
-function bar(progress) {
-  const share = Math.max(0, Math.min(1, Number(progress) || 0));
-  return h("span.progress", { role: "img", "aria-label": `Progress ${percent(progress)}` },
-    h("span.progress-fill", { style: { width: `${share * 100}%` } }));
-}
-
-function healthBadge(health) {
-  return h(`span.health.health-${healthClass(health)}`, {},
-    h("span", { "aria-hidden": "true" }, healthIcon(health)), " ", healthLabel(health));
 }
 
 /** How many goals have each health, and each goal with its progress. */
@@ -46,7 +36,9 @@ function renderHealth(body, goals) {
         healthBadge(health), h("strong.home-count", {}, count(byHealth[health]))))),
     h("ul.home-goals", {}, goals.map((goal) => h("li", { dataset: { health: goal.health } },
       h("a.node-link", { href: `#/goals/${encodeURIComponent(goal.id)}` }, goal.title),
-      h("span.home-goal-figures", {}, bar(goal.progress), " ", percent(goal.progress), " ",
+      h("span.home-goal-figures", {},
+        progressBar(goal.progress, `Progress of ${goal.title}`, goal.health), " ",
+        percent(goal.progress), " ",
         healthBadge(goal.health))))));
 }
 
