@@ -15,6 +15,7 @@ from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import (
     USERS,
     Api,
+    create_many,
     running_server,
     screenshot,
     sign_in,
@@ -30,7 +31,6 @@ CAMPAIGN_TASKS = 120
 KEY_RESULTS = 120
 TASK_UPDATES = 55
 CHECK_INS = 105
-BATCH = 25  # aliases per request, under the server's limit of 30
 
 SETUP = """{ teams(first: 1) { nodes { id } }
   campaigns(first: 100) { nodes { id name tasks(first: 1) { totalCount } } }
@@ -47,17 +47,6 @@ BREAKDOWN = """query($id: ID!) { node(id: $id) { ... on Campaign {
 ALIGNMENTS = """query($id: ID!) { node(id: $id) { ... on Campaign { name
   alignments { share keyResult { id } } } } }"""
 
-
-def create_many(api: Api, field: str, inputs: list[str]) -> None:
-    """Mutations in batches of aliased calls, run in order; every one must succeed."""
-    for start in range(0, len(inputs), BATCH):
-        batch = inputs[start : start + BATCH]
-        body = " ".join(
-            f"m{i}: {field}(input: {text}) {{ userErrors {{ message }} }}"
-            for i, text in enumerate(batch)
-        )
-        data = api(f"mutation {{ {body} }}")
-        assert all(not payload["userErrors"] for payload in data.values()), data
 
 
 @pytest.fixture(scope="module")

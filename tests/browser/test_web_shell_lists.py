@@ -9,6 +9,7 @@ import pytest
 from tests.browser.conftest import (
     USERS,
     Api,
+    create_many,
     running_server,
     screenshot,
     sign_in,
@@ -23,7 +24,6 @@ EXTRA_TEAMS = 100
 CAMPAIGN_TASKS = 57
 UNALIGNED_TASKS = 20
 EXTRA_GOALS = 50
-BATCH = 25  # aliases per request, under the server's limit of 30
 
 CAMPAIGN = """
 { campaigns(first: 100) { nodes { id name tasks(first: 1) { totalCount }
@@ -34,17 +34,6 @@ COUNTS = "{ teams(first: 0) { totalCount } risks(first: 0) { totalCount } }"
 ROOTS = "{ goals(filter: {rootsOnly: true}, first: 0) { totalCount } }"
 TEAM = "{ teams(first: 1) { nodes { id } } }"
 
-
-def create_many(api: Api, field: str, inputs: list[str]) -> None:
-    """Mutations in batches of aliased calls; every one must succeed."""
-    for start in range(0, len(inputs), BATCH):
-        batch = inputs[start : start + BATCH]
-        body = " ".join(
-            f"m{i}: {field}(input: {text}) {{ userErrors {{ message }} }}"
-            for i, text in enumerate(batch)
-        )
-        data = api(f"mutation {{ {body} }}")
-        assert all(not payload["userErrors"] for payload in data.values()), data
 
 
 @pytest.fixture(scope="module")
