@@ -53,6 +53,18 @@ class ExchangeRateDeletePayload:
     user_errors: list[UserError]
 
 
+def _rate_payload(
+    payload_type: type[ExchangeRateSetPayload] | type[ExchangeRateDeletePayload],
+):
+    """The payload of a rate written or deleted, as `perform` builds it."""
+
+    def payload(exchange_rate, user_errors):
+        shown = None if exchange_rate is None else ExchangeRate(row=exchange_rate)
+        return payload_type(exchange_rate=shown, user_errors=user_errors)
+
+    return payload
+
+
 @strawberry.input(description="A central bank's CSV of rates per 1 EUR (the ECB's format).")
 class ExchangeRatesImportInput:
     csv: str = strawberry.field(
@@ -125,14 +137,9 @@ class CurrencyMutations:
         self, info: Info, input: ExchangeRateSetInput
     ) -> ExchangeRateSetPayload:
         reporting = thresholds_of(info).reporting_currency
-
-        def payload(exchange_rate, user_errors):
-            shown = None if exchange_rate is None else ExchangeRate(row=exchange_rate)
-            return ExchangeRateSetPayload(exchange_rate=shown, user_errors=user_errors)
-
         return await perform(
             info,
-            payload,
+            _rate_payload(ExchangeRateSetPayload),
             "exchange_rate",
             lambda actor: writes.set_rate(actor, reporting, input.currency, input.date, input.rate),
         )
@@ -146,14 +153,9 @@ class CurrencyMutations:
         self, info: Info, input: ExchangeRateDeleteInput
     ) -> ExchangeRateDeletePayload:
         reporting = thresholds_of(info).reporting_currency
-
-        def payload(exchange_rate, user_errors):
-            shown = None if exchange_rate is None else ExchangeRate(row=exchange_rate)
-            return ExchangeRateDeletePayload(exchange_rate=shown, user_errors=user_errors)
-
         return await perform(
             info,
-            payload,
+            _rate_payload(ExchangeRateDeletePayload),
             "exchange_rate",
             lambda actor: removal.delete_rate(actor, reporting, input.currency, input.date),
         )
